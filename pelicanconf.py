@@ -1,0 +1,166 @@
+"""Development settings for the Embassy of Peru in Canada site.
+
+publishconf.py imports everything here and overrides only what production
+changes. Project logic lives in the local plugin package ``plugins/embassy``.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Site -----------------------------------------------------------------------
+AUTHOR = "Embassy of Peru in Canada"
+SITEURL = ""
+TIMEZONE = "America/Toronto"  # Ottawa's time zone
+
+# Paths and URLs ---------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+DATA_PATH = "data"  # agreements.yaml and embassy.yaml, read by the plugin
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+RELATIVE_URLS = False
+SLUGIFY_SOURCE = "title"
+
+# Languages --------------------------------------------------------------------
+# ISO 639-1 codes, the same in folders, metadata and catalogs. English is the
+# main Pelican site; Spanish and French are pelican-i18n-subsites subsites.
+# The three are equal: each lives under its own prefix, and the root is a
+# trilingual language chooser.
+DEFAULT_LANG = "en"
+LANGUAGES = ("en", "es", "fr")
+
+# Babel locale used for dates in each language. en_GB gives the day-month-year
+# order ("28 November 2026") that matches the Spanish and French pages.
+DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr_CA"}
+# Open Graph / hreflang region-neutral codes are the language codes themselves.
+
+SITENAMES = {
+    "en": "Embassy of Peru in Canada",
+    "es": "Embajada del Perú en Canadá",
+    "fr": "Ambassade du Pérou au Canada",
+}
+
+# Section names in each language's URLs.
+SECTIONS = {
+    "en": {"news": "news", "category": "category", "archives": "archives",
+           "page": "page", "drafts": "drafts"},
+    "es": {"news": "noticias", "category": "categoria", "archives": "archivo",
+           "page": "pagina", "drafts": "borradores"},
+    "fr": {"news": "nouvelles", "category": "categorie", "archives": "archives",
+           "page": "page", "drafts": "brouillons"},
+}
+
+# News categories: the key written in each item's metadata, and its name in
+# each language (the name also gives the category's slug in that language).
+CATEGORIES = {
+    "news": {"en": "News", "es": "Noticias", "fr": "Actualités"},
+    "events": {"en": "Events", "es": "Eventos", "fr": "Événements"},
+}
+
+
+def url_settings(lang, prefix):
+    """Pelican URL settings for one language, each path starting with prefix."""
+    section = SECTIONS[lang]
+    news, drafts = f"{prefix}{section['news']}/", f"{prefix}{section['drafts']}/"
+    category = f"{prefix}{section['category']}/{{slug}}/"
+    archives = f"{prefix}{section['archives']}/"
+    settings = {
+        "INDEX_URL": prefix,
+        "NEWS_URL": news,
+        "ARTICLE_URL": news + "{slug}/",
+        "DRAFT_URL": drafts + "{slug}/",
+        "PAGE_URL": prefix + "{slug}/",
+        "DRAFT_PAGE_URL": drafts + "pages/{slug}/",
+        "CATEGORY_URL": category,
+        "ARCHIVES_URL": archives,
+        "404_URL": f"{prefix}404.html",
+        "FEED_ALL_ATOM": f"{prefix}feeds/all.atom.xml",
+        "FEED_ALL_RSS": f"{prefix}feeds/all.rss.xml",
+        "CATEGORY_FEED_ATOM": f"{prefix}feeds/{{slug}}.atom.xml",
+        "CATEGORY_FEED_RSS": f"{prefix}feeds/{{slug}}.rss.xml",
+        "PAGINATION_PATTERNS": (
+            (1, "{url}", "{save_as}"),
+            (2, f"{{base_name}}/{section['page']}/{{number}}/",
+             f"{{base_name}}/{section['page']}/{{number}}/index.html"),
+        ),
+    }
+    for name in ("INDEX", "NEWS", "ARTICLE", "DRAFT", "PAGE", "DRAFT_PAGE",
+                 "CATEGORY", "ARCHIVES"):
+        settings[f"{name}_SAVE_AS"] = settings[f"{name}_URL"] + "index.html"
+    settings["404_SAVE_AS"] = settings["404_URL"]
+    # Each language builds only its own content, so a translation's URL is the
+    # same as an original's.
+    for name in ("ARTICLE", "DRAFT", "PAGE", "DRAFT_PAGE"):
+        settings[f"{name}_LANG_URL"] = settings[f"{name}_URL"]
+        settings[f"{name}_LANG_SAVE_AS"] = settings[f"{name}_SAVE_AS"]
+    return settings
+
+
+# Every language's URLs from the site root, for links between languages.
+LANGUAGE_URLS = {lang: url_settings(lang, f"{lang}/") for lang in LANGUAGES}
+
+SITENAME = SITENAMES[DEFAULT_LANG]
+globals().update(LANGUAGE_URLS[DEFAULT_LANG])
+
+I18N_SUBSITES = {
+    lang: {"SITENAME": SITENAMES[lang], "CHOOSER_SAVE_AS": "",
+           "ROOT_404_SAVE_AS": "", **url_settings(lang, "")}
+    for lang in LANGUAGES if lang != DEFAULT_LANG
+}
+# A news item or page missing a language is never shown in another language.
+I18N_UNTRANSLATED_ARTICLES = "remove"
+I18N_UNTRANSLATED_PAGES = "remove"
+ARTICLE_TRANSLATION_ID = "key"
+PAGE_TRANSLATION_ID = "key"
+I18N_GETTEXT_LOCALEDIR = str(HERE / "translations")
+I18N_TEMPLATES_LANG = "en"
+
+# The pages in the main menu and on the home page, by Key.
+NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "about"]
+HOME_NEWS_COUNT = 3
+
+# Pages built from templates rather than content. The chooser and the
+# trilingual 404 are written once, at the root, by the main site.
+DIRECT_TEMPLATES = ["index", "news", "archives", "404", "chooser", "root_404"]
+PAGINATED_TEMPLATES = {"news": None, "category": None}
+DEFAULT_PAGINATION = 10
+CHOOSER_SAVE_AS = "index.html"
+ROOT_404_SAVE_AS = "404.html"
+TAGS_SAVE_AS = TAG_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHORS_SAVE_AS = AUTHOR_SAVE_AS = ""
+
+# Feeds ------------------------------------------------------------------------
+# Per-language Atom and RSS feeds (paths above); the plugin declares each
+# feed's language, links and ids. Feeds carry full content.
+FEED_ATOM = FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 20
+
+# Theme ------------------------------------------------------------------------
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+# Typography is applied per language by the plugin: typogrify for English
+# only, so its English quotes never reach Spanish or French pages.
+TYPOGRIFY = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# Plugins ----------------------------------------------------------------------
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["pelican.plugins.i18n_subsites", "embassy"]

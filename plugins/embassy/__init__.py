@@ -1,0 +1,43 @@
+"""The embassy site's Pelican plugin: one module per concern.
+
+- errors: the one exception type that stops a build with a message for staff.
+- catalogs: checks the theme's gettext catalogs and compiles them.
+- content: checks content metadata and localizes categories.
+- data: loads and checks the YAML data files (agreements, embassy).
+- languages: language names and the URLs of a page in every language.
+- dates: dates formatted by Babel from CLDR data.
+- typography: typogrify for English, French and Spanish rules for the rest.
+- feeds: language, links and ids of the Atom and RSS feeds.
+- build: the safe build used by tasks.py (never destroys the last output).
+"""
+
+from pelican import signals
+
+from . import catalogs, content, data, dates, feeds, languages, typography
+
+
+def add_template_helpers(generator):
+    """Make the plugin's Jinja filters and globals available to templates."""
+    generator.env.filters.update(dates.FILTERS)
+    generator.env.filters.update(languages.FILTERS)
+    generator.env.globals.update(languages.GLOBALS)
+
+
+def prepare_content(instance):
+    """Check a news item or page first, then set its typography."""
+    content.check_content(instance)
+    typography.apply(instance)
+
+
+def register():
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(catalogs.check_and_compile)
+    signals.initialized.connect(data.load_into_settings)
+    signals.initialized.connect(content.configure_categories)
+    signals.initialized.connect(feeds.set_feed_domain)
+    signals.generator_init.connect(add_template_helpers)
+    # One handler, as blinker does not promise an order between receivers.
+    signals.content_object_init.connect(prepare_content)
+    signals.article_generator_finalized.connect(content.check_unique_keys)
+    signals.page_generator_finalized.connect(content.check_unique_keys)
+    signals.feed_generated.connect(feeds.complete_feed)

@@ -1,0 +1,166 @@
+"""The site's data files: loaded once, checked field by field.
+
+content/data/agreements.yaml feeds the agreements table; content/data/embassy.yaml
+the contact details (an empty field means "not known yet").
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import SiteError
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+def read_yaml(path, label):
+    """Parse a YAML file, turning every mistake into a SiteError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SiteError(path, f"the {label} file is missing.",
+                        "restore it from git (git checkout -- <file>).") from None
+    except UnicodeDecodeError:
+        raise SiteError(path, "the file is not UTF-8 text.",
+                        "save it again with the UTF-8 encoding.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "malformed YAML"
+        raise SiteError(path, f"the YAML is malformed{where}: {problem}.",
+                        "check the indentation and the ':' after each field name.") from None
+    if not isinstance(data, dict):
+        raise SiteError(path, "the file should be a set of 'name: value' fields.",
+                        "restore it from git and make your change again.")
+    return data
+
+
+class _Checker:
+    """Field checks for one data file; each failure names the entry and field."""
+
+    def __init__(self, path, languages):
+        self.path, self.languages = path, languages
+
+    def fail(self, field, problem, fix):
+        raise SiteError(self.path, problem, fix, field=field)
+
+    def translated(self, value, field, optional=False):
+        if value is None and optional:
+            return None
+        if not isinstance(value, dict) or set(value) != set(self.languages) or not all(
+            isinstance(text, str) and text.strip() for text in value.values()
+        ):
+            self.fail(field, "it needs a text in each language.",
+                      f"give it the sub-fields {', '.join(self.languages)}, each with a text.")
+        return value
+
+    def date(self, value, field, optional=False):
+        if value is None and optional:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        self.fail(field, f"'{value}' is not a date.",
+                  "write a real date as YYYY-MM-DD, without quotes (e.g. 2009-08-01).")
+
+    def url_list(self, value, field):
+        if not isinstance(value, list) or not value:
+            self.fail(field, "no source is given.", "list at least one source URL.")
+        for url in value:
+            if not isinstance(url, str) or not _URL.match(url):
+                self.fail(field, f"'{url}' is not a web address.",
+                          "write a full address starting with https:// or http://.")
+        return value
+
+
+def load_agreements(path, languages):
+    """The agreements table's data, checked; titles resolved per language."""
+    data = read_yaml(path, "agreements")
+    check = _Checker(path, languages)
+    for vocabulary in ("types", "scopes"):
+        if not isinstance(data.get(vocabulary), dict) or not data[vocabulary]:
+            check.fail(vocabulary, f"the list of {vocabulary} is missing.",
+                       f"add '{vocabulary}:' with a label in each language for each one.")
+        for name, labels in data[vocabulary].items():
+            check.translated(labels, f"{vocabulary}.{name}")
+    entries = data.get("agreements")
+    if not isinstance(entries, list) or not entries:
+        check.fail("agreements", "the list of agreements is missing.",
+                   "add 'agreements:' followed by one '- id: …' entry per agreement.")
+    seen = set()
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            check.fail(f"agreements #{number}", "the entry is not a set of fields.",
+                       "start it with '- id: …' and indent its fields.")
+        ident = entry.get("id")
+        where = f"agreements[{ident or f'#{number}'}]"
+        if not isinstance(ident, str) or not _ID.match(ident) or ident in seen:
+            check.fail(f"{where}.id", f"the id '{ident}' is missing, malformed or repeated.",
+                       "give each agreement a unique id in lowercase words joined by hyphens.")
+        seen.add(ident)
+        for vocabulary, field in (("types", "type"), ("scopes", "scope")):
+            if entry.get(field) not in data[vocabulary]:
+                check.fail(f"{where}.{field}", f"'{entry.get(field)}' is not a known {field}.",
+                           f"use one of {', '.join(data[vocabulary])}, or add it to '{vocabulary}'.")
+        official = entry.get("title") or {}
+        unofficial = entry.get("title_unofficial") or {}
+        if set(official) & set(unofficial) or set(official) | set(unofficial) != set(languages):
+            check.fail(f"{where}.title", "each language needs exactly one title, "
+                       "official ('title') or our translation ('title_unofficial').",
+                       f"give titles in {', '.join(languages)}, each in one of the two fields.")
+        entry["titles"] = {
+            lang: {"text": (official | unofficial)[lang], "official": lang in official}
+            for lang in languages
+        }
+        check.date(entry.get("signed"), f"{where}.signed")
+        in_force = entry.get("in_force")
+        if isinstance(in_force, dict):
+            for party, date in in_force.items():
+                check.date(date, f"{where}.in_force.{party}")
+        else:
+            check.date(in_force, f"{where}.in_force", optional=True)
+        check.date(entry.get("applies_from"), f"{where}.applies_from", optional=True)
+        check.translated(entry.get("signed_at"), f"{where}.signed_at", optional=True)
+        check.translated(entry.get("notes"), f"{where}.notes", optional=True)
+        check.url_list(entry.get("sources"), f"{where}.sources")
+    return data
+
+
+def load_embassy(path, languages):
+    """The embassy's contact details; empty fields stay empty."""
+    data = read_yaml(path, "embassy")
+    check = _Checker(path, languages)
+    offices = [("embassy", data.get("embassy"))] + [
+        (f"consulates[{number}]", office)
+        for number, office in enumerate(data.get("consulates") or [], start=1)
+    ]
+    for where, office in offices:
+        if not isinstance(office, dict) or not office.get("city"):
+            check.fail(f"{where}.city", "the office has no city.", "add 'city: …'.")
+        for field, value in office.items():
+            if field == "outdated":
+                if not isinstance(value, bool):
+                    check.fail(f"{where}.outdated", "it should be true or false.",
+                               "write true or false.")
+            elif value is not None and not isinstance(value, str):
+                check.fail(f"{where}.{field}", "it should be plain text.",
+                           "put the value between quotes, or leave it empty.")
+        email = office.get("email") or ""
+        if email and not _EMAIL.match(email):
+            check.fail(f"{where}.email", f"'{email}' is not an e-mail address.",
+                       "write it as name@example.ca, or leave it empty.")
+    return data
+
+
+def load_into_settings(pelican):
+    """initialized handler: load and check the data files once per (sub)site."""
+    settings = pelican.settings
+    folder = Path(settings["PATH"]) / settings["DATA_PATH"]
+    languages = settings["LANGUAGES"]
+    settings["AGREEMENTS"] = load_agreements(folder / "agreements.yaml", languages)
+    settings["EMBASSY"] = load_embassy(folder / "embassy.yaml", languages)

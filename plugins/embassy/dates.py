@@ -1,0 +1,23 @@
+"""Dates formatted by Babel from CLDR data, never from the system's locales."""
+
+from babel.dates import format_date
+from jinja2 import pass_context
+
+
+def format_local_date(value, lang, date_locales):
+    """A long date in a language, e.g. '28 de noviembre de 2026'."""
+    return format_date(value, format="long", locale=date_locales[lang])
+
+
+@pass_context
+def local_date(context, value):
+    """Template filter: the date in the language of the page being written."""
+    return format_local_date(value, context["DEFAULT_LANG"], context["DATE_LOCALES"])
+
+
+def iso_date(value):
+    """Template filter: the machine-readable date for <time datetime>."""
+    return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
+
+
+FILTERS = {"local_date": local_date, "iso_date": iso_date}

@@ -1,0 +1,104 @@
+"""Typography per language.
+
+English gets typogrify. French and Spanish get their own quotation marks and
+spacing, which no maintained library provides: typogrify and SmartyPants only
+know English quotes, so they are hand-written here, on text nodes only.
+"""
+
+import html
+import re
+
+import smartypants
+from pelican.contents import Article, Page
+from typogrify.filters import typogrify
+
+NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space, narrow no-break space
+SKIPPED_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "math"}
+_TOKEN = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+
+
+class _Quotes:
+    """Turns straight double quotes into guillemets, alternating open/close."""
+
+    def __init__(self, opening, closing):
+        self.marks, self.is_open = (opening, closing), False
+
+    def __call__(self, text):
+        def swap(_match):
+            mark = self.marks[1] if self.is_open else self.marks[0]
+            self.is_open = not self.is_open
+            return mark
+
+        return re.sub('"', swap, text)
+
+
+def _apostrophes(text):
+    return re.sub(r"(\w)'(\w)", "\\1\u2019\\2", text)
+
+
+def french_text(text, quotes):
+    """French rules on one text node (already unescaped)."""
+    text = _apostrophes(quotes(text))
+    text = re.sub(r"«\s*", "«" + NBSP, text)
+    text = re.sub(r"\s*»", NBSP + "»", text)
+    text = re.sub(r"(?<=\S)\s*([;!?])(?=\s|$|[»)\]])", NNBSP + r"\1", text)
+    text = re.sub(r"(?<=\S)\s*:(?=\s|$)", NBSP + ":", text)
+    return text
+
+
+def spanish_text(text, quotes):
+    """Spanish rules on one text node: angular quotes, typographic apostrophe."""
+    return _apostrophes(quotes(text))
+
+
+RULES = {"fr": (french_text, "«", "»"), "es": (spanish_text, "«", "»")}
+
+
+def localize_html(fragment, lang):
+    """Apply the language's rules to the text of an HTML fragment."""
+    rule, opening, closing = RULES[lang]
+    quotes = _Quotes(opening, closing)
+    out, skipping = [], []
+    for token in _TOKEN.split(fragment):
+        if token.startswith("<"):
+            match = _TAG_NAME.match(token)
+            name = match.group(1).lower() if match else ""
+            if name in SKIPPED_TAGS and not token.endswith("/>"):
+                if token.startswith("</"):
+                    if skipping:
+                        skipping.pop()
+                else:
+                    skipping.append(name)
+            out.append(token)
+        elif token and not skipping:
+            out.append(html.escape(rule(html.unescape(token), quotes), quote=False))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def localize_text(text, lang):
+    """Typography for plain text such as a title (no markup is produced)."""
+    if lang == "en":
+        return smartypants.smartypants(text, smartypants.Attr.default | smartypants.Attr.u)
+    rule, opening, closing = RULES[lang]
+    return rule(text, _Quotes(opening, closing))
+
+
+def localize_fragment(fragment, lang):
+    """Typography for rendered HTML such as an item's body."""
+    return typogrify(fragment) if lang == "en" else localize_html(fragment, lang)
+
+
+def apply(instance):
+    """content_object_init handler: typography for a news item or page."""
+    if not isinstance(instance, (Article, Page)) or instance.lang not in (*RULES, "en"):
+        return
+    lang = instance.lang
+    instance._content = localize_fragment(instance._content, lang)
+    instance.title = localize_text(instance.title, lang)
+    instance.metadata["title"] = instance.title
+    if "summary" in instance.metadata:
+        instance._summary = localize_fragment(instance._summary, lang)
+        instance.metadata["summary"] = instance._summary

@@ -1,0 +1,16 @@
+"""Production settings: everything from pelicanconf.py, with absolute URLs.
+
+SITEURL comes from the environment when set (e.g. a GitHub Pages address),
+otherwise the embassy's domain. Feeds take their domain from each language's
+SITEURL (see plugins/embassy/feeds.py).
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402, F403
+
+SITEURL = os.environ.get("SITEURL", "https://embassyofperu.ca").rstrip("/")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True

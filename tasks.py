@@ -1,0 +1,143 @@
+"""Tasks for building, previewing, translating, testing and publishing the site.
+
+Run `invoke --list` to see them. The site's own logic is in plugins/embassy.
+"""
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+CONFIG = {
+    "settings_base": "pelicanconf.py",
+    "settings_publish": "publishconf.py",
+    "deploy_path": "output",
+    "host": "localhost",
+    "port": 8000,
+    "templates": "theme/templates",
+    "translations": "translations",
+    "languages": ["es", "fr"],
+    "watched": ["content", "theme", "translations", "plugins", "pelicanconf.py"],
+}
+
+
+def _python():
+    return shlex.quote(sys.executable)
+
+
+def _build(c, settings, output=None):
+    output = output or CONFIG["deploy_path"]
+    env = {"PYTHONPATH": str(ROOT / "plugins")}
+    c.run(f"{_python()} -m embassy.build {settings} {output}", env=env, pty=False)
+
+
+@task
+def clean(c):
+    """Remove the generated site."""
+    import shutil
+
+    shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the development site into output/ (kept as it was if the build fails)."""
+    _build(c, CONFIG["settings_base"])
+
+
+@task
+def rebuild(c):
+    """Remove the generated site, then build it again."""
+    clean(c)
+    build(c)
+
+
+@task
+def serve(c, port=None):
+    """Serve output/ on localhost (build first with `invoke build`)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    port = int(port or CONFIG["port"])
+    server = RootedHTTPServer(CONFIG["deploy_path"], (CONFIG["host"], port),
+                              ComplexHTTPRequestHandler)
+    print(f"Serving the site at http://{CONFIG['host']}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c, port=None):
+    """Build, serve on localhost and rebuild when content, theme or catalogs change."""
+    from livereload import Server
+
+    def rebuild_quietly():
+        # A failed rebuild is reported and the last good site stays served.
+        _build_warn(c, CONFIG["settings_base"])
+
+    rebuild_quietly()
+    server = Server()
+    for path in CONFIG["watched"]:
+        pattern = path if path.endswith(".py") else f"{path}/**/*"
+        server.watch(pattern, rebuild_quietly)
+    server.serve(host=CONFIG["host"], port=int(port or CONFIG["port"]),
+                 root=CONFIG["deploy_path"], open_url_delay=None)
+
+
+def _build_warn(c, settings):
+    env = {"PYTHONPATH": str(ROOT / "plugins")}
+    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}",
+          env=env, warn=True)
+
+
+@task
+def publish(c):
+    """Build the production site into output/ (SITEURL from the environment if set)."""
+    _build(c, CONFIG["settings_publish"])
+
+
+@task
+def translations_extract(c):
+    """Extract the theme's strings into translations/messages.pot."""
+    t = CONFIG["translations"]
+    # gettext_in(lang, message): see embassy.catalogs.KEYWORDS.
+    c.run(f"{_python()} -m babel.messages.frontend extract --no-location --sort-output "
+          f"--project embassy-site -F {t}/babel.cfg -k gettext_in:2 "
+          f"-o {t}/messages.pot {CONFIG['templates']}")
+
+
+@task(pre=[translations_extract])
+def translations_update(c):
+    """Update (or create) each language's catalog from messages.pot."""
+    t = CONFIG["translations"]
+    for lang in CONFIG["languages"]:
+        po = Path(t, lang, "LC_MESSAGES", "messages.po")
+        command = "update --no-fuzzy-matching --ignore-obsolete" if po.exists() else "init"
+        c.run(f"{_python()} -m babel.messages.frontend {command} -D messages "
+              f"-i {t}/messages.pot -d {t} -l {lang}")
+
+
+@task(pre=[translations_update])
+def translations(c):
+    """Extract the theme's strings and update the catalogs (then translate the .po files)."""
+
+
+@task
+def translations_compile(c):
+    """Check the catalogs against the templates and compile them (the build does this too)."""
+    from embassy.catalogs import check_catalogs, compile_catalogs
+
+    compile_catalogs(check_catalogs(CONFIG["templates"], CONFIG["translations"],
+                                    CONFIG["languages"]))
+
+
+@task
+def test(c, options=""):
+    """Run the whole test suite."""
+    c.run(f"{_python()} -m pytest {options}", pty=False)
