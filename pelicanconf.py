@@ -9,17 +9,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # Site -----------------------------------------------------------------------
-AUTHOR = "Embassy of Peru in Canada"
 SITEURL = ""
 TIMEZONE = "America/Toronto"  # Ottawa's time zone
 
 # Paths and URLs ---------------------------------------------------------------
-PATH = "content"
+# Absolute, so that a settings file elsewhere can import these (the tests do).
+PATH = str(HERE / "content")
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
 DATA_PATH = "data"  # agreements.yaml and embassy.yaml, read by the plugin
-OUTPUT_PATH = "output"
+OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False
 SLUGIFY_SOURCE = "title"
@@ -37,10 +37,20 @@ LANGUAGES = ("en", "es", "fr")
 DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr_CA"}
 # Open Graph / hreflang region-neutral codes are the language codes themselves.
 
+# Each language's site name and description (feeds, meta description);
+# the site name is also the author of its news.
 SITENAMES = {
     "en": "Embassy of Peru in Canada",
     "es": "Embajada del Perú en Canadá",
     "fr": "Ambassade du Pérou au Canada",
+}
+SITESUBTITLES = {
+    "en": "News and information from the Embassy of Peru in Canada on the "
+          "relations between Peru and Canada.",
+    "es": "Noticias e información de la Embajada del Perú en Canadá sobre las "
+          "relaciones entre el Perú y Canadá.",
+    "fr": "Nouvelles et information de l’Ambassade du Pérou au Canada sur les "
+          "relations entre le Pérou et le Canada.",
 }
 
 # Section names in each language's URLs.
@@ -77,8 +87,10 @@ def url_settings(lang, prefix):
         "CATEGORY_URL": category,
         "ARCHIVES_URL": archives,
         "404_URL": f"{prefix}404.html",
-        "FEED_ALL_ATOM": f"{prefix}feeds/all.atom.xml",
-        "FEED_ALL_RSS": f"{prefix}feeds/all.rss.xml",
+        # FEED_ATOM holds a language's own news; Pelican's FEED_ALL_* would mix
+        # in every translation.
+        "FEED_ATOM": f"{prefix}feeds/all.atom.xml",
+        "FEED_RSS": f"{prefix}feeds/all.rss.xml",
         "CATEGORY_FEED_ATOM": f"{prefix}feeds/{{slug}}.atom.xml",
         "CATEGORY_FEED_RSS": f"{prefix}feeds/{{slug}}.rss.xml",
         "PAGINATION_PATTERNS": (
@@ -102,11 +114,13 @@ def url_settings(lang, prefix):
 # Every language's URLs from the site root, for links between languages.
 LANGUAGE_URLS = {lang: url_settings(lang, f"{lang}/") for lang in LANGUAGES}
 
-SITENAME = SITENAMES[DEFAULT_LANG]
+SITENAME = AUTHOR = SITENAMES[DEFAULT_LANG]
+SITESUBTITLE = SITESUBTITLES[DEFAULT_LANG]
 globals().update(LANGUAGE_URLS[DEFAULT_LANG])
 
 I18N_SUBSITES = {
-    lang: {"SITENAME": SITENAMES[lang], "CHOOSER_SAVE_AS": "",
+    lang: {"SITENAME": SITENAMES[lang], "AUTHOR": SITENAMES[lang],
+           "SITESUBTITLE": SITESUBTITLES[lang], "CHOOSER_SAVE_AS": "",
            "ROOT_404_SAVE_AS": "", **url_settings(lang, "")}
     for lang in LANGUAGES if lang != DEFAULT_LANG
 }
@@ -136,14 +150,14 @@ AUTHORS_SAVE_AS = AUTHOR_SAVE_AS = ""
 # Feeds ------------------------------------------------------------------------
 # Per-language Atom and RSS feeds (paths above); the plugin declares each
 # feed's language, links and ids. Feeds carry full content.
-FEED_ATOM = FEED_RSS = None
+FEED_ALL_ATOM = FEED_ALL_RSS = None
 TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 20
 
 # Theme ------------------------------------------------------------------------
-THEME = "theme"
+THEME = str(HERE / "theme")
 THEME_STATIC_DIR = "theme"
 JINJA_ENVIRONMENT = {
     "extensions": ["jinja2.ext.i18n"],
@@ -162,5 +176,5 @@ MARKDOWN = {
 }
 
 # Plugins ----------------------------------------------------------------------
-PLUGIN_PATHS = ["plugins"]
+PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = ["pelican.plugins.i18n_subsites", "embassy"]

@@ -20,6 +20,7 @@ def add_template_helpers(generator):
     """Make the plugin's Jinja filters and globals available to templates."""
     generator.env.filters.update(dates.FILTERS)
     generator.env.filters.update(languages.FILTERS)
+    generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SiteError
+from .typography import localize_text
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -51,6 +52,7 @@ class _Checker:
         raise SiteError(self.path, problem, fix, field=field)
 
     def translated(self, value, field, optional=False):
+        """Check a {lang: text} field; return it with each language's typography."""
         if value is None and optional:
             return None
         if not isinstance(value, dict) or set(value) != set(self.languages) or not all(
@@ -58,7 +60,7 @@ class _Checker:
         ):
             self.fail(field, "it needs a text in each language.",
                       f"give it the sub-fields {', '.join(self.languages)}, each with a text.")
-        return value
+        return {lang: localize_text(text, lang) for lang, text in value.items()}
 
     def date(self, value, field, optional=False):
         if value is None and optional:
@@ -87,7 +89,7 @@ def load_agreements(path, languages):
             check.fail(vocabulary, f"the list of {vocabulary} is missing.",
                        f"add '{vocabulary}:' with a label in each language for each one.")
         for name, labels in data[vocabulary].items():
-            check.translated(labels, f"{vocabulary}.{name}")
+            data[vocabulary][name] = check.translated(labels, f"{vocabulary}.{name}")
     entries = data.get("agreements")
     if not isinstance(entries, list) or not entries:
         check.fail("agreements", "the list of agreements is missing.",
@@ -113,8 +115,9 @@ def load_agreements(path, languages):
             check.fail(f"{where}.title", "each language needs exactly one title, "
                        "official ('title') or our translation ('title_unofficial').",
                        f"give titles in {', '.join(languages)}, each in one of the two fields.")
+        titles = official | unofficial
         entry["titles"] = {
-            lang: {"text": (official | unofficial)[lang], "official": lang in official}
+            lang: {"text": localize_text(titles[lang], lang), "official": lang in official}
             for lang in languages
         }
         check.date(entry.get("signed"), f"{where}.signed")
@@ -125,8 +128,8 @@ def load_agreements(path, languages):
         else:
             check.date(in_force, f"{where}.in_force", optional=True)
         check.date(entry.get("applies_from"), f"{where}.applies_from", optional=True)
-        check.translated(entry.get("signed_at"), f"{where}.signed_at", optional=True)
-        check.translated(entry.get("notes"), f"{where}.notes", optional=True)
+        for field in ("signed_at", "notes"):
+            entry[field] = check.translated(entry.get(field), f"{where}.{field}", optional=True)
         check.url_list(entry.get("sources"), f"{where}.sources")
     return data
 
@@ -155,6 +158,15 @@ def load_embassy(path, languages):
             check.fail(f"{where}.email", f"'{email}' is not an e-mail address.",
                        "write it as name@example.ca, or leave it empty.")
     return data
+
+
+def tel_uri(phone):
+    """Template filter: a tel: URI for a Canadian number, '(604) 662-8880' -> tel:+16046628880."""
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:+1{digits}" if len(digits) == 10 else f"tel:+{digits}"
+
+
+FILTERS = {"tel_uri": tel_uri}
 
 
 def load_into_settings(pelican):

@@ -34,7 +34,9 @@ class _Quotes:
 
 
 def _apostrophes(text):
-    return re.sub(r"(\w)'(\w)", "\\1\u2019\\2", text)
+    # In French and Spanish a straight quote after a letter is an apostrophe,
+    # also when a link follows it ("l'<a …>ambassade</a>").
+    return re.sub(r"(?<=\w)'", "\u2019", text)
 
 
 def french_text(text, quotes):
