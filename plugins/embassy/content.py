@@ -8,7 +8,7 @@ from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 from pelican.utils import slugify
 
-from .errors import SiteError
+from .errors import SiteError, display_path
 
 
 def configure_categories(pelican):
@@ -90,7 +90,8 @@ def check_unique_keys(generator):
         if other is not content and other.source_path != content.source_path:
             raise SiteError(
                 _source(content),
-                f"the item '{content.key}' in '{content.lang}' is also in {_source(other)}.",
+                f"the item '{content.key}' in '{content.lang}' is also in "
+                f"{display_path(other.source_path)}.",
                 "give each language file its own Lang, or a new Key if it is another item.",
                 field="Key",
             )

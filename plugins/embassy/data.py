@@ -18,6 +18,19 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 
+class _Loader(yaml.SafeLoader):
+    """Leaves an impossible date (2008-13-45) as text, for the field checks to name."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def read_yaml(path, label):
     """Parse a YAML file, turning every mistake into a SiteError."""
     try:
@@ -29,7 +42,7 @@ def read_yaml(path, label):
         raise SiteError(path, "the file is not UTF-8 text.",
                         "save it again with the UTF-8 encoding.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,48 @@
+"""Bad content stops the build with a clear message and the last good output stays."""
+
+import pytest
+
+from conftest import run_build
+
+NEWS = "content/news/eighty-years-of-relations/fr.md"
+
+
+@pytest.fixture
+def good_output(project_copy):
+    output = project_copy / "output"
+    output.mkdir()
+    (output / "last-good.txt").write_text("kept")
+    return output
+
+
+def break_file(project_copy, path, old, new):
+    target = project_copy / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("Lang: fr", "Lang: de", f"{NEWS} (Lang): 'de' is not a language of this site."),
+    ("Lang: fr\n", "", f"{NEWS} (Lang): the language is missing."),
+    ("Category: events", "Category: sports", f"{NEWS} (Category): 'sports' is not a news category."),
+    ("Key: eighty-years-of-relations\n", "", f"{NEWS} (Key): the key"),
+    ("Lang: fr", "Lang: es", "is also in content/news/eighty-years-of-relations/"),
+])
+def test_content_mistake_stops_the_build_and_keeps_output(project_copy, good_output,
+                                                          old, new, message):
+    break_file(project_copy, NEWS, old, new)
+    result = run_build("pelicanconf.py", good_output, cwd=project_copy)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "How to fix:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert [p.name for p in good_output.iterdir()] == ["last-good.txt"]
+
+
+def test_a_good_build_replaces_the_output(project_copy, good_output):
+    result = run_build("pelicanconf.py", good_output, cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    assert not (good_output / "last-good.txt").exists()
+    assert (good_output / "en" / "index.html").exists()
+    assert not list(good_output.parent.glob(".output.*"))

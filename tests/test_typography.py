@@ -1,0 +1,56 @@
+"""Typography per language: typogrify for English, French and Spanish rules for the rest."""
+
+import pytest
+
+from embassy.typography import NBSP, NNBSP, localize_fragment, localize_text
+
+ENGLISH_QUOTES = "“”‘"
+
+
+def test_french_quotes_and_spaces():
+    html = '<p>Il a dit "bonjour" : merci! Vraiment? Oui; l\'ambassade.</p>'
+    assert localize_fragment(html, "fr") == (
+        f"<p>Il a dit «{NBSP}bonjour{NBSP}»{NBSP}: merci{NNBSP}! Vraiment{NNBSP}? "
+        f"Oui{NNBSP}; l’ambassade.</p>"
+    )
+
+
+def test_french_quotes_pair_across_tags_and_skip_code():
+    html = '<p>"<em>Accord</em>" <code>a: "b"</code> l\'<a href="x?y=1">OTAN</a></p>'
+    assert localize_fragment(html, "fr") == (
+        f'<p>«{NBSP}<em>Accord</em>{NBSP}» <code>a: "b"</code> l’<a href="x?y=1">OTAN</a></p>'
+    )
+
+
+def test_french_rules_keep_entities_and_urls_safe():
+    html = "<p>R&amp;D: voir https://example.org/a?b=c &lt;ici&gt;</p>"
+    assert localize_fragment(html, "fr") == (
+        f"<p>R&amp;D{NBSP}: voir https://example.org/a?b=c &lt;ici&gt;</p>"
+    )
+
+
+def test_spanish_gets_angular_quotes():
+    assert localize_fragment('<p>El "Tratado" de Canadá</p>', "es") == (
+        "<p>El «Tratado» de Canadá</p>"
+    )
+
+
+def test_english_gets_typogrify():
+    html = localize_fragment('<p>He said "yes" to Canada\'s offer.</p>', "en")
+    assert "&#8220;" in html and "&#8221;" in html and "&#8217;" in html
+    assert localize_text('The "FTA"', "en") == "The “FTA”"
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_no_english_quotes_reach_spanish_or_french_pages(site, lang):
+    for path in (site.root / lang).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not any(mark in text for mark in ENGLISH_QUOTES), path
+        assert "&#8220;" not in text and "&ldquo;" not in text, path
+
+
+def test_french_pages_and_feeds_have_french_punctuation(site):
+    page = (site.root / "fr/accords/index.html").read_text(encoding="utf-8")
+    assert f"Canada{NBSP}: " in page
+    feed = (site.root / "fr/feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "l’ambassadeur" in feed and "l'ambassadeur" not in feed
