@@ -84,8 +84,7 @@ def livereload(c, port=None):
     rebuild_quietly()
     server = Server()
     for path in CONFIG["watched"]:
-        pattern = path if path.endswith(".py") else f"{path}/**/*"
-        server.watch(pattern, rebuild_quietly)
+        server.watch(path, rebuild_quietly)  # folders are watched recursively
     server.serve(host=CONFIG["host"], port=int(port or CONFIG["port"]),
                  root=CONFIG["deploy_path"], open_url_delay=None)
 
