@@ -137,6 +137,15 @@ def translations_compile(c):
 
 
 @task
+def check(c):
+    """Run the quality gates (HTML, accessibility, links, feeds) on output/ and report."""
+    from embassy import gates
+
+    if not gates.run(CONFIG["deploy_path"]):
+        raise SystemExit(1)
+
+
+@task
 def test(c, options=""):
     """Run the whole test suite."""
     c.run(f"{_python()} -m pytest {options}", pty=False)

