@@ -86,3 +86,18 @@ def test_browser_gate_fails_on_a_broken_page(broken_site, monkeypatch):
     _views, problems = run_gate(browser.check, broken_site)
     assert any("image-alt" in problem for problem in problems)
     assert any("scrolls sideways" in problem for problem in problems)
+
+
+def test_check_reports_each_gate_and_fails_on_problems(broken_site, dev_site, monkeypatch):
+    from embassy import gates
+
+    monkeypatch.setattr(gates, "GATES", {name: gate for name, gate in gates.GATES.items()
+                                         if "Links" in name or "Feeds" in name})
+    lines = []
+    assert gates.run(broken_site.root, out=lines.append) is False
+    assert any(line.startswith("  FAIL  Links") for line in lines)
+    assert any("/en/missing.png" in line for line in lines)
+    lines.clear()
+    assert gates.run(dev_site.root, out=lines.append) is True
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "ok    Links, assets and #fragments", "ok    Feeds (W3C Feed Validator rules)"]
