@@ -23,6 +23,8 @@ OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False
 SLUGIFY_SOURCE = "title"
+# Summaries are plain text, like titles (the plugin escapes any markup in them).
+FORMATTED_FIELDS = []
 
 # Languages --------------------------------------------------------------------
 # ISO 639-1 codes, the same in folders, metadata and catalogs. English is the
@@ -124,6 +126,10 @@ I18N_SUBSITES = {
            "ROOT_404_SAVE_AS": "", **url_settings(lang, "")}
     for lang in LANGUAGES if lang != DEFAULT_LANG
 }
+# An item missing a language builds here with a notice; publishconf.py makes it
+# an error. Drafts are previewed here and never published.
+REQUIRE_ALL_LANGUAGES = False
+PUBLISH_DRAFTS = True
 # A news item or page missing a language is never shown in another language.
 I18N_UNTRANSLATED_ARTICLES = "remove"
 I18N_UNTRANSLATED_PAGES = "remove"

@@ -30,10 +30,10 @@ def _python():
     return shlex.quote(sys.executable)
 
 
-def _build(c, settings, output=None):
-    output = output or CONFIG["deploy_path"]
+def _build(c, settings, check=False):
     env = {"PYTHONPATH": str(ROOT / "plugins")}
-    c.run(f"{_python()} -m embassy.build {settings} {output}", env=env, pty=False)
+    gates = " --check" if check else ""
+    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}{gates}", env=env)
 
 
 @task
@@ -97,8 +97,9 @@ def _build_warn(c, settings):
 
 @task
 def publish(c):
-    """Build the production site into output/ (SITEURL from the environment if set)."""
-    _build(c, CONFIG["settings_publish"])
+    """Build the production site (SITEURL from the environment if set), run the quality
+    gates on it, and only then replace output/."""
+    _build(c, CONFIG["settings_publish"], check=True)
 
 
 @task
@@ -134,6 +135,55 @@ def translations_compile(c):
 
     compile_catalogs(check_catalogs(CONFIG["templates"], CONFIG["translations"],
                                     CONFIG["languages"]))
+
+
+def _site_settings():
+    import runpy
+
+    return runpy.run_path(str(ROOT / CONFIG["settings_base"]))
+
+
+@task(help={"title": "the title, in the language of the original",
+            "category": "news or events (default: news)",
+            "date": "YYYY-MM-DD or 'YYYY-MM-DD HH:MM', Ottawa time (default: now)",
+            "lang": "the language the item is written in first (default: en)"})
+def new_post(c, title, category="news", date=None, lang="en"):
+    """Create a draft news item in all three languages and print the files to edit."""
+    from embassy.errors import SiteError
+    from embassy.newsroom import new_post as scaffold
+
+    settings = _site_settings()
+    try:
+        files = scaffold(settings["PATH"], title, settings["LANGUAGES"],
+                         settings["CATEGORIES"], category=category, date=date, original=lang)
+    except SiteError as error:
+        raise SystemExit(f"Nothing was created. {error}") from None
+    print("Created a draft news item. Edit these files:")
+    for path in files:
+        print(f"  {path.relative_to(ROOT)}")
+    print("Preview with `make serve` (drafts are shown there, marked as drafts, under "
+          "/en/drafts/, /es/borradores/, /fr/brouillons/); when every language is ready, "
+          "delete the 'Status: draft' line in each file.")
+
+
+@task
+def translations_status(c):
+    """Show each item's state in every language; fail if publishing would be blocked."""
+    from embassy.newsroom import blocks_publishing, translation_status
+
+    settings = _site_settings()
+    rows = translation_status(settings["PATH"], settings["LANGUAGES"])
+    width = max(len(item) for item, _status, _states in rows)
+    print(f"{'item':<{width}}  {'status':<9}  " + "  ".join(f"{l:<8}" for l in settings["LANGUAGES"]))
+    for item, status, states in rows:
+        print(f"{item:<{width}}  {status:<9}  " + "  ".join(f"{s:<8}" for s in states.values()))
+    blocked = blocks_publishing(rows)
+    if blocked:
+        print("\nPublishing is blocked until these are written:")
+        for item, lang in blocked:
+            print(f"  {item}: {lang}")
+        raise SystemExit(1)
+    print("\nEvery published item is in every language.")
 
 
 @task

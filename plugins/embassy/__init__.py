@@ -2,7 +2,8 @@
 
 - errors: the one exception type that stops a build with a message for staff.
 - catalogs: checks the theme's gettext catalogs and compiles them.
-- content: checks content metadata and localizes categories.
+- sources: checks each content file before Pelican reads it.
+- content: checks content metadata and bodies, localizes categories.
 - data: loads and checks the YAML data files (agreements, embassy).
 - languages: language names and the URLs of a page in every language.
 - dates: dates formatted by Babel from CLDR data.
@@ -13,7 +14,7 @@
 
 from pelican import signals
 
-from . import catalogs, content, data, dates, feeds, languages, typography
+from . import catalogs, content, data, dates, feeds, languages, sources, typography
 
 
 def add_template_helpers(generator):
@@ -28,6 +29,14 @@ def prepare_content(instance):
     """Check a news item or page first, then set its typography."""
     content.check_content(instance)
     typography.apply(instance)
+    content.protect_metadata(instance)
+
+
+def check_generated_content(generator):
+    """Once a (sub)site's items are read: duplicates, languages, drafts."""
+    content.check_unique_keys(generator)
+    content.check_languages(generator)
+    content.filter_drafts(generator)
 
 
 def register():
@@ -39,6 +48,7 @@ def register():
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)
-    signals.article_generator_finalized.connect(content.check_unique_keys)
-    signals.page_generator_finalized.connect(content.check_unique_keys)
+    signals.readers_init.connect(sources.use_checked_reader)
+    signals.article_generator_finalized.connect(check_generated_content)
+    signals.page_generator_finalized.connect(check_generated_content)
     signals.feed_generated.connect(feeds.complete_feed)

@@ -39,10 +39,12 @@ class _Collector(logging.Handler):
             self.problems.append(message)
 
 
-def build(settings_file, output, overrides=None):
+def build(settings_file, output, overrides=None, gate=None):
     """Build into a temporary sibling of output, then swap it in.
 
-    Returns the list of problems; output is untouched unless it is empty.
+    gate, if given, is called with the new site's folder and must return True
+    for the swap to happen (publish runs the quality gates this way). Returns
+    the list of problems; output is untouched unless there are none.
     """
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -72,7 +74,13 @@ def build(settings_file, output, overrides=None):
         root.removeHandler(collector)
     if collector.problems:
         shutil.rmtree(staging, ignore_errors=True)
-        return collector.problems
+        # A mistake in the sources often makes Pelican stumble later on; staff
+        # need the cause, so the plugin's own messages come alone when present.
+        causes = [problem for problem in collector.problems if "\n  How to fix:" in problem]
+        return causes or collector.problems
+    if gate is not None and not gate(staging):
+        shutil.rmtree(staging, ignore_errors=True)
+        return ["the quality gates failed (see the report above); nothing was published."]
     _swap(staging, output)
     return []
 
@@ -91,10 +99,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("settings", help="pelicanconf.py or publishconf.py")
     parser.add_argument("output", help="the folder to write the site to")
+    parser.add_argument("--check", action="store_true",
+                        help="run the quality gates on the new site before replacing output")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stdout)
     logging.getLogger().handlers[0].setLevel(logging.CRITICAL + 1)  # the collector reports
-    problems = build(args.settings, args.output)
+    gate = None
+    if args.check:
+        from . import gates
+
+        gate = gates.run
+    problems = build(args.settings, args.output, gate=gate)
     if problems:
         print(f"The site was NOT built; {args.output}/ keeps the last good version.\n",
               file=sys.stderr)

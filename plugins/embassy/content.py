@@ -4,11 +4,18 @@ Every mistake raises SiteError naming the file, the field and the fix; the
 build runner (build.py) reports it and stops the build.
 """
 
+import logging
+import re
+from pathlib import Path
+
+from markupsafe import Markup, escape
 from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 from pelican.utils import slugify
 
 from .errors import SiteError, display_path
+
+logger = logging.getLogger(__name__)
 
 
 def configure_categories(pelican):
@@ -48,12 +55,60 @@ def _check_common(instance, kind):
 
 
 def check_content(instance):
-    """Check a news item's or page's metadata; name its category in its language."""
+    """Check a news item's or page's metadata and body; localize its category."""
     if isinstance(instance, Article):
         _check_common(instance, "news item")
         _localize_category(instance)
     elif isinstance(instance, Page):
         _check_common(instance, "page")
+    else:
+        return
+    _check_body(instance)
+
+
+_INTERNAL_LINK = re.compile(r"""(?:href|src)=(["'])\{(?:filename|static|attach)\}([^"'#?]*)""")
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt=(["'])\s*\S""", re.IGNORECASE)
+_UNSAFE_HTML = re.compile(r"<script\b|<style\b|<iframe\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def _check_body(instance):
+    path, body = _source(instance), instance._content or ""
+    content_root = Path(instance.settings["PATH"])
+    for _quote, target in _INTERNAL_LINK.findall(body):
+        if not target:
+            continue
+        folder = content_root if target.startswith("/") else Path(instance.source_path).parent
+        if not (folder / target.lstrip("/")).exists():
+            raise SiteError(path, f"the link to '{target}' points to a file that does not exist.",
+                            "check the spelling; links to other items look like "
+                            "{filename}/news/<key>/<lang>.md, images beside the item like "
+                            "{static}photo.jpg.")
+    for image in _IMAGE.findall(body):
+        if not _ALT.search(image):
+            raise SiteError(path, "an image has no alternative text.",
+                            "describe the image between the brackets, in this file's language: "
+                            "![The ambassador at the ceremony]({static}photo.jpg).")
+    unsafe = _UNSAFE_HTML.search(body)
+    if unsafe:
+        raise SiteError(path, f"the text contains '{unsafe.group(0).strip()}', which the site's "
+                        "security policy blocks.",
+                        "remove the HTML script, style or event attribute; write plain Markdown.")
+
+
+def protect_metadata(instance):
+    """Title and summary are plain text: any markup in them is shown, never run.
+
+    They become escaped Markup, so templates show them as text and Pelican's
+    feed writer (which strips tags, then unescapes) writes the same text.
+    """
+    if not isinstance(instance, (Article, Page)):
+        return
+    instance.title = Markup(escape(instance.title))
+    instance.metadata["title"] = instance.title
+    if "summary" in instance.metadata:
+        instance._summary = Markup(escape(instance.metadata["summary"]))
+        instance.metadata["summary"] = instance._summary
 
 
 def _localize_category(article):
@@ -74,6 +129,45 @@ def _localize_category(article):
     article.category_key = key
     article.category = Category(categories[key][article.lang], settings)
     article.metadata["category"] = article.category
+
+
+def _is_translated(content):
+    return content.metadata.get("translated", "yes").strip().lower() != "no"
+
+
+def check_languages(generator):
+    """An item missing a language: a notice in development, an error when publishing.
+
+    Each (sub)site checks the items written in its own language, so an item
+    is checked wherever it exists.
+    """
+    languages = generator.settings["LANGUAGES"]
+    contents = getattr(generator, "articles", []) + getattr(generator, "pages", [])
+    for content in contents:
+        present = {other.lang for other in [content, *content.translations]
+                   if _is_translated(other)}
+        content.missing_languages = [lang for lang in languages if lang not in present]
+        if not content.missing_languages:
+            continue
+        if generator.settings.get("REQUIRE_ALL_LANGUAGES"):
+            missing = ", ".join(content.missing_languages)
+            raise SiteError(
+                _source(content),
+                f"the item '{content.key}' is not ready in: {missing}.",
+                f"write (or finish) its {missing} file(s) in the same folder and remove any "
+                "'Translated: no' line, or mark it 'Status: draft' until they are ready.",
+            )
+        logger.info("%s: not yet in %s (shown with a notice; publishing is blocked)",
+                    _source(content), ", ".join(content.missing_languages))
+
+
+def filter_drafts(generator):
+    """Each language previews only its own drafts; when publishing, none is written."""
+    lang, keep = generator.settings["DEFAULT_LANG"], generator.settings["PUBLISH_DRAFTS"]
+    for name in ("drafts", "drafts_translations", "draft_pages", "draft_translations"):
+        if hasattr(generator, name):
+            setattr(generator, name, [draft for draft in getattr(generator, name)
+                                      if keep and draft.lang == lang])
 
 
 def check_unique_keys(generator):

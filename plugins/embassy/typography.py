@@ -101,6 +101,6 @@ def apply(instance):
     instance._content = localize_fragment(instance._content, lang)
     instance.title = localize_text(instance.title, lang)
     instance.metadata["title"] = instance.title
-    if "summary" in instance.metadata:
-        instance._summary = localize_fragment(instance._summary, lang)
+    if "summary" in instance.metadata:  # plain text (FORMATTED_FIELDS is empty)
+        instance._summary = localize_text(instance.metadata["summary"], lang)
         instance.metadata["summary"] = instance._summary

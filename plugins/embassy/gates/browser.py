@@ -100,8 +100,11 @@ class BrowserSession:
         if url.startswith(self.origin):
             return route.continue_()
         if self.site.siteurl and url.startswith(self.site.siteurl + "/"):
-            # a production build's absolute URLs are served from the local copy
-            return route.continue_(url=self.origin + url[len(self.site.siteurl):])
+            # a production build's absolute URLs are answered from the built files
+            target = self.site.file_for(url)
+            if target is not None and target.is_file():
+                return route.fulfill(path=str(target))
+            return route.fulfill(status=404, body="not found")
         self.third_party.append(url)
         return route.abort()
 

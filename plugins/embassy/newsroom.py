@@ -1,0 +1,124 @@
+"""Staff tools: scaffold a news item in three languages; report translation status.
+
+Used by `invoke new-post` and `invoke translations-status` (tasks.py).
+"""
+
+import datetime
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.utils import slugify
+
+from .errors import SiteError
+from .sources import check_date, read_metadata_header
+
+OTTAWA = ZoneInfo("America/Toronto")
+TEMPLATE = """Title: {title}
+Key: {key}
+Lang: {lang}
+Original: {original}
+Date: {date}
+Category: {category}
+Slug: {slug}
+Summary: {summary}
+Status: draft
+{translated}
+{body}
+"""
+PLACEHOLDERS = {
+    "original": ("One sentence that sums up the news, for lists and feeds.",
+                 "Write the news here, in Markdown. To add an image, see the writing "
+                 "guide (docs/writing-guide.en.md)."),
+    "translation": ("Translate the summary of the {original} file.",
+                    "Translate the text of {original}.md here, then delete the line "
+                    "'Translated: no' above."),
+}
+
+
+def new_post(content, title, languages, categories, category="news", date=None,
+             original="en"):
+    """Write a draft news item in every language; return the files written."""
+    if not title.strip():
+        raise SiteError("new-post", "the title is empty.", 'give one: --title "…"')
+    if original not in languages:
+        raise SiteError("new-post", f"'{original}' is not a language of this site.",
+                        f"use --lang with one of {', '.join(languages)}.")
+    if category not in categories:
+        raise SiteError("new-post", f"'{category}' is not a news category.",
+                        f"use --category with one of {', '.join(categories)}.")
+    if date:
+        check_date(Path("new-post"), date, 1)
+    else:
+        date = datetime.datetime.now(OTTAWA).strftime("%Y-%m-%d %H:%M")
+    key = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
+    folder = Path(content) / "news" / key
+    if folder.exists():
+        raise SiteError(folder, f"a news item with the key '{key}' already exists.",
+                        "choose another title, or edit the existing item's files.")
+    files = {}
+    for lang in languages:
+        kind = "original" if lang == original else "translation"
+        summary, body = (text.format(original=original) for text in PLACEHOLDERS[kind])
+        files[folder / f"{lang}.md"] = TEMPLATE.format(
+            title=title, key=key, lang=lang, original=original, date=date, category=category,
+            slug=key, summary=summary, body=body,
+            translated="" if kind == "original" else "Translated: no\n",
+        )
+    folder.mkdir(parents=True)
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def _last_change(path):
+    """When a file last changed: its last commit, or its mtime if it has uncommitted edits."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=path.parent, capture_output=True,
+                              text=True).stdout.strip()
+
+    if not git("status", "--porcelain", "--", path.name):
+        committed = git("log", "-1", "--format=%ct", "--", path.name)
+        if committed:
+            return float(committed)
+    return path.stat().st_mtime
+
+
+def translation_status(content, languages):
+    """[(item, status, {lang: state})] for every news item and page.
+
+    state is 'original', 'present', 'missing' or 'outdated' (the original
+    changed after the translation); status is 'draft' or 'published'.
+    """
+    rows = []
+    for folder in sorted(p for kind in ("news", "pages")
+                         for p in (Path(content) / kind).iterdir() if p.is_dir()):
+        headers = {}
+        for lang in languages:
+            path = folder / f"{lang}.md"
+            if path.exists():
+                headers[lang] = (path, read_metadata_header(path)[1])
+        field = lambda lang, name: headers[lang][1].get(name, ("",))[0].lower()  # noqa: E731
+        original = next((field(lang, "original") for lang in headers if field(lang, "original")),
+                        languages[0])
+        draft = any(field(lang, "status") == "draft" for lang in headers)
+        states = {}
+        for lang in languages:
+            if lang not in headers or field(lang, "translated") == "no":
+                states[lang] = "missing"
+            elif lang == original:
+                states[lang] = "original"
+            elif original in headers and (_last_change(headers[original][0])
+                                          > _last_change(headers[lang][0])):
+                states[lang] = "outdated"
+            else:
+                states[lang] = "present"
+        rows.append((folder.relative_to(content).as_posix(),
+                     "draft" if draft else "published", states))
+    return rows
+
+
+def blocks_publishing(rows):
+    """The (item, language) pairs that would stop `invoke publish`."""
+    return [(item, lang) for item, status, states in rows if status == "published"
+            for lang, state in states.items() if state == "missing"]
