@@ -17,7 +17,8 @@ TIMEZONE = "America/Toronto"  # Ottawa's time zone
 PATH = str(HERE / "content")
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = []
+STATIC_PATHS = []  # images beside items are published by the plugin, once
+CACHE_PATH = str(HERE / "cache")
 DATA_PATH = "data"  # agreements.yaml and embassy.yaml, read by the plugin
 OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
@@ -167,6 +168,7 @@ THEME = str(HERE / "theme")
 THEME_STATIC_DIR = "theme"
 JINJA_ENVIRONMENT = {
     "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,  # metadata is text; content is marked safe where shown
     "trim_blocks": True,
     "lstrip_blocks": True,
 }

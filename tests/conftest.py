@@ -75,8 +75,8 @@ def site(request):
 def project_copy(tmp_path):
     """A copy of the project's sources to break on purpose."""
     copy = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", ".git", "output", "__pycache__", "*.mo",
-                                    ".pytest_cache", "artifacts")
+    ignore = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache",
+                                    "__pycache__", "*.mo", ".pytest_cache", "artifacts")
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy
 

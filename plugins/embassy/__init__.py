@@ -6,6 +6,7 @@
 - content: checks content metadata and bodies, localizes categories.
 - data: loads and checks the YAML data files (agreements, embassy).
 - languages: language names and the URLs of a page in every language.
+- images: responsive images, published once for every language.
 - dates: dates formatted by Babel from CLDR data.
 - typography: typogrify for English, French and Spanish rules for the rest.
 - feeds: language, links and ids of the Atom and RSS feeds.
@@ -14,7 +15,7 @@
 
 from pelican import signals
 
-from . import catalogs, content, data, dates, feeds, languages, sources, typography
+from . import catalogs, content, data, dates, feeds, images, languages, sources, typography
 
 
 def add_template_helpers(generator):
@@ -28,6 +29,7 @@ def add_template_helpers(generator):
 def prepare_content(instance):
     """Check a news item or page first, then set its typography."""
     content.check_content(instance)
+    images.responsive_images(instance)
     typography.apply(instance)
     content.protect_metadata(instance)
 
@@ -45,6 +47,8 @@ def register():
     signals.initialized.connect(data.load_into_settings)
     signals.initialized.connect(content.configure_categories)
     signals.initialized.connect(feeds.set_feed_domain)
+    signals.initialized.connect(images.set_media_url)
+    signals.finalized.connect(images.write_variants)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)

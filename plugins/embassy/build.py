@@ -18,6 +18,10 @@ from .errors import SiteError
 # Pelican warns that feeds need an absolute SITEURL; that is publishconf.py's
 # job, and the development build is root-relative on purpose.
 DEVELOPMENT_NOTICES = ("Feeds generated without SITEURL or FEED_DOMAIN set properly",)
+# Pelican warns when a language's subsite has no version of an item; the
+# plugin's language check (content.check_languages) reports that precisely.
+COVERED_BY_CHECKS = ("There are ",)
+COVERED_PATTERN = "original (not translated) items with key"
 
 
 class _Collector(logging.Handler):
@@ -28,6 +32,9 @@ class _Collector(logging.Handler):
         self.problems = []
 
     def emit(self, record):
+        text = record.getMessage()
+        if text.startswith(COVERED_BY_CHECKS) and COVERED_PATTERN in text:
+            return
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, SiteError):
             message = str(error)
@@ -78,10 +85,12 @@ def build(settings_file, output, overrides=None, gate=None):
         # need the cause, so the plugin's own messages come alone when present.
         causes = [problem for problem in collector.problems if "\n  How to fix:" in problem]
         return causes or collector.problems
-    if gate is not None and not gate(staging):
+    try:
+        if gate is not None and not gate(staging):
+            return ["the quality gates failed (see the report above); nothing was published."]
+        _swap(staging, output)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        return ["the quality gates failed (see the report above); nothing was published."]
-    _swap(staging, output)
     return []
 
 

@@ -68,7 +68,7 @@ def check_content(instance):
 
 _INTERNAL_LINK = re.compile(r"""(?:href|src)=(["'])\{(?:filename|static|attach)\}([^"'#?]*)""")
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT = re.compile(r"""\balt=(["'])\s*\S""", re.IGNORECASE)
+_ALT = re.compile(r"""\balt=(["'])\s*[^"'\s]""", re.IGNORECASE)
 _UNSAFE_HTML = re.compile(r"<script\b|<style\b|<iframe\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
 
 

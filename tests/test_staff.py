@@ -1,0 +1,221 @@
+"""Embassy staff: one command scaffolds a news item in three languages; drafts are
+previewed, never published; translation status; every mistake is named and the
+last good output stays."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from conftest import run_build
+
+
+def invoke(project, *args):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def good_output(project_copy):
+    output = project_copy / "output"
+    output.mkdir()
+    (output / "last-good.txt").write_text("kept")
+    return output
+
+
+def assert_refused(result, output, *messages):
+    assert result.returncode == 1, result.stdout + result.stderr
+    for message in messages:
+        assert message in result.stderr, result.stderr
+    assert "How to fix:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert [path.name for path in output.iterdir()] == ["last-good.txt"]
+
+
+def test_new_post_scaffolds_a_draft_in_three_languages(project_copy):
+    result = invoke(project_copy, "new-post", "--title", "Visita oficial a Ottawa",
+                    "--lang", "es", "--category", "events", "--date", "2026-11-28 10:30")
+    assert result.returncode == 0, result.stderr
+    folder = project_copy / "content" / "news" / "visita-oficial-a-ottawa"
+    for lang in ("en", "es", "fr"):
+        assert f"content/news/visita-oficial-a-ottawa/{lang}.md" in result.stdout
+        text = (folder / f"{lang}.md").read_text(encoding="utf-8")
+        assert "Key: visita-oficial-a-ottawa\n" in text
+        assert f"Lang: {lang}\n" in text and "Status: draft\n" in text
+        assert "Date: 2026-11-28 10:30\n" in text and "Category: events\n" in text
+        assert ("Translated: no" in text) == (lang != "es")
+    again = invoke(project_copy, "new-post", "--title", "Visita oficial a Ottawa")
+    assert again.returncode != 0
+    assert "already exists" in again.stderr + again.stdout
+
+
+def test_new_post_dates_default_to_ottawa_time(project_copy):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    before = datetime.now(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d")
+    assert invoke(project_copy, "new-post", "--title", "Ottawa time").returncode == 0
+    text = (project_copy / "content/news/ottawa-time/en.md").read_text()
+    assert f"Date: {before}" in text
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--date", "2026-02-30"], "not a real date"),
+    (["--category", "sports"], "'sports' is not a news category"),
+    (["--lang", "de"], "'de' is not a language"),
+])
+def test_new_post_refuses_bad_options(project_copy, args, message):
+    result = invoke(project_copy, "new-post", "--title", "Bad", *args)
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+    assert not (project_copy / "content/news/bad").exists()
+
+
+def test_drafts_are_previewed_with_a_notice_and_never_published(project_copy, tmp_path):
+    assert invoke(project_copy, "new-post", "--title", "Draft preview").returncode == 0
+    dev = run_build("pelicanconf.py", tmp_path / "dev", cwd=project_copy)
+    assert dev.returncode == 0, dev.stderr
+    draft = (tmp_path / "dev/fr/brouillons/draft-preview/index.html").read_text()
+    assert "Brouillon" in draft and 'content="noindex"' in draft
+    prod = run_build("publishconf.py", tmp_path / "prod", cwd=project_copy)
+    assert prod.returncode == 0, prod.stderr
+    assert not list((tmp_path / "prod").rglob("*draft-preview*"))
+    assert "draft-preview" not in "".join(
+        path.read_text() for path in (tmp_path / "prod").rglob("*.xml"))
+
+
+def test_translation_status_reports_missing_and_outdated(project_copy):
+    result = invoke(project_copy, "translations-status")
+    assert result.returncode == 0, result.stdout
+    assert "news/tax-convention-in-force" in result.stdout
+    original = project_copy / "content/news/tax-convention-in-force/en.md"
+    later = time.time() + 60
+    os.utime(original, (later, later))
+    spanish = project_copy / "content/news/cptpp-in-force-for-peru/es.md"
+    spanish.unlink()
+    result = invoke(project_copy, "translations-status")
+    assert result.returncode == 1
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()
+            if line.startswith(("news/", "pages/"))}
+    assert rows["news/tax-convention-in-force"] == ["published", "original", "outdated",
+                                                    "outdated"]
+    assert rows["news/cptpp-in-force-for-peru"] == ["published", "original", "missing",
+                                                    "present"]
+    assert "news/cptpp-in-force-for-peru: es" in result.stdout
+
+
+def test_missing_language_builds_with_a_notice_but_blocks_publish(project_copy, good_output,
+                                                                   tmp_path):
+    (project_copy / "content/news/cptpp-in-force-for-peru/fr.md").unlink()
+    dev = run_build("pelicanconf.py", tmp_path / "dev", cwd=project_copy)
+    assert dev.returncode == 0, dev.stderr
+    page = (tmp_path / "dev/en/news/cptpp-enters-into-force-for-peru/index.html").read_text()
+    assert "Not yet available in:" in page and '<span lang="fr">Français</span>' in page
+    prod = run_build("publishconf.py", good_output, cwd=project_copy)
+    assert_refused(prod, good_output, "content/news/cptpp-in-force-for-peru/",
+                   "'cptpp-in-force-for-peru' is not ready in: fr")
+
+
+NEWS = "content/news/eighty-years-of-relations/fr.md"
+
+
+def edit(project, path, old, new):
+    target = project / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,messages", [
+    ("Title: Le Canada et le Pérou célèbrent 80 ans de relations diplomatiques\n", "",
+     [f"{NEWS} (Title): the title is missing."]),
+    ("Date: 2024-01-29", "Date: 29/01/2024", [f"{NEWS} (Date): line 4: '29/01/2024' is not a date"]),
+    ("Date: 2024-01-29", "Date: 2024-02-30", [f"{NEWS} (Date): line 4: '2024-02-30' is not a real date"]),
+    ("Date: 2024-01-29\n", "", [f"{NEWS} (Date): the date is missing."]),
+    ("Category: events", "Category: sports", ["'sports' is not a news category"]),
+    ("{filename}/pages/agreements/fr.md", "{filename}/pages/agreement/fr.md",
+     [f"{NEWS}: the link to '/pages/agreement/fr.md' points to a file that does not exist."]),
+    ("Pour en savoir plus", "![]({static}photo.jpg) Pour en savoir plus",
+     [f"{NEWS}: the link to 'photo.jpg'"]),
+    ("Pour en savoir plus", '<p onclick="x()">Pour en savoir plus</p>', ["security policy"]),
+])
+def test_content_mistakes_are_named(project_copy, good_output, old, new, messages):
+    edit(project_copy, NEWS, old, new)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   *messages)
+
+
+def test_image_without_alt_text_is_named(project_copy, good_output):
+    Image.new("RGB", (800, 400), "white").save(
+        project_copy / "content/news/eighty-years-of-relations/photo.jpg")
+    edit(project_copy, NEWS, "Pour en savoir plus", "![]({static}photo.jpg)\n\nPour en savoir plus")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}: an image has no alternative text.")
+
+
+def test_empty_and_non_utf8_files_are_named(project_copy, good_output):
+    (project_copy / NEWS).write_text("  \n", encoding="utf-8")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}: the file is empty.")
+    (project_copy / NEWS).write_bytes("Title: Été\nKey: x\n".encode("latin-1"))
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}: the file is not UTF-8 text (a byte at line 1 is not).")
+
+
+@pytest.mark.parametrize("path,old,new,message", [
+    ("content/data/agreements.yaml", "in_force: 2017-03-01", "in_force: 2017-03-32",
+     "content/data/agreements.yaml (agreements[social-security].in_force): '2017-03-32' is not a date."),
+    ("content/data/agreements.yaml", "scopes:", "scopes: [", "content/data/agreements.yaml: the YAML is malformed"),
+    ("content/data/embassy.yaml", "email: infovan@consuladoperu.ca", "email: infovan",
+     "content/data/embassy.yaml (consulates[2].email): 'infovan' is not an e-mail address."),
+    ("translations/es/LC_MESSAGES/messages.po", 'msgstr "Inicio"', 'msgstr ""',
+     "translations/es/LC_MESSAGES/messages.po: the string 'Home' is not translated."),
+    ("translations/fr/LC_MESSAGES/messages.po", '\nmsgid "Home"', '\n#, fuzzy\nmsgid "Home"',
+     "translations/fr/LC_MESSAGES/messages.po: the translation of 'Home' is marked fuzzy"),
+])
+def test_data_and_catalog_mistakes_are_named(project_copy, good_output, path, old, new, message):
+    edit(project_copy, path, old, new)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   message)
+
+
+def test_markup_in_metadata_is_shown_as_text_everywhere(project_copy, tmp_path):
+    edit(project_copy, "content/news/tax-convention-in-force/en.md",
+         "Title: ", "Title: <script>alert(1)</script> ")
+    edit(project_copy, "content/news/tax-convention-in-force/en.md",
+         "Summary: ", "Summary: <b>bold</b> ")
+    result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    for path in list((tmp_path / "out/en").rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>" not in text and "<b>bold" not in text, path
+    article = next((tmp_path / "out/en/news").glob("*/index.html"))
+    archives = (tmp_path / "out/en/archives/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in archives
+    feed = (tmp_path / "out/en/feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; " in feed
+    assert article.exists()
+
+
+def test_an_image_is_published_once_in_responsive_sizes(project_copy, tmp_path):
+    folder = project_copy / "content/news/eighty-years-of-relations"
+    Image.new("RGB", (2000, 1000), "red").save(folder / "photo.jpg")
+    for lang, alt in {"en": "The flags", "es": "Las banderas", "fr": "Les drapeaux"}.items():
+        edit(project_copy, f"content/news/eighty-years-of-relations/{lang}.md", "\n\n",
+             f"\n\n![{alt}]({{static}}photo.jpg)\n\n")
+    result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    published = sorted(p.relative_to(tmp_path / "out").as_posix()
+                       for p in (tmp_path / "out").rglob("photo*"))
+    assert published == [f"media/news/eighty-years-of-relations/photo-{w}w.jpg"
+                         for w in (1600, 480, 960)]
+    with Image.open(tmp_path / "out" / published[0]) as image:
+        assert image.size == (1600, 800) and not image.info.get("exif")
+    page = (tmp_path / "out/es/noticias/ochenta-anos-de-relaciones-diplomaticas/index.html")
+    text = page.read_text(encoding="utf-8")
+    assert 'alt="Las banderas"' in text and 'width="1600" height="800"' in text
+    assert 'srcset="https://embassy.example/media/news/eighty-years-of-relations/photo-480w.jpg 480w' in text
+    assert 'loading="lazy"' in text
