@@ -38,7 +38,8 @@ LANGUAGES = ("en", "es", "fr")
 # Babel locale used for dates in each language. en_GB gives the day-month-year
 # order ("28 November 2026") that matches the Spanish and French pages.
 DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr_CA"}
-# Open Graph / hreflang region-neutral codes are the language codes themselves.
+# Open Graph locales (og:locale), ll_CC as Open Graph expects.
+OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
 
 # Each language's site name and description (feeds, meta description);
 # the site name is also the author of its news.
@@ -59,11 +60,11 @@ SITESUBTITLES = {
 # Section names in each language's URLs.
 SECTIONS = {
     "en": {"news": "news", "category": "category", "archives": "archives",
-           "page": "page", "drafts": "drafts"},
+           "page": "page", "drafts": "drafts", "search": "search"},
     "es": {"news": "noticias", "category": "categoria", "archives": "archivo",
-           "page": "pagina", "drafts": "borradores"},
+           "page": "pagina", "drafts": "borradores", "search": "buscar"},
     "fr": {"news": "nouvelles", "category": "categorie", "archives": "archives",
-           "page": "page", "drafts": "brouillons"},
+           "page": "page", "drafts": "brouillons", "search": "recherche"},
 }
 
 # News categories: the key written in each item's metadata, and its name in
@@ -89,6 +90,7 @@ def url_settings(lang, prefix):
         "DRAFT_PAGE_URL": drafts + "pages/{slug}/",
         "CATEGORY_URL": category,
         "ARCHIVES_URL": archives,
+        "SEARCH_URL": f"{prefix}{section['search']}/",
         "404_URL": f"{prefix}404.html",
         # FEED_ATOM holds a language's own news; Pelican's FEED_ALL_* would mix
         # in every translation.
@@ -103,7 +105,7 @@ def url_settings(lang, prefix):
         ),
     }
     for name in ("INDEX", "NEWS", "ARTICLE", "DRAFT", "PAGE", "DRAFT_PAGE",
-                 "CATEGORY", "ARCHIVES"):
+                 "CATEGORY", "ARCHIVES", "SEARCH"):
         settings[f"{name}_SAVE_AS"] = settings[f"{name}_URL"] + "index.html"
     settings["404_SAVE_AS"] = settings["404_URL"]
     # Each language builds only its own content, so a translation's URL is the
@@ -142,10 +144,12 @@ I18N_TEMPLATES_LANG = "en"
 # The pages in the main menu and on the home page, by Key.
 NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "about"]
 HOME_NEWS_COUNT = 3
+# Pages whose "date modified" also follows a data file (Template -> data file).
+PAGE_DATA = {"agreements": "agreements", "about": "embassy"}
 
 # Pages built from templates rather than content. The chooser and the
 # trilingual 404 are written once, at the root, by the main site.
-DIRECT_TEMPLATES = ["index", "news", "archives", "404", "chooser", "root_404"]
+DIRECT_TEMPLATES = ["index", "news", "archives", "search", "404", "chooser", "root_404"]
 PAGINATED_TEMPLATES = {"news": None, "category": None}
 DEFAULT_PAGINATION = 10
 CHOOSER_SAVE_AS = "index.html"

@@ -46,3 +46,22 @@ def test_a_good_build_replaces_the_output(project_copy, good_output):
     assert not (good_output / "last-good.txt").exists()
     assert (good_output / "en" / "index.html").exists()
     assert not list(good_output.parent.glob(".output.*"))
+
+
+def test_publish_keeps_the_output_when_the_quality_gates_fail(project_copy, good_output,
+                                                              monkeypatch):
+    """`invoke publish` builds with --check: the gates see the new site before the swap."""
+    from embassy import build
+
+    monkeypatch.chdir(project_copy)
+    seen = []
+
+    def failing_gate(folder):
+        seen.append((folder / "en" / "index.html").exists())
+        return False
+
+    problems = build.build(project_copy / "publishconf.py", good_output, gate=failing_gate)
+    assert seen == [True]
+    assert problems == ["the quality gates failed (see the report above); nothing was published."]
+    assert [p.name for p in good_output.iterdir()] == ["last-good.txt"]
+    assert not list(project_copy.glob(".output.*"))

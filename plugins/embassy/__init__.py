@@ -10,12 +10,16 @@
 - dates: dates formatted by Babel from CLDR data.
 - typography: typogrify for English, French and Spanish rules for the rest.
 - feeds: language, links and ids of the Atom and RSS feeds.
+- modified: the "date modified" of every page.
+- sitemap: sitemap.xml with language alternates, and robots.txt.
+- search: the Pagefind search index.
 - build: the safe build used by tasks.py (never destroys the last output).
 """
 
 from pelican import signals
 
-from . import catalogs, content, data, dates, feeds, images, languages, sources, typography
+from . import (catalogs, content, data, dates, feeds, images, languages, modified, search,
+               sitemap, sources, typography)
 
 
 def add_template_helpers(generator):
@@ -24,12 +28,14 @@ def add_template_helpers(generator):
     generator.env.filters.update(languages.FILTERS)
     generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
+    generator.env.globals.update(modified.GLOBALS)
 
 
 def prepare_content(instance):
     """Check a news item or page first, then set its typography."""
     content.check_content(instance)
     images.responsive_images(instance)
+    modified.set_last_modified(instance)
     typography.apply(instance)
     content.protect_metadata(instance)
 
@@ -41,6 +47,16 @@ def check_generated_content(generator):
     content.filter_drafts(generator)
 
 
+def finish_site(pelican):
+    """Once every language is written (the main site finishes last): media, sitemap, search."""
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"]:
+        return
+    images.write_variants(pelican)
+    sitemap.write(settings["OUTPUT_PATH"], settings["SITEURL"])
+    search.index(settings["OUTPUT_PATH"])
+
+
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(catalogs.check_and_compile)
@@ -48,7 +64,8 @@ def register():
     signals.initialized.connect(content.configure_categories)
     signals.initialized.connect(feeds.set_feed_domain)
     signals.initialized.connect(images.set_media_url)
-    signals.finalized.connect(images.write_variants)
+    signals.initialized.connect(modified.load_data_times)
+    signals.finalized.connect(finish_site)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)

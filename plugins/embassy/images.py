@@ -81,10 +81,8 @@ def set_media_url(pelican):
 
 
 def write_variants(pelican):
-    """finalized handler (main site): write the wanted variants, through a cache."""
+    """Write the variants every language asked for, through a cache (main site, last)."""
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"]:
-        return
     cache = Path(settings["CACHE_PATH"]) / "images"
     output = Path(settings["OUTPUT_PATH"]) / "media"
     for name, (source, width) in sorted(_WANTED.items()):

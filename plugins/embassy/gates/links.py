@@ -74,6 +74,11 @@ def check(site):
     for path in site.html_files():
         for url in page_links(site, path):
             visit(path, site.url_of(path), url)
+    sitemap = site.root / "sitemap.xml"
+    if sitemap.exists():
+        for url in etree.parse(str(sitemap)).xpath(
+                "//*[local-name()='loc']/text() | //*[local-name()='link']/@href"):
+            visit(sitemap, site.url_of(sitemap), url)
     for path in site.feed_files():
         urls, bodies = feed_links(path)
         for url in urls:

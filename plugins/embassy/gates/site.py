@@ -27,7 +27,7 @@ class BuiltSite:
         return sorted(self.root.rglob("*.html"))
 
     def feed_files(self):
-        return sorted(self.root.rglob("*.xml"))
+        return sorted(self.root.glob("*/feeds/*.xml"))
 
     def relative(self, path):
         return Path(path).relative_to(self.root).as_posix()
