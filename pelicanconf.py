@@ -187,6 +187,35 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Security ---------------------------------------------------------------------
+# One policy for every host: the plugin writes it to output/_headers (Netlify,
+# Cloudflare Pages) and, less frame-ancestors, into each page's <meta
+# http-equiv> (GitHub Pages sends no custom headers); nginx/security-headers.conf
+# repeats it for nginx (a test keeps the two equal). Pagefind's search runs
+# WebAssembly, hence 'wasm-unsafe-eval' (not 'unsafe-eval': no JavaScript eval).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                          "magnetometer=(), microphone=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+# Cache lifetimes by path (theme assets are fingerprinted by the build).
+CACHE_CONTROL = {
+    "/theme/*": "public, max-age=31536000, immutable",
+    "/media/*": "public, max-age=604800",
+    "/pagefind/*": "public, max-age=3600",
+}
+
 # Plugins ----------------------------------------------------------------------
 PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = ["pelican.plugins.i18n_subsites", "embassy"]

@@ -102,6 +102,32 @@ def publish(c):
     _build(c, CONFIG["settings_publish"], check=True)
 
 
+@task(pre=[publish])
+def gh_pages(c):
+    """Publish, then push output/ to the gh-pages branch (a manual GitHub Pages deploy)."""
+    c.run(f"{_python()} -m ghp_import -b gh-pages -n -p -f -m 'Publish the site' "
+          f"{CONFIG['deploy_path']}")
+
+
+@task(help={"port": "the port on 127.0.0.1 (default 8080)"})
+def nginx(c, port=8080):
+    """Serve output/ with nginx in the foreground, with the repository's nginx configuration."""
+    import tempfile
+
+    from embassy.hosting import render_nginx
+
+    folder = tempfile.mkdtemp(prefix="embassy-nginx-")
+    conf = render_nginx(CONFIG["deploy_path"], f"127.0.0.1:{port}", folder)
+    print(f"nginx serves {CONFIG['deploy_path']}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    c.run(f"nginx -c {conf} -p {folder}", pty=False)
+
+
+@task(help={"requests": "how many requests (default 20,000)"})
+def load_test(c, requests=20000):
+    """Bounded load check: nginx serving output/ on loopback; reports errors and throughput."""
+    c.run(f"{_python()} benchmarks/nginx_load.py --requests {int(requests)}")
+
+
 @task
 def translations_extract(c):
     """Extract the theme's strings into translations/messages.pot."""

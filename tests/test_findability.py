@@ -19,6 +19,7 @@ def _open_browser(site):
         session = browser.BrowserSession(site, chromium, origin)
         yield session, session.new_page(1280)
         assert not session.third_party
+        assert not session.console_errors
 
 
 @pytest.fixture(scope="module")

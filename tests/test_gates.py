@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, run_gate
-from embassy.gates import BuiltSite, browser, feeds, html, links
+from embassy.gates import BuiltSite, browser, feeds, html, links, security
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 KEY_PAGES = [f"{lang}/{page}" for lang, pages in {
@@ -56,12 +56,29 @@ def broken_site(dev_site, tmp_path_factory):
     page.write_text(page.read_text(encoding="utf-8").replace(
         "</main>",
         '<img src="/en/missing.png"><a href="#nowhere">x</a>'
-        '<svg width="2000" height="10"></svg><p><p></main><div><main></main>', 1),
+        '<svg width="2000" height="10"></svg><p><p></main><div><main></main>'
+        '<script>alert(1)</script><p style="color:red" onclick="x()">x</p>'
+        '<img alt="tracker" src="https://tracker.example/pixel.gif">', 1),
         encoding="utf-8")
     feed = root / "en" / "feeds" / "all.atom.xml"
     feed.write_text(feed.read_text(encoding="utf-8").replace(' rel="self"', "", 1),
                     encoding="utf-8")
     return BuiltSite(root, "")
+
+
+def test_no_page_has_inline_code_or_third_party_resources(site):
+    count, problems = security.check(site)
+    assert count == len(site.html_files())
+    assert not problems, "\n".join(problems)
+
+
+def test_security_gate_fails_on_a_broken_page(broken_site):
+    _count, problems = security.check(broken_site)
+    home = [problem for problem in problems if problem.startswith("en/index.html")]
+    assert "en/index.html: an inline script" in home
+    assert "en/index.html: a style attribute on <p>" in home
+    assert "en/index.html: an event handler (onclick) on <p>" in home
+    assert "en/index.html: <img> loads https://tracker.example/pixel.gif from another host" in home
 
 
 def test_nu_checker_fails_on_a_broken_page(broken_site):
@@ -86,13 +103,18 @@ def test_browser_gate_fails_on_a_broken_page(broken_site, monkeypatch):
     _views, problems = run_gate(browser.check, broken_site)
     assert any("image-alt" in problem for problem in problems)
     assert any("scrolls sideways" in problem for problem in problems)
+    # the page's own policy refuses the third-party image before any request leaves
+    assert any("tracker.example" in problem and "Content Security Policy" in problem
+               for problem in problems)
+    assert any("inline" in problem and "Content Security Policy" in problem
+               for problem in problems)
 
 
 def test_check_reports_each_gate_and_fails_on_problems(broken_site, dev_site, monkeypatch):
     from embassy import gates
 
     monkeypatch.setattr(gates, "GATES", {name: gate for name, gate in gates.GATES.items()
-                                         if "Links" in name or "Feeds" in name})
+                                         if "Links" in name or "Feeds" in name})  # the fast ones
     lines = []
     assert gates.run(broken_site.root, out=lines.append) is False
     assert any(line.startswith("  FAIL  Links") for line in lines)

@@ -13,13 +13,14 @@
 - modified: the "date modified" of every page.
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
+- hosting: fingerprinted assets, _headers and _redirects for static hosts.
 - build: the safe build used by tasks.py (never destroys the last output).
 """
 
 from pelican import signals
 
-from . import (catalogs, content, data, dates, feeds, images, languages, modified, search,
-               sitemap, sources, typography)
+from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
+               search, sitemap, sources, typography)
 
 
 def add_template_helpers(generator):
@@ -29,6 +30,7 @@ def add_template_helpers(generator):
     generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
+    generator.env.globals.update(hosting.GLOBALS)
 
 
 def prepare_content(instance):
@@ -52,9 +54,12 @@ def finish_site(pelican):
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"]:
         return
+    output = settings["OUTPUT_PATH"]
     images.write_variants(pelican)
-    sitemap.write(settings["OUTPUT_PATH"], settings["SITEURL"])
-    search.index(settings["OUTPUT_PATH"])
+    hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
+    hosting.write_host_files(output, settings)
+    sitemap.write(output, settings["SITEURL"])
+    search.index(output)
 
 
 def register():
@@ -65,6 +70,7 @@ def register():
     signals.initialized.connect(feeds.set_feed_domain)
     signals.initialized.connect(images.set_media_url)
     signals.initialized.connect(modified.load_data_times)
+    signals.initialized.connect(hosting.add_meta_policy)
     signals.finalized.connect(finish_site)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.

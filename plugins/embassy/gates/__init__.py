@@ -1,10 +1,10 @@
 """Quality gates run against a built site, by `invoke check` and by the tests.
 
 Each gate module has check(site) -> (count, problems): html (Nu HTML
-Checker), browser (axe-core, reflow, keyboard), links, feeds.
+Checker), browser (axe-core, reflow, keyboard), links, feeds, security.
 """
 
-from . import browser, feeds, html, links
+from . import browser, feeds, html, links, security
 from .html import GateUnavailable
 from .site import BuiltSite
 
@@ -13,6 +13,7 @@ GATES = {
     "Accessibility (axe-core in Chromium)": (browser.check, "page views"),
     "Links, assets and #fragments": (links.check, "links"),
     "Feeds (W3C Feed Validator rules)": (feeds.check, "feeds"),
+    "Security (no inline code, no third parties)": (security.check, "pages"),
 }
 
 __all__ = ["GATES", "BuiltSite", "GateUnavailable", "run"]

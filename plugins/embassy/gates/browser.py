@@ -81,6 +81,7 @@ class BrowserSession:
     def __init__(self, site, chromium, origin):
         self.site, self.chromium, self.origin = site, chromium, origin
         self.third_party = []
+        self.console_errors = []
 
     def url(self, path):
         return self.origin + urlsplit(self.site.url_of(path)).path
@@ -89,7 +90,14 @@ class BrowserSession:
         """A tab of the given width that only reaches this site."""
         context = self.chromium.new_context(viewport={"width": width, "height": height})
         context.route("**/*", self._only_this_site)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", self._record_console)
+        return page
+
+    def _record_console(self, message):
+        # CSP refusals and script errors show up here; third-party blocks are reported apart.
+        if message.type == "error" and "net::ERR_FAILED" not in message.text:
+            self.console_errors.append(f"{message.location.get('url', '?')}: {message.text}")
 
     def visit(self, page, path):
         page.goto(self.url(path), wait_until="load")
@@ -195,4 +203,5 @@ def check(site, screenshots=None, screenshot_pages=()):
                     if problem:
                         problems.append(f"{name}: {problem}")
         problems += [f"request to another host: {url}" for url in sorted(set(session.third_party))]
+        problems += [f"browser console: {error}" for error in sorted(set(session.console_errors))]
     return views, problems

@@ -1,0 +1,54 @@
+"""No inline scripts, styles or event handlers; nothing loaded from another host.
+
+A strict Content-Security-Policy must hold on every page, and the site makes
+no third-party request (no CDN, font service or tracker).
+"""
+
+from urllib.parse import urljoin
+
+DATA_SCRIPTS = {"application/ld+json", "application/json"}  # data, never run
+RESOURCES = {"script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"],
+             "iframe": ["src"], "frame": ["src"], "video": ["src", "poster"],
+             "audio": ["src"], "embed": ["src"], "object": ["data"], "track": ["src"]}
+LINKED_RESOURCES = {"stylesheet", "icon", "preload", "modulepreload", "manifest",
+                    "apple-touch-icon", "prefetch", "preconnect", "dns-prefetch"}
+
+
+def _urls(element, attribute):
+    value = element.get(attribute, "")
+    if attribute == "srcset":
+        return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+    return [value] if value else []
+
+
+def page_problems(site, path):
+    soup, base = site.soup(path), site.url_of(path)
+    problems = []
+    for script in soup.find_all("script"):
+        if not script.get("src") and script.get("type", "").lower() not in DATA_SCRIPTS:
+            problems.append("an inline script")
+    if soup.find("style"):
+        problems.append("an inline <style> element")
+    for element in soup.find_all(True):
+        if element.has_attr("style"):
+            problems.append(f"a style attribute on <{element.name}>")
+        handlers = [name for name in element.attrs if name.lower().startswith("on")]
+        if handlers:
+            problems.append(f"an event handler ({', '.join(handlers)}) on <{element.name}>")
+    resources = [(element.name, url) for element in soup.find_all(list(RESOURCES))
+                 for attribute in RESOURCES[element.name] for url in _urls(element, attribute)]
+    resources += [("link", link["href"]) for link in soup.find_all("link", href=True)
+                  if LINKED_RESOURCES & {rel.lower() for rel in link.get("rel", [])}]
+    for tag, url in resources:
+        if not site.is_internal(url, base) and not urljoin(base, url).startswith("data:"):
+            problems.append(f"<{tag}> loads {url} from another host")
+    if not soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"}):
+        problems.append("no Content-Security-Policy <meta> (GitHub Pages sends no headers)")
+    return problems
+
+
+def check(site):
+    """(pages checked, problems) for every page of a built site."""
+    pages = site.html_files()
+    return len(pages), [f"{site.relative(path)}: {problem}"
+                        for path in pages for problem in page_problems(site, path)]

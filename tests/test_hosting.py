@@ -1,0 +1,41 @@
+"""Free hosting: the GitHub Pages workflow, files for other static hosts, the CSP meta."""
+
+import yaml
+
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def test_github_pages_workflow_builds_with_publishconf_and_deploys_on_push():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow[True]  # YAML reads the key `on` as True
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
+    publish = next(step for step in steps if step.get("run") == "invoke publish")
+    assert publish["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
+    deploy = workflow["jobs"]["deploy"]["steps"]
+    assert deploy[0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_redirects_negotiate_language_and_serve_each_language_404(prod_site):
+    lines = [line for line in (prod_site.root / "_redirects").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert "/  /fr/  302  Language=fr" in lines
+    assert "/es/*  /es/404.html  404" in lines
+
+
+def test_every_page_carries_the_policy_for_hosts_without_headers(prod_site):
+    import runpy
+
+    policy = runpy.run_path(str(ROOT / "pelicanconf.py"))["CONTENT_SECURITY_POLICY"]
+    expected = policy.replace("; frame-ancestors 'none'", "")
+    for path in prod_site.html_files():
+        meta = prod_site.soup(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert meta["content"] == expected, path
+        head = prod_site.soup(path).head.find_all(True)
+        first_resource = next(i for i, tag in enumerate(head) if tag.name in ("link", "script"))
+        assert head.index(meta) < first_resource, path  # the policy precedes every resource
