@@ -31,6 +31,7 @@ def add_template_helpers(generator):
     generator.env.globals.update(languages.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
     generator.env.globals.update(hosting.GLOBALS)
+    generator.env.globals.update(sitemap.GLOBALS)
 
 
 def prepare_content(instance):

@@ -1,41 +1,63 @@
 """sitemap.xml with every page's language alternates, and robots.txt naming it.
 
-Written from the built pages themselves (their canonical and hreflang links),
-so the sitemap always says what the pages say.
+Each page records its entry while it is rendered (the sitemap_entry() call at
+the end of base.html), so the sitemap says exactly what the pages say without
+reading them back. Pages marked noindex (404s, drafts) record none.
 """
 
+import json
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
-from bs4 import BeautifulSoup
+from jinja2 import pass_context
+
+from .dates import iso_date
 
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
           ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
+# {loc: [[[hreflang, href], …], lastmod or None]}, for this build.
+ENTRIES = {}
 
-def _entries(output):
-    for path in sorted(Path(output).rglob("*.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-        robots = soup.find("meta", attrs={"name": "robots"})
-        canonical = soup.find("link", rel="canonical")
-        if canonical is None or (robots and "noindex" in robots.get("content", "")):
-            continue
-        alternates = [(link["hreflang"], link["href"])
-                      for link in soup.find_all("link", rel="alternate", hreflang=True)]
-        modified = soup.find("time", class_="epc-modified__date")
-        yield canonical["href"], alternates, modified["datetime"] if modified else None
+
+@pass_context
+def sitemap_entry(context, alternates, modified):
+    """Template global: record the page being written; returns nothing to show.
+
+    alternates None stands for the root chooser, whose equivalents are the
+    three homes.
+    """
+    root = context["main_siteurl"]
+    if alternates is None:
+        loc = f"{root}/"
+        alternates = {lang: f"{root}/{context['LANGUAGE_URLS'][lang]['INDEX_URL']}"
+                      for lang in context["LANGUAGES"]}
+    else:
+        loc = alternates[context["DEFAULT_LANG"]]
+    links = [[lang, href] for lang, href in alternates.items()] + [["x-default", f"{root}/"]]
+    ENTRIES[loc] = [links, iso_date(modified) if modified else None]
+    return ""
+
+
+def save(path):
+    """Write this process's entries (a build that runs in several processes)."""
+    Path(path).write_text(json.dumps(ENTRIES), encoding="utf-8")
+
+
+def load(path):
+    ENTRIES.update(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def write(output, siteurl):
     """Write output/sitemap.xml and output/robots.txt."""
     output = Path(output)
     lines = [HEADER]
-    for loc, alternates, modified in _entries(output):
-        lines.append(f"  <url>\n    <loc>{loc}</loc>\n")
+    for loc, (links, modified) in sorted(ENTRIES.items()):
+        lines.append(f"  <url>\n    <loc>{escape(loc)}</loc>\n")
         if modified:
             lines.append(f"    <lastmod>{modified}</lastmod>\n")
-        for lang, href in alternates:
+        for lang, href in links:
             lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)}'
                          f" href={quoteattr(href)}/>\n")
         lines.append("  </url>\n")
@@ -43,3 +65,6 @@ def write(output, siteurl):
     (output / "sitemap.xml").write_text("".join(lines), encoding="utf-8")
     (output / "robots.txt").write_text(
         f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/sitemap.xml\n", encoding="utf-8")
+
+
+GLOBALS = {"sitemap_entry": sitemap_entry}

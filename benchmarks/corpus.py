@@ -1,0 +1,71 @@
+"""A synthetic site of N news items × 3 languages, for the build benchmark.
+
+Realistic items: 300–500 words of Markdown with subheadings, lists and links to
+other items, both categories, an image in one item of ten. The real pages,
+data files, theme, catalogs and plugin are used as they are: only the news
+differs. Made from a fixed seed, so every run builds the same corpus.
+"""
+
+import random
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = {
+    "en": ("the embassy canada peru trade agreement cooperation mining investment "
+           "community culture ottawa lima relations forum delegation education "
+           "students visit minister economy partnership development meeting").split(),
+    "es": ("la embajada canadá perú comercio acuerdo cooperación minería inversión "
+           "comunidad cultura ottawa lima relaciones foro delegación educación "
+           "estudiantes visita ministro economía asociación desarrollo reunión").split(),
+    "fr": ("l’ambassade canada pérou commerce accord coopération mines investissement "
+           "communauté culture ottawa lima relations forum délégation éducation "
+           "étudiants visite ministre économie partenariat développement réunion").split(),
+}
+
+
+def sentence(rng, lang, words=14):
+    text = " ".join(rng.choice(WORDS[lang]) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng, lang):
+    return " ".join(sentence(rng, lang, rng.randint(10, 18)) for _ in range(rng.randint(3, 5)))
+
+
+def item_text(rng, lang, number, key, count, has_image):
+    title = f"{sentence(rng, lang, 6)[:-1]} {number}"
+    other = f"item-{rng.randrange(count):05d}"
+    body = [paragraph(rng, lang), f"## {sentence(rng, lang, 4)[:-1]}", paragraph(rng, lang),
+            "\n".join(f"- {sentence(rng, lang, 6)}" for _ in range(3)),
+            f"{sentence(rng, lang, 8)} [{sentence(rng, lang, 3)[:-1]}]"
+            f"({{filename}}/news/{other}/{lang}.md)", paragraph(rng, lang)]
+    if has_image:
+        body.insert(1, f"![{sentence(rng, lang, 6)[:-1]}]({{static}}photo.jpg)")
+    date = f"20{10 + number % 16:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+    header = (f"Title: {title}\nKey: {key}\nLang: {lang}\nDate: {date} {number % 24:02d}:00\n"
+              f"Category: {rng.choice(['news', 'events'])}\nSlug: {lang}-{key}\n"
+              f"Summary: {sentence(rng, lang, 16)}\n")
+    return header + "\n" + "\n\n".join(body) + "\n"
+
+
+def make_project(folder, items, seed=2026):
+    """Copy the project without its news, then write `items` synthetic news items."""
+    folder = Path(folder)
+    ignore = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "artifacts",
+                                    "__pycache__", "*.mo", ".pytest_cache", "news")
+    shutil.copytree(ROOT, folder, ignore=ignore)
+    rng = random.Random(seed)
+    news = folder / "content" / "news"
+    for number in range(items):
+        key = f"item-{number:05d}"
+        (news / key).mkdir(parents=True)
+        has_image = number % 10 == 0
+        if has_image:
+            Image.new("RGB", (1200, 800), (number % 256, 80, 120)).save(news / key / "photo.jpg")
+        for lang in WORDS:
+            (news / key / f"{lang}.md").write_text(
+                item_text(rng, lang, number, key, items, has_image), encoding="utf-8")
+    return folder
