@@ -216,6 +216,15 @@ CACHE_CONTROL = {
     "/pagefind/*": "public, max-age=3600",
 }
 
+# Build speed -------------------------------------------------------------------
+# The fast build (plugins/embassy/build.py, speed.py): one process per
+# language, each reading and rendering only its own language's items. False
+# gives stock Pelican + pelican-i18n-subsites (the benchmark's baseline); the
+# output is the same byte for byte (a test checks it).
+FAST_BUILD = True
+BUILD_LANGUAGES = LANGUAGES  # which languages this process writes
+FINISH_SITE = True  # media, fingerprints, host files, sitemap and search index
+
 # Plugins ----------------------------------------------------------------------
 PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = ["pelican.plugins.i18n_subsites", "embassy"]

@@ -122,6 +122,12 @@ def nginx(c, port=8080):
     c.run(f"nginx -c {conf} -p {folder}", pty=False)
 
 
+@task(help={"items": "news items in the synthetic corpus (× 3 languages)"})
+def benchmark(c, items=1000):
+    """Time and measure cold builds and one-item rebuilds: ours against stock Pelican."""
+    c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)}")
+
+
 @task(help={"requests": "how many requests (default 20,000)"})
 def load_test(c, requests=20000):
     """Bounded load check: nginx serving output/ on loopback; reports errors and throughput."""

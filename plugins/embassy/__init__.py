@@ -14,13 +14,14 @@
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
+- speed: the parts of the fast build that live inside Pelican (see build.py).
 - build: the safe build used by tasks.py (never destroys the last output).
 """
 
 from pelican import signals
 
 from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
-               search, sitemap, sources, typography)
+               search, sitemap, sources, speed, typography)
 
 
 def add_template_helpers(generator):
@@ -50,17 +51,24 @@ def check_generated_content(generator):
     content.filter_drafts(generator)
 
 
-def finish_site(pelican):
-    """Once every language is written (the main site finishes last): media, sitemap, search."""
-    settings = pelican.settings
-    if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"]:
-        return
+def finish_site(settings, indexed=()):
+    """Once every language is written: media, fingerprints, host files, sitemap, and
+    the search index of each language not yet indexed."""
     output = settings["OUTPUT_PATH"]
-    images.write_variants(pelican)
+    images.write_variants(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     hosting.write_host_files(output, settings)
     sitemap.write(output, settings["SITEURL"])
-    search.index(output)
+    for lang in settings["LANGUAGES"]:
+        if lang not in indexed:
+            search.index_language(output, lang)
+
+
+def finish_after_main_site(pelican):
+    """finalized handler: the main site finishes last, after its subsites."""
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] == settings["I18N_TEMPLATES_LANG"] and settings["FINISH_SITE"]:
+        finish_site(settings)
 
 
 def register():
@@ -72,7 +80,9 @@ def register():
     signals.initialized.connect(images.set_media_url)
     signals.initialized.connect(modified.load_data_times)
     signals.initialized.connect(hosting.add_meta_policy)
-    signals.finalized.connect(finish_site)
+    signals.finalized.connect(finish_after_main_site)
+    signals.initialized.connect(speed.limit_to_build_languages)
+    signals.get_writer.connect(speed.writer_for_build_languages)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)

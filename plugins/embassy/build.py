@@ -6,7 +6,10 @@ naming the file; no Python traceback is shown and the last good output stays.
 """
 
 import argparse
+import json
 import logging
+import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
@@ -46,26 +49,20 @@ class _Collector(logging.Handler):
             self.problems.append(message)
 
 
-def build(settings_file, output, overrides=None, gate=None):
-    """Build into a temporary sibling of output, then swap it in.
-
-    gate, if given, is called with the new site's folder and must return True
-    for the swap to happen (publish runs the quality gates this way). Returns
-    the list of problems; output is untouched unless there are none.
-    """
+def _generate(settings_file, staging, overrides):
+    """Run Pelican over every language into staging; return the problems reported."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    output = Path(output).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
     try:
         settings = read_settings(
             str(settings_file),
-            override={"OUTPUT_PATH": str(staging), "DEBUG": True, **(overrides or {})},
+            # staging starts empty; and parallel processes must not clear each other's work
+            override={"OUTPUT_PATH": str(staging), "DEBUG": True,
+                      "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})},
         )
         Pelican(settings).run()
         if not settings["SITEURL"]:
@@ -79,12 +76,107 @@ def build(settings_file, output, overrides=None, gate=None):
         collector.problems.append(f"the build stopped: {type(error).__name__}: {error}")
     finally:
         root.removeHandler(collector)
-    if collector.problems:
+    return collector.problems
+
+
+def _warm_up(settings):
+    """Import and load, once, what every language's process needs (they share it)."""
+    import datetime
+
+    import markdown  # noqa: F401
+    import pelican.generators  # noqa: F401
+    import typogrify.filters  # noqa: F401
+
+    from . import dates
+
+    for lang in settings["LANGUAGES"]:
+        dates.format_local_date(datetime.date(2000, 1, 1), lang, settings["DATE_LOCALES"])
+
+
+def _generate_in_parallel(settings_file, staging, overrides, settings):
+    """One process per language, on the available cores; this process then finishes.
+
+    Each process runs the whole i18n-subsites build, reads and renders only its
+    language's items (the others are read for their metadata: see
+    sources.CheckedMarkdownReader) and writes only its language's pages. What
+    the finishing steps need (sitemap entries, image variants) comes back in a
+    JSON file per language.
+    """
+    from . import finish_site, images, search, sitemap
+
+    _warm_up(settings)
+    image_maker = multiprocessing.get_context("fork").Process(
+        target=images.warm_cache, args=(settings,), daemon=True)
+    image_maker.start()  # images are made while the languages are built
+    children = {}
+    for lang in settings["LANGUAGES"]:
+        report = staging / f".build-{lang}.json"
+        pid = os.fork()
+        if pid == 0:  # the child: build one language, report, and leave at once
+            status = 1
+            try:
+                problems = _generate(settings_file, staging, {
+                    **(overrides or {}), "BUILD_LANGUAGES": [lang], "FINISH_SITE": False})
+                if not problems:
+                    try:
+                        search.index_language(staging, lang)  # this language is complete
+                    except SiteError as error:
+                        problems.append(str(error))
+                report.write_text(json.dumps({
+                    "problems": problems,
+                    "sitemap": sitemap.ENTRIES,
+                    "images": [[name, str(source), width]
+                               for name, (source, width) in images.WANTED.items()],
+                }), encoding="utf-8")
+                status = 0
+            finally:
+                os._exit(status)
+        children[pid] = report
+    problems = []
+    image_maker.join()
+    for pid, report in children.items():
+        _pid, status = os.waitpid(pid, 0)
+        if status != 0 or not report.exists():
+            problems.append(f"the build of {report.stem[7:]} stopped unexpectedly.")
+            continue
+        result = json.loads(report.read_text(encoding="utf-8"))
+        report.unlink()
+        problems += [problem for problem in result["problems"] if problem not in problems]
+        sitemap.ENTRIES.update({loc: entry for loc, entry in result["sitemap"].items()})
+        images.WANTED.update({name: (Path(source), width)
+                              for name, source, width in result["images"]})
+    if not problems:
+        try:
+            finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"])
+        except SiteError as error:
+            problems.append(str(error))
+    return problems
+
+
+def build(settings_file, output, overrides=None, gate=None):
+    """Build into a temporary sibling of output, then swap it in.
+
+    gate, if given, is called with the new site's folder and must return True
+    for the swap to happen (publish runs the quality gates this way). Returns
+    the list of problems; output is untouched unless there are none.
+    """
+    from pelican.settings import read_settings
+
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    settings = read_settings(str(settings_file), override={
+        "OUTPUT_PATH": str(staging), **(overrides or {})})
+    if settings.get("FAST_BUILD") and (os.cpu_count() or 1) > 1:
+        problems = _generate_in_parallel(settings_file, staging, overrides, settings)
+    else:
+        problems = _generate(settings_file, staging, overrides)
+    if problems:
         shutil.rmtree(staging, ignore_errors=True)
         # A mistake in the sources often makes Pelican stumble later on; staff
         # need the cause, so the plugin's own messages come alone when present.
-        causes = [problem for problem in collector.problems if "\n  How to fix:" in problem]
-        return causes or collector.problems
+        causes = [problem for problem in problems if "\n  How to fix:" in problem]
+        return causes or problems
     try:
         if gate is not None and not gate(staging):
             return ["the quality gates failed (see the report above); nothing was published."]

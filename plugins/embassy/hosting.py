@@ -1,7 +1,8 @@
 """What static hosts need besides the pages: fingerprinted assets and headers.
 
-- Theme CSS and JS are published as name.<hash>.ext, so hosts may cache them
-  for a year; templates link them through asset_url().
+- Theme CSS and JS are published minified (rcssmin, rjsmin) as
+  name.<hash>.ext, so hosts may cache them for a year; templates link them
+  through asset_url().
 - output/_headers carries the security and caching headers for Netlify and
   Cloudflare Pages; output/_redirects the language negotiation at / and the
   per-language 404 pages that Netlify supports.
@@ -13,6 +14,8 @@ import hashlib
 from contextlib import contextmanager
 from pathlib import Path
 
+import rcssmin
+import rjsmin
 from jinja2 import pass_context
 
 FINGERPRINTED = (".css", ".js")
@@ -38,17 +41,22 @@ def asset_url(context, relative):
     return f"{context['main_siteurl']}/{static_dir}/{fingerprinted_name(relative, source)}"
 
 
+MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+
+
 def fingerprint_assets(output, theme, static_dir):
-    """Rename the copied theme CSS and JS to their fingerprinted names, each with a
-    precompressed .gz beside it (nginx's gzip_static serves it)."""
+    """Minify the copied theme CSS and JS under their fingerprinted names, each with
+    a precompressed .gz beside it (nginx's gzip_static serves it)."""
     folder = Path(output) / static_dir
     for path in sorted(folder.rglob("*")):
         if path.suffix in FINGERPRINTED:
             relative = path.relative_to(folder)
             target = folder / fingerprinted_name(relative, Path(theme) / "static" / relative)
-            path.rename(target)
+            minified = MINIFIERS[path.suffix](path.read_text(encoding="utf-8")).encode("utf-8")
+            path.unlink()
+            target.write_bytes(minified)
             target.with_name(target.name + ".gz").write_bytes(
-                gzip.compress(target.read_bytes(), compresslevel=9, mtime=0))
+                gzip.compress(minified, compresslevel=9, mtime=0))
 
 
 def meta_content_security_policy(policy):

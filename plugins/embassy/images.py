@@ -8,6 +8,7 @@ gets srcset, sizes, width, height, lazy loading and async decoding.
 """
 
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from pelican.contents import Article, Page
 from .errors import SiteError
 
 WIDTHS = (480, 960, 1600)
+ORIENTATION = 0x0112  # the EXIF tag that says how a photo was turned
 FALLBACK_WIDTH = 960  # for browsers without srcset
 SIZES = "(min-width: 48rem) 45rem, calc(100vw - 2rem)"
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -26,15 +28,16 @@ _STATIC_IMAGE = re.compile(r"""<img\b([^>]*?)\ssrc=(["'])\{static\}([^"']+)\2([^
 
 # Variants the (sub)sites asked for: {output name: (source, width)}. Written
 # once, by the main site, when every language has been read.
-_WANTED = {}
+WANTED = {}
 
 
 def _variants(source, relative):
     """[(output name, width, height)] for one source image."""
     try:
-        with Image.open(source) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(source) as image:  # reads the header only: no decoding
             width, height = image.size
+            if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter
+                width, height = height, width
     except (UnidentifiedImageError, OSError) as error:
         raise SiteError(source, f"the image cannot be read ({error}).",
                         "save it again as a JPEG, PNG or WebP file.") from None
@@ -60,7 +63,7 @@ def responsive_images(instance):
         relative = source.resolve().relative_to(content_root.resolve())
         variants = _variants(source, relative)
         for name, width, _height in variants:
-            _WANTED[name] = (source, width)
+            WANTED[name] = (source, width)
         media = settings["MEDIA_URL"]
         largest = variants[-1]
         fallback = max((v for v in variants if v[1] <= FALLBACK_WIDTH), default=variants[0],
@@ -80,29 +83,84 @@ def set_media_url(pelican):
         settings["MEDIA_URL"] = settings["SITEURL"].rstrip("/") + "/media"
 
 
-def write_variants(pelican):
-    """Write the variants every language asked for, through a cache (main site, last)."""
-    settings = pelican.settings
+def _make_variants(job):
+    """Decode one source image once and write each wanted width into the cache."""
+    source, outputs = job
+    outputs = [(cached, width) for cached, width in outputs if not cached.exists()]
+    if not outputs:
+        return
+    with Image.open(source) as image:
+        source_format = image.format
+        plain = not (image.info.get("exif") or image.getexif() or image.info.get("xmp"))
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    for cached, width in sorted(outputs, key=lambda output: -output[1]):
+        if plain and width == image.width and FORMATS[cached.suffix] == source_format:
+            # already the right size and format, with nothing private to strip
+            shutil.copyfile(source, cached)
+            continue
+        variant = image
+        if image.width > width:
+            variant = image.resize((width, round(image.height * width / image.width)),
+                                   Image.Resampling.LANCZOS)
+        kind = FORMATS[cached.suffix]
+        if kind == "JPEG" and variant.mode not in ("RGB", "L"):
+            variant = variant.convert("RGB")
+        options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
+        partial = cached.with_suffix(".part" + cached.suffix)
+        variant.save(partial, kind, **options)  # no EXIF: location data stays private
+        os.replace(partial, cached)
+
+
+def _cached(cache, name, source, width):
+    stat = source.stat()
+    stamp = hashlib.sha1(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{width}".encode())
+    return cache / f"{stamp.hexdigest()}{Path(name).suffix}"
+
+
+def warm_cache(settings):
+    """Make the variants of every image the sources show, ahead of the build.
+
+    The fast build runs this beside the languages' processes; whatever it
+    misses, write_variants() still makes.
+    """
+    content_root = Path(settings["PATH"]).resolve()
     cache = Path(settings["CACHE_PATH"]) / "images"
+    cache.mkdir(parents=True, exist_ok=True)
+    sources = set()
+    for page in content_root.glob("*/*/*.md"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for target in re.findall(r"\]\(\{static\}([^)\s]+)\)", text):
+            source = (content_root / target.lstrip("/")) if target.startswith("/") \
+                else page.parent / target
+            if source.suffix.lower() in FORMATS and source.is_file():
+                sources.add(source.resolve())
+    for source in sorted(sources):
+        try:
+            variants = _variants(source, source.relative_to(content_root))
+        except SiteError:
+            continue  # the build reports it
+        _make_variants((source, [(_cached(cache, name, source, width), width)
+                                 for name, width, _height in variants]))
+
+
+def write_variants(settings, processes=None):
+    """Write the variants every language asked for, through a cache, on every core."""
+    cache = Path(settings["CACHE_PATH"]) / "images"
+    cache.mkdir(parents=True, exist_ok=True)
     output = Path(settings["OUTPUT_PATH"]) / "media"
-    for name, (source, width) in sorted(_WANTED.items()):
-        stat = source.stat()
-        stamp = hashlib.sha1(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{width}".encode())
-        cached = cache / f"{stamp.hexdigest()}{Path(name).suffix}"
+    jobs, copies = {}, []
+    for name, (source, width) in sorted(WANTED.items()):
+        cached = _cached(cache, name, source, width)
         if not cached.exists():
-            cache.mkdir(parents=True, exist_ok=True)
-            with Image.open(source) as image:
-                image = ImageOps.exif_transpose(image)
-                if image.width > width:
-                    image = image.resize((width, round(image.height * width / image.width)),
-                                         Image.Resampling.LANCZOS)
-                kind = FORMATS[Path(name).suffix]
-                if kind == "JPEG" and image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
-                partial = cached.with_suffix(".part" + cached.suffix)
-                image.save(partial, kind, **options)  # no EXIF: location data stays private
-                os.replace(partial, cached)
-        target = output / name
+            jobs.setdefault(source, []).append((cached, width))
+        copies.append((cached, output / name))
+    if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pool.map(_make_variants, jobs.items())
+    else:
+        for job in jobs.items():
+            _make_variants(job)
+    for cached, target in copies:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, target)

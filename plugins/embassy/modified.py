@@ -7,6 +7,7 @@ the site is not a git checkout). Lists take their newest item's date.
 
 import datetime
 import functools
+import os
 import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,35 +18,34 @@ from pelican.contents import Article, Page
 
 @functools.lru_cache(maxsize=None)
 def _git_times(folder):
-    """({path: last commit time}, {paths with uncommitted changes}) under folder.
+    """({path: last commit time}, {paths with uncommitted changes}), paths relative to folder.
 
     One git call for the whole content folder, however many items it has.
     """
     def git(*args):
-        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+        result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=folder,
+                                capture_output=True, text=True)
         return result.stdout if result.returncode == 0 else ""
 
-    top = git("rev-parse", "--show-toplevel").strip()
-    if not top:
-        return {}, frozenset()
     times, current = {}, None
-    for line in git("log", "--format=%x00%ct", "--name-only", "--", ".").splitlines():
+    for line in git("log", "--relative", "--format=%x00%ct", "--name-only", "--", ".").splitlines():
         if line.startswith("\0"):
             current = int(line[1:])
         elif line.strip() and current is not None:
-            times.setdefault(str(Path(top, line)), current)
-    changed = frozenset(str(Path(top, line[3:].strip()))
-                        for line in git("status", "--porcelain", "--", ".").splitlines())
+            times.setdefault(line.strip(), current)
+    changed = frozenset(line[3:].strip() for line in git(
+        "status", "--porcelain", "--untracked-files=all", "--", ".").splitlines())
     return times, changed
 
 
 def last_change(path, settings):
     """When a source file under the content folder last changed, as an aware datetime."""
-    path = Path(path).resolve()
-    times, changed = _git_times(str(Path(settings["PATH"]).resolve()))
-    stamp = times.get(str(path)) if str(path) not in changed else None
+    folder = os.path.abspath(settings["PATH"])
+    relative = os.path.relpath(os.path.abspath(path), folder)  # string work only: no stat
+    times, changed = _git_times(folder)
+    stamp = times.get(relative) if relative not in changed else None
     if stamp is None:
-        stamp = path.stat().st_mtime
+        stamp = os.stat(path).st_mtime
     return datetime.datetime.fromtimestamp(stamp, ZoneInfo(settings["TIMEZONE"]))
 
 

@@ -1,8 +1,11 @@
-"""Full-text search: Pagefind indexes the built site, one index per language.
+"""Full-text search: Pagefind indexes the built pages, one bundle per language.
 
-Pagefind (the PyPI package with its bundled binary) reads each page's
-<html lang>, so a search from /es/ only finds Spanish pages. Only the
-elements marked data-pagefind-body (news items and pages) are indexed.
+Pagefind (the PyPI package with its bundled binary) writes
+output/pagefind/<lang>/ from that language's pages only, so a search from
+/es/ only finds Spanish pages, and each language can be indexed as soon as
+its pages are written (the fast build does it in that language's process).
+Only the elements marked data-pagefind-body (news items and pages) are
+indexed.
 """
 
 import subprocess
@@ -11,10 +14,11 @@ import sys
 from .errors import SiteError
 
 
-def index(output):
-    """Write output/pagefind/ (the indexes and the search library)."""
+def index_language(output, lang):
+    """Write output/pagefind/<lang>/ (the index and the search library)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", "pagefind"],
+        [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", f"{lang}/**/*.html",
+         "--output-subdir", f"pagefind/{lang}"],
         capture_output=True, text=True,
     )
     if result.returncode != 0:

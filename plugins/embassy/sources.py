@@ -5,10 +5,12 @@ file, the line or field, and the fix.
 """
 
 import datetime
+import functools
 import re
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
+from pelican.readers import METADATA_PROCESSORS, MarkdownReader
+from pelican.utils import get_date
 
 from .errors import SiteError
 
@@ -59,23 +61,56 @@ def check_date(path, value, line):
 
 
 def check_source(path):
-    """Stop on an empty, non-UTF-8 or badly dated file, naming the line."""
+    """Stop on an empty, non-UTF-8 or badly dated file, naming the line; return its metadata."""
+    stat = path.stat()
+    return _checked_header(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=None)
+def _checked_header(path, _mtime, _size):
+    # Every (sub)site reads every file: the header is parsed and checked once a process.
     _text, fields = read_metadata_header(path)
     for name in ("date", "modified"):
         if name in fields:
             check_date(path, *fields[name])
+    return fields
 
 
 class CheckedMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, after check_source."""
+    """Pelican's Markdown reader, after check_source.
+
+    In the fast build, a file whose page another process writes is read for
+    its metadata only, or not at all (see speed.reading_mode).
+    """
 
     def read(self, source_path):
-        check_source(Path(source_path))
-        return super().read(source_path)
+        from .speed import reading_mode
+
+        fields = check_source(Path(source_path))
+        mode = reading_mode(self.settings, fields.get("lang", (self.settings["DEFAULT_LANG"],))[0])
+        if mode == "full":
+            return super().read(source_path)
+        if mode == "skip":
+            return "", {"status": "skip"}  # Pelican then drops the file quietly
+        # FORMATTED_FIELDS is empty: every field is plain text, as for a full read.
+        return "", {name: self.process_metadata(name, value)
+                    for name, (value, _line) in fields.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _date(value):
+    return get_date(value)
 
 
 def use_checked_reader(readers):
-    """readers_init handler: read Markdown through CheckedMarkdownReader."""
+    """readers_init handler: read Markdown through CheckedMarkdownReader.
+
+    Dates are parsed once a process (dateutil is slow, and every (sub)site
+    reads every file); the processor is Pelican's own.
+    """
+    if readers.settings.get("FAST_BUILD"):
+        METADATA_PROCESSORS["date"] = lambda value, _settings: _date(value.replace("_", " "))
+        METADATA_PROCESSORS["modified"] = lambda value, _settings: _date(value)
     for extension in CheckedMarkdownReader.file_extensions:
         readers.reader_classes[extension] = CheckedMarkdownReader
         readers.readers[extension] = CheckedMarkdownReader(readers.settings)

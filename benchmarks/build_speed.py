@@ -1,0 +1,123 @@
+"""Build benchmark: our fast build against stock Pelican + pelican-i18n-subsites.
+
+Generates N synthetic news items × 3 languages (benchmarks/corpus.py), then, in
+the same run and on the same corpus and theme, measures for the baseline
+(FAST_BUILD = False: plain Pelican with stock i18n-subsites) and for ours:
+a cold build (no caches), and a rebuild after editing one item. It prints
+wall time, peak memory (the summed proportional set size of the build's
+processes, sampled every 20 ms) and the ratios.
+
+Run: `invoke benchmark --items 1000`.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import make_project  # noqa: E402
+
+SETTINGS = {"ours": "benchconf_ours.py", "baseline": "benchconf_baseline.py"}
+
+
+def _tree(pid):
+    """pid and its descendants."""
+    found, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        found += map(int, children)
+        frontier += map(int, children)
+    return found
+
+
+def _pss_kib(pid):
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(command, cwd):
+    """(seconds, peak MiB) of a command and every process it starts."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONPATH": str(Path(cwd) / "plugins")})
+    peak = 0
+
+    def sample():
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, sum(_pss_kib(pid) for pid in _tree(process.pid)))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output, _ = process.communicate()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{output.decode()[-3000:]}")
+    return seconds, peak / 1024
+
+
+def run(items, folder):
+    project = make_project(Path(folder) / "project", items)
+    for name, fast in (("ours", True), ("baseline", False)):
+        (project / SETTINGS[name]).write_text(
+            f"import sys\nsys.path.insert(0, {str(project)!r})\nfrom pelicanconf import *  # noqa\n"
+            f"FAST_BUILD = {fast}\nCACHE_PATH = {str(project / ('cache-' + name))!r}\n",
+            encoding="utf-8")
+    results = {}
+    for name in ("baseline", "ours"):
+        output = Path(folder) / f"output-{name}"
+        command = [sys.executable, "-m", "embassy.build", SETTINGS[name], str(output)]
+        shutil.rmtree(project / f"cache-{name}", ignore_errors=True)
+        results[name, "cold"] = measure(command, project)
+        edited = project / "content" / "news" / "item-00001" / "en.md"
+        original = edited.read_text(encoding="utf-8")
+        edited.write_text(original + "\nOne more sentence, edited for the benchmark.\n",
+                          encoding="utf-8")
+        results[name, "rebuild"] = measure(command, project)
+        edited.write_text(original, encoding="utf-8")
+    return results
+
+
+def report(items, results):
+    lines = [f"Build benchmark: {items} news items × 3 languages ({os.cpu_count()} cores)",
+             f"{'':<10}{'baseline':>14}{'ours':>14}{'baseline/ours':>16}"]
+    for step in ("cold", "rebuild"):
+        (base_s, base_mb), (ours_s, ours_mb) = results["baseline", step], results["ours", step]
+        lines.append(f"{step + ' time':<14}{base_s:>8.2f} s{ours_s:>12.2f} s{base_s / ours_s:>15.2f}x")
+        lines.append(f"{step + ' memory':<14}{base_mb:>7.0f} MiB{ours_mb:>10.0f} MiB"
+                     f"{base_mb / ours_mb:>15.2f}x")
+    cold, rebuild = results["ours", "cold"][0], results["ours", "rebuild"][0]
+    lines.append(f"our one-item rebuild takes {100 * rebuild / cold:.0f}% of our cold build")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        print(report(args.items, run(args.items, folder)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
