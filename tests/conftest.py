@@ -81,6 +81,33 @@ def project_copy(tmp_path):
     return copy
 
 
+@pytest.fixture
+def good_output(project_copy):
+    """An output folder holding a last good build (one marker file)."""
+    output = project_copy / "output"
+    output.mkdir()
+    (output / "last-good.txt").write_text("kept")
+    return output
+
+
+def edit_source(project, path, old, new):
+    """Replace old by new (once) in one of the project's files."""
+    target = project / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_refused(result, output, *messages):
+    """The build failed with these messages, no traceback, and kept the last output."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    for message in messages:
+        assert message in result.stderr, result.stderr
+    assert "How to fix:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert [path.name for path in output.iterdir()] == ["last-good.txt"]
+
+
 def run_gate(check, site, **options):
     """Run a quality gate; without its tool, skip here but fail in CI."""
     try:

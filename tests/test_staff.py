@@ -10,29 +10,12 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import run_build
+from conftest import assert_refused, edit_source, run_build
 
 
 def invoke(project, *args):
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project,
                           capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def good_output(project_copy):
-    output = project_copy / "output"
-    output.mkdir()
-    (output / "last-good.txt").write_text("kept")
-    return output
-
-
-def assert_refused(result, output, *messages):
-    assert result.returncode == 1, result.stdout + result.stderr
-    for message in messages:
-        assert message in result.stderr, result.stderr
-    assert "How to fix:" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert [path.name for path in output.iterdir()] == ["last-good.txt"]
 
 
 def test_new_post_scaffolds_a_draft_in_three_languages(project_copy):
@@ -122,13 +105,6 @@ def test_missing_language_builds_with_a_notice_but_blocks_publish(project_copy, 
 NEWS = "content/news/eighty-years-of-relations/fr.md"
 
 
-def edit(project, path, old, new):
-    target = project / path
-    text = target.read_text(encoding="utf-8")
-    assert old in text, old
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.parametrize("old,new,messages", [
     ("Title: Le Canada et le Pérou célèbrent 80 ans de relations diplomatiques\n", "",
      [f"{NEWS} (Title): the title is missing."]),
@@ -143,7 +119,7 @@ def edit(project, path, old, new):
     ("Pour en savoir plus", '<p onclick="x()">Pour en savoir plus</p>', ["security policy"]),
 ])
 def test_content_mistakes_are_named(project_copy, good_output, old, new, messages):
-    edit(project_copy, NEWS, old, new)
+    edit_source(project_copy, NEWS, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    *messages)
 
@@ -151,7 +127,7 @@ def test_content_mistakes_are_named(project_copy, good_output, old, new, message
 def test_image_without_alt_text_is_named(project_copy, good_output):
     Image.new("RGB", (800, 400), "white").save(
         project_copy / "content/news/eighty-years-of-relations/photo.jpg")
-    edit(project_copy, NEWS, "Pour en savoir plus", "![]({static}photo.jpg)\n\nPour en savoir plus")
+    edit_source(project_copy, NEWS, "Pour en savoir plus", "![]({static}photo.jpg)\n\nPour en savoir plus")
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    f"{NEWS}: an image has no alternative text.")
 
@@ -177,15 +153,15 @@ def test_empty_and_non_utf8_files_are_named(project_copy, good_output):
      "translations/fr/LC_MESSAGES/messages.po: the translation of 'Home' is marked fuzzy"),
 ])
 def test_data_and_catalog_mistakes_are_named(project_copy, good_output, path, old, new, message):
-    edit(project_copy, path, old, new)
+    edit_source(project_copy, path, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)
 
 
 def test_markup_in_metadata_is_shown_as_text_everywhere(project_copy, tmp_path):
-    edit(project_copy, "content/news/tax-convention-in-force/en.md",
+    edit_source(project_copy, "content/news/tax-convention-in-force/en.md",
          "Title: ", "Title: <script>alert(1)</script> ")
-    edit(project_copy, "content/news/tax-convention-in-force/en.md",
+    edit_source(project_copy, "content/news/tax-convention-in-force/en.md",
          "Summary: ", "Summary: <b>bold</b> ")
     result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
     assert result.returncode == 0, result.stderr
@@ -204,7 +180,7 @@ def test_an_image_is_published_once_in_responsive_sizes(project_copy, tmp_path):
     folder = project_copy / "content/news/eighty-years-of-relations"
     Image.new("RGB", (2000, 1000), "red").save(folder / "photo.jpg")
     for lang, alt in {"en": "The flags", "es": "Las banderas", "fr": "Les drapeaux"}.items():
-        edit(project_copy, f"content/news/eighty-years-of-relations/{lang}.md", "\n\n",
+        edit_source(project_copy, f"content/news/eighty-years-of-relations/{lang}.md", "\n\n",
              f"\n\n![{alt}]({{static}}photo.jpg)\n\n")
     result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
     assert result.returncode == 0, result.stderr
