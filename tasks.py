@@ -128,6 +128,12 @@ def benchmark(c, items=1000):
     c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)}")
 
 
+@task
+def lighthouse(c):
+    """Lighthouse (mobile) on key pages in each language, served by nginx; fails below 100."""
+    c.run(f"{_python()} benchmarks/lighthouse_check.py")
+
+
 @task(help={"requests": "how many requests (default 20,000)"})
 def load_test(c, requests=20000):
     """Bounded load check: nginx serving output/ on loopback; reports errors and throughput."""

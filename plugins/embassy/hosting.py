@@ -18,7 +18,7 @@ import rcssmin
 import rjsmin
 from jinja2 import pass_context
 
-FINGERPRINTED = (".css", ".js")
+FINGERPRINTED = (".css", ".js", ".svg")
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,7 +52,8 @@ def fingerprint_assets(output, theme, static_dir):
         if path.suffix in FINGERPRINTED:
             relative = path.relative_to(folder)
             target = folder / fingerprinted_name(relative, Path(theme) / "static" / relative)
-            minified = MINIFIERS[path.suffix](path.read_text(encoding="utf-8")).encode("utf-8")
+            text = path.read_text(encoding="utf-8")
+            minified = MINIFIERS.get(path.suffix, str.strip)(text).encode("utf-8")
             path.unlink()
             target.write_bytes(minified)
             target.with_name(target.name + ".gz").write_bytes(
@@ -122,8 +123,8 @@ def free_port():
 
 
 @contextmanager
-def nginx_server(root, folder):
-    """Debian's nginx serving root on a free loopback port; yields its base URL."""
+def nginx_server(root, folder, port=None):
+    """Debian's nginx serving root on a loopback port (a free one by default); yields its URL."""
     import shutil
     import socket
     import subprocess
@@ -132,7 +133,7 @@ def nginx_server(root, folder):
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise FileNotFoundError("nginx is not installed: apt-get install nginx")
-    port = free_port()
+    port = port or free_port()
     conf = render_nginx(root, f"127.0.0.1:{port}", folder)
     process = subprocess.Popen([binary, "-c", str(conf), "-p", str(folder)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

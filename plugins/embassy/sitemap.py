@@ -63,8 +63,9 @@ def write(output, siteurl):
         lines.append("  </url>\n")
     lines.append("</urlset>\n")
     (output / "sitemap.xml").write_text("".join(lines), encoding="utf-8")
-    (output / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/sitemap.xml\n", encoding="utf-8")
+    # A sitemap is named by its absolute URL: the development build has none.
+    named = f"\nSitemap: {siteurl}/sitemap.xml\n" if siteurl else ""
+    (output / "robots.txt").write_text(f"User-agent: *\nAllow: /\n{named}", encoding="utf-8")
 
 
 GLOBALS = {"sitemap_entry": sitemap_entry}

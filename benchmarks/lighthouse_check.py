@@ -1,0 +1,81 @@
+"""Lighthouse (mobile) on the home, a news item and the agreements page in each language.
+
+Builds the production site for a loopback address, serves it with the
+repository's nginx configuration (so its real headers apply), and runs
+Lighthouse 12 (benchmarks/lighthouse/, installed with npm) in Debian's
+Chromium. Prints the four category scores per page; fails below 100.
+Run: `invoke lighthouse`.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from embassy.build import build  # noqa: E402
+from embassy.gates.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from embassy.hosting import free_port, nginx_server  # noqa: E402
+
+PAGES = ["en/", "en/news/eighty-years-of-diplomatic-relations/", "en/agreements/",
+         "es/", "es/noticias/ochenta-anos-de-relaciones-diplomaticas/", "es/tratados/",
+         "fr/", "fr/nouvelles/quatre-vingts-ans-de-relations-diplomatiques/", "fr/accords/"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+TOOL = ROOT / "benchmarks" / "lighthouse"
+
+
+def install():
+    if not (TOOL / "node_modules" / ".bin" / "lighthouse").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=TOOL, check=True)
+
+
+def audit(url, report, attempts=3):
+    for attempt in range(attempts):
+        # Lighthouse sometimes loses a trace (NO_NAVSTART) and asks to run it again.
+        result = subprocess.run(
+            [str(TOOL / "node_modules" / ".bin" / "lighthouse"), url, "--quiet",
+             f"--chrome-flags=--headless {' '.join(CHROMIUM_ARGS)}",
+             f"--only-categories={','.join(CATEGORIES)}", "--output=json",
+             f"--output-path={report}"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=180,
+            capture_output=True, text=True)
+        if result.returncode == 0:
+            break
+        if attempt == attempts - 1:
+            raise RuntimeError(f"Lighthouse failed on {url}: {result.stderr.strip()[-500:]}")
+    data = json.loads(Path(report).read_text())
+    scores = {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
+    failing = [f"{data['audits'][ref['id']]['title']}"
+               for name in CATEGORIES for ref in data["categories"][name]["auditRefs"]
+               if ref["weight"] and (data["audits"][ref["id"]]["score"] or 0) < 1]
+    return scores, failing
+
+
+def main():
+    install()
+    port = free_port()
+    os.environ["SITEURL"] = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "output"
+        problems = build(ROOT / "publishconf.py", output)
+        if problems:
+            print("\n".join(problems))
+            return 1
+        worst = 100
+        with nginx_server(output, Path(folder) / "nginx", port=port) as base:
+            print(f"{'page':<62}" + "".join(f"{name[:13]:>15}" for name in CATEGORIES))
+            for page in PAGES:
+                scores, failing = audit(f"{base}/{page}", Path(folder) / "report.json")
+                worst = min(worst, *scores.values())
+                print(f"{page:<62}" + "".join(f"{scores[name]:>15}" for name in CATEGORIES))
+                for title in failing:
+                    print(f"    below 100: {title}")
+    return 0 if worst == 100 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
