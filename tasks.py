@@ -3,7 +3,6 @@
 Run `invoke --list` to see them. The site's own logic is in plugins/embassy.
 """
 
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -30,10 +29,12 @@ def _python():
     return shlex.quote(sys.executable)
 
 
-def _build(c, settings, check=False):
+def _build(c, settings, check=False, warn=False):
+    """The safe build (plugins/embassy/build.py); check runs the quality gates first."""
     env = {"PYTHONPATH": str(ROOT / "plugins")}
     gates = " --check" if check else ""
-    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}{gates}", env=env)
+    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}{gates}",
+          env=env, warn=warn)
 
 
 @task
@@ -79,7 +80,7 @@ def livereload(c, port=None):
 
     def rebuild_quietly():
         # A failed rebuild is reported and the last good site stays served.
-        _build_warn(c, CONFIG["settings_base"])
+        _build(c, CONFIG["settings_base"], warn=True)
 
     rebuild_quietly()
     server = Server()
@@ -89,16 +90,9 @@ def livereload(c, port=None):
                  root=CONFIG["deploy_path"], open_url_delay=None)
 
 
-def _build_warn(c, settings):
-    env = {"PYTHONPATH": str(ROOT / "plugins")}
-    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}",
-          env=env, warn=True)
-
-
 @task
 def publish(c):
-    """Build the production site (SITEURL from the environment if set), run the quality
-    gates on it, and only then replace output/."""
+    """Build the production site ($SITEURL if set), check it with the gates, then replace output/."""
     _build(c, CONFIG["settings_publish"], check=True)
 
 
@@ -226,7 +220,7 @@ def translations_status(c):
 
 @task
 def check(c):
-    """Run the quality gates (HTML, accessibility, links, feeds) on output/ and report."""
+    """Run the quality gates (HTML, accessibility, links, feeds, security) on output/."""
     from embassy import gates
 
     if not gates.run(CONFIG["deploy_path"]):

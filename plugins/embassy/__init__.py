@@ -36,7 +36,8 @@ def add_template_helpers(generator):
 
 
 def prepare_content(instance):
-    """Check a news item or page first, then set its typography."""
+    """Check a news item or page, then prepare it: images, date modified, typography,
+    and metadata escaped last (typography works on the plain text)."""
     content.check_content(instance)
     images.responsive_images(instance)
     modified.set_last_modified(instance)
@@ -80,13 +81,13 @@ def register():
     signals.initialized.connect(images.set_media_url)
     signals.initialized.connect(modified.load_data_times)
     signals.initialized.connect(hosting.add_meta_policy)
-    signals.finalized.connect(finish_after_main_site)
     signals.initialized.connect(speed.limit_to_build_languages)
-    signals.get_writer.connect(speed.writer_for_build_languages)
+    signals.readers_init.connect(sources.use_checked_reader)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)
-    signals.readers_init.connect(sources.use_checked_reader)
     signals.article_generator_finalized.connect(check_generated_content)
     signals.page_generator_finalized.connect(check_generated_content)
+    signals.get_writer.connect(speed.writer_for_build_languages)
     signals.feed_generated.connect(feeds.complete_feed)
+    signals.finalized.connect(finish_after_main_site)
