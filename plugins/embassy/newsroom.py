@@ -4,13 +4,13 @@ Used by `invoke new-post` and `invoke translations-status` (tasks.py).
 """
 
 import datetime
-import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
 from .errors import SiteError
+from .modified import last_change
 from .sources import check_date, read_metadata_header
 
 OTTAWA = ZoneInfo("America/Toronto")
@@ -71,25 +71,15 @@ def new_post(content, title, languages, categories, category="news", date=None,
     return list(files)
 
 
-def _last_change(path):
-    """When a file last changed: its last commit, or its mtime if it has uncommitted edits."""
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=path.parent, capture_output=True,
-                              text=True).stdout.strip()
-
-    if not git("status", "--porcelain", "--", path.name):
-        committed = git("log", "-1", "--format=%ct", "--", path.name)
-        if committed:
-            return float(committed)
-    return path.stat().st_mtime
-
-
 def translation_status(content, languages):
     """[(item, status, {lang: state})] for every news item and page.
 
     state is 'original', 'present', 'missing' or 'outdated' (the original
     changed after the translation); status is 'draft' or 'published'.
     """
+    def changed(path):
+        return last_change(path, {"PATH": str(content), "TIMEZONE": "UTC"})
+
     rows = []
     for folder in sorted(p for kind in ("news", "pages")
                          for p in (Path(content) / kind).iterdir() if p.is_dir()):
@@ -108,8 +98,8 @@ def translation_status(content, languages):
                 states[lang] = "missing"
             elif lang == original:
                 states[lang] = "original"
-            elif original in headers and (_last_change(headers[original][0])
-                                          > _last_change(headers[lang][0])):
+            elif original in headers and (changed(headers[original][0])
+                                          > changed(headers[lang][0])):
                 states[lang] = "outdated"
             else:
                 states[lang] = "present"

@@ -8,7 +8,6 @@ other host are blocked and reported: the site loads nothing from third parties.
 import functools
 import http.server
 import os
-import shutil
 import threading
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -53,14 +52,10 @@ def serve(root):
         server.server_close()
 
 
-def chromium_available():
-    return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None
-
-
 @contextmanager
 def browser():
     """A headless Debian Chromium driven by Playwright."""
-    if not chromium_available():
+    if not os.access(CHROMIUM, os.X_OK):
         raise GateUnavailable(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
