@@ -16,8 +16,10 @@ def language_pages(site):
 
 
 def metadata(path):
-    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
-    return dict(line.split(": ", 1) for line in header.splitlines())
+    from embassy.sources import read_metadata_header
+
+    _text, fields = read_metadata_header(path)
+    return {name.capitalize(): value for name, (value, _line) in fields.items()}
 
 
 def settings():
