@@ -59,7 +59,7 @@ def check_catalogs(templates, folder, languages):
         po_path = folder / lang / "LC_MESSAGES" / "messages.po"
         if not po_path.exists():
             raise SiteError(po_path, f"the '{lang}' catalog is missing.",
-                            f"run 'invoke translations' to create it, then translate it.")
+                            "run 'invoke translations' to create it, then translate it.")
         catalog = _read(po_path)
         for msgid in sorted(used):
             message = catalog.get(msgid)

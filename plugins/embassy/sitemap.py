@@ -5,7 +5,6 @@ the end of base.html), so the sitemap says exactly what the pages say without
 reading them back. Pages marked noindex (404s, drafts) record none.
 """
 
-import json
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -38,15 +37,6 @@ def sitemap_entry(context, alternates, modified):
     links = [[lang, href] for lang, href in alternates.items()] + [["x-default", f"{root}/"]]
     ENTRIES[loc] = [links, iso_date(modified) if modified else None]
     return ""
-
-
-def save(path):
-    """Write this process's entries (a build that runs in several processes)."""
-    Path(path).write_text(json.dumps(ENTRIES), encoding="utf-8")
-
-
-def load(path):
-    ENTRIES.update(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def write(output, siteurl):
