@@ -183,8 +183,10 @@ FILTERS = {"tel_uri": tel_uri}
 
 
 def load_into_settings(pelican):
-    """initialized handler: load and check the data files once per (sub)site."""
+    """initialized handler: load and check the data files (subsites inherit them)."""
     settings = pelican.settings
+    if "AGREEMENTS" in settings:
+        return  # a subsite: its settings are a copy of the main site's
     folder = Path(settings["PATH"]) / settings["DATA_PATH"]
     languages = settings["LANGUAGES"]
     settings["AGREEMENTS"] = load_agreements(folder / "agreements.yaml", languages)
