@@ -104,6 +104,13 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
     """
     from . import finish_site, images, search, sitemap
 
+    from . import catalogs
+
+    try:
+        catalogs.compile_for(settings)  # once, before the language processes read them
+    except SiteError as error:
+        return [str(error)]
+    overrides = {**(overrides or {}), "CATALOGS_COMPILED": True}
     _warm_up(settings)
     image_maker = multiprocessing.get_context("fork").Process(
         target=images.warm_cache, args=(settings,), daemon=True)

@@ -5,6 +5,7 @@ catalog is missing, incomplete or fuzzy. The .mo files are compiled here, on
 every build, and never committed.
 """
 
+import os
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -80,17 +81,25 @@ def check_catalogs(templates, folder, languages):
 
 
 def compile_catalogs(catalogs):
-    """Write each language's .mo beside its .po."""
+    """Write each language's .mo beside its .po (atomically: readers never see half a file)."""
     for po_path, catalog in catalogs.values():
-        with open(po_path.with_suffix(".mo"), "wb") as fileobj:
+        partial = po_path.with_suffix(f".mo.{os.getpid()}")
+        with open(partial, "wb") as fileobj:
             write_mo(fileobj, catalog)
+        os.replace(partial, po_path.with_suffix(".mo"))
 
 
 def check_and_compile(pelican):
     """initialized handler: once, for the main site, before anything is read."""
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"]:
-        return
+    if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"] or settings.get(
+            "CATALOGS_COMPILED"):
+        return  # a subsite, or a language process of the fast build (compiled before it)
+    compile_for(settings)
+
+
+def compile_for(settings):
+    """Check and compile the catalogs that settings name."""
     languages = [lang for lang in settings["LANGUAGES"] if lang != settings["I18N_TEMPLATES_LANG"]]
     templates = Path(settings["THEME"]) / "templates"
     compile_catalogs(check_catalogs(templates, settings["I18N_GETTEXT_LOCALEDIR"], languages))
