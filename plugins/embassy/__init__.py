@@ -37,10 +37,16 @@ def add_template_helpers(generator):
 
 def prepare_content(instance):
     """Check a news item or page, then prepare it: images, date modified, typography,
-    and metadata escaped last (typography works on the plain text)."""
+    and metadata escaped last (typography works on the plain text).
+
+    An item read for its metadata only (the fast build's translations, whose
+    pages another process writes) is linked to, never shown: checked only.
+    """
     content.check_content(instance)
-    images.responsive_images(instance)
     modified.set_last_modified(instance)
+    if speed.read_for_metadata(instance):
+        return
+    images.responsive_images(instance)
     typography.apply(instance)
     content.protect_metadata(instance)
 
@@ -88,6 +94,7 @@ def register():
     signals.content_object_init.connect(prepare_content)
     signals.article_generator_finalized.connect(check_generated_content)
     signals.page_generator_finalized.connect(check_generated_content)
+    signals.all_generators_finalized.connect(speed.run_own_language_only)
     signals.get_writer.connect(speed.writer_for_build_languages)
     signals.feed_generated.connect(feeds.complete_feed)
     signals.finalized.connect(finish_after_main_site)

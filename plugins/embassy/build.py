@@ -6,6 +6,7 @@ naming the file; no Python traceback is shown and the last good output stays.
 """
 
 import argparse
+import gc
 import json
 import logging
 import multiprocessing
@@ -13,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import SiteError
@@ -96,15 +98,17 @@ def _warm_up(settings):
 def _generate_in_parallel(settings_file, staging, overrides, settings):
     """One process per language, on the available cores; this process then finishes.
 
-    Each process runs the whole i18n-subsites build, reads and renders only its
-    language's items (the others are read for their metadata: see
-    sources.CheckedMarkdownReader) and writes only its language's pages. What
-    the finishing steps need (sitemap entries, image variants) comes back in a
-    JSON file per language.
+    Each process runs only its own language's Pelican pass (see speed.py):
+    it reads and renders its language's items, reads the other languages'
+    metadata for the links between translations, and writes its language's
+    pages. Halfway, once every process has read its items, this process
+    hands each one the URLs the others found. Meanwhile it makes the image
+    variants, and it indexes each language for search as soon as that
+    language's process ends, one index at a time (Pagefind uses every core).
+    What the finishing steps need (sitemap entries, image variants) comes
+    back in a JSON file per language.
     """
-    from . import finish_site, images, search, sitemap
-
-    from . import catalogs
+    from . import catalogs, finish_site, images, search, sitemap
 
     try:
         catalogs.compile_for(settings)  # once, before the language processes read them
@@ -112,52 +116,105 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
         return [str(error)]
     overrides = {**(overrides or {}), "CATALOGS_COMPILED": True}
     _warm_up(settings)
-    image_maker = multiprocessing.get_context("fork").Process(
-        target=images.warm_cache, args=(settings,), daemon=True)
-    image_maker.start()  # images are made while the languages are built
+    gc.freeze()  # the children share what is loaded so far, untouched by their collector
     children = {}
     for lang in settings["LANGUAGES"]:
-        report = staging / f".build-{lang}.json"
+        ours, theirs = multiprocessing.Pipe()
         pid = os.fork()
         if pid == 0:  # the child: build one language, report, and leave at once
-            status = 1
-            try:
-                problems = _generate(settings_file, staging, {
-                    **(overrides or {}), "BUILD_LANGUAGES": [lang], "FINISH_SITE": False})
-                if not problems:
-                    try:
-                        search.index_language(staging, lang)  # this language is complete
-                    except SiteError as error:
-                        problems.append(str(error))
-                report.write_text(json.dumps({
-                    "problems": problems,
-                    "sitemap": sitemap.ENTRIES,
-                    "images": [[name, str(source), width]
-                               for name, (source, width) in images.WANTED.items()],
-                }), encoding="utf-8")
-                status = 0
-            finally:
-                os._exit(status)
-        children[pid] = report
-    problems = []
-    image_maker.join()
-    for pid, report in children.items():
+            ours.close()
+            for other in children.values():
+                other.close()
+            _build_one_language(settings_file, staging, overrides, lang, theirs)
+        theirs.close()
+        children[pid] = ours
+    gc.unfreeze()
+    # Started once the children exist (never fork with a second thread running);
+    # Pillow releases the GIL while it decodes, resizes and encodes.
+    image_maker = threading.Thread(target=images.warm_cache, args=(settings,), daemon=True)
+    image_maker.start()
+    _exchange_urls(list(children.values()))
+    problems, stopped, indexing = [], [], None
+    for pid, lang in zip(children, settings["LANGUAGES"]):
         _pid, status = os.waitpid(pid, 0)
+        report = staging / f".build-{lang}.json"
         if status != 0 or not report.exists():
-            problems.append(f"the build of {report.stem[7:]} stopped unexpectedly.")
+            stopped.append(f"the build of {lang} stopped unexpectedly.")
             continue
         result = json.loads(report.read_text(encoding="utf-8"))
         report.unlink()
+        if result["stopped"]:
+            stopped.append(f"the build of {lang} stopped because another language's failed.")
         problems += [problem for problem in result["problems"] if problem not in problems]
         sitemap.ENTRIES.update({loc: entry for loc, entry in result["sitemap"].items()})
         images.WANTED.update({name: (Path(source), width)
                               for name, source, width in result["images"]})
+        if not problems and not stopped:
+            problems += _finish_indexing(indexing)
+            indexing = search.start_indexing(staging, lang)
+    problems += _finish_indexing(indexing)
+    image_maker.join()
+    problems = problems or stopped
     if not problems:
         try:
             finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"])
         except SiteError as error:
             problems.append(str(error))
     return problems
+
+
+def _finish_indexing(process):
+    from . import search
+
+    if process is None:
+        return []
+    try:
+        search.finish_indexing(process)
+    except SiteError as error:
+        return [str(error)]
+    return []
+
+
+def _build_one_language(settings_file, staging, overrides, lang, connection):
+    """In a child process: build lang's site, write the report, and exit."""
+    from . import images, sitemap, speed
+
+    status = 1
+    try:
+        speed.EXCHANGE = connection
+        problems = _generate(settings_file, staging, {
+            **overrides, "BUILD_LANGUAGES": [lang], "FINISH_SITE": False})
+        stopped = speed.OtherLanguageFailed.__name__ in " ".join(problems)
+        (staging / f".build-{lang}.json").write_text(json.dumps({
+            "problems": [] if stopped else problems,
+            "stopped": stopped,
+            "sitemap": sitemap.ENTRIES,
+            "images": [[name, str(source), width]
+                       for name, (source, width) in images.WANTED.items()],
+        }), encoding="utf-8")
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _exchange_urls(connections):
+    """Collect each language's item URLs and send every process all of them.
+
+    A process that stopped before sending closes its connection; the others
+    are then told to stop (they receive None).
+    """
+    urls, complete = {}, True
+    for connection in connections:
+        try:
+            urls.update(connection.recv())
+        except (EOFError, OSError):
+            complete = False
+    for connection in connections:
+        try:
+            connection.send(urls if complete else None)
+        except OSError:
+            pass  # that process has already stopped
+        connection.close()
 
 
 def build(settings_file, output, overrides=None, gate=None):

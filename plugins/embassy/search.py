@@ -3,9 +3,9 @@
 Pagefind (the PyPI package with its bundled binary) writes
 output/pagefind/<lang>/ from that language's pages only, so a search from
 /es/ only finds Spanish pages, and each language can be indexed as soon as
-its pages are written (the fast build does it in that language's process).
-Only the elements marked data-pagefind-body (news items and pages) are
-indexed.
+its pages are written (the fast build starts it as each language's process
+ends). Only the elements marked data-pagefind-body (news items and pages)
+are indexed.
 """
 
 import subprocess
@@ -14,14 +14,24 @@ import sys
 from .errors import SiteError
 
 
-def index_language(output, lang):
-    """Write output/pagefind/<lang>/ (the index and the search library)."""
-    result = subprocess.run(
+def start_indexing(output, lang):
+    """Start writing output/pagefind/<lang>/ (the index and the search library)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", f"{lang}/**/*.html",
          "--output-subdir", f"pagefind/{lang}"],
-        capture_output=True, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if result.returncode != 0:
+
+
+def finish_indexing(process):
+    """Wait for an index started by start_indexing; stop the build if it failed."""
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
         raise SiteError("pagefind", f"the search index could not be built: "
-                        f"{result.stderr.strip() or result.stdout.strip()}",
+                        f"{stderr.strip() or stdout.strip()}",
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).")
+
+
+def index_language(output, lang):
+    """Write output/pagefind/<lang>/ and wait for it."""
+    finish_indexing(start_indexing(output, lang))
