@@ -94,15 +94,17 @@ def _make_variants(job):
         plain = not (image.info.get("exif") or image.getexif() or image.info.get("xmp"))
         image = ImageOps.exif_transpose(image)
         image.load()
+    larger = image  # each variant is resized from the previous, larger one: less work
     for cached, width in sorted(outputs, key=lambda output: -output[1]):
         if plain and width == image.width and FORMATS[cached.suffix] == source_format:
             # already the right size and format, with nothing private to strip
             shutil.copyfile(source, cached)
             continue
-        variant = image
-        if image.width > width:
-            variant = image.resize((width, round(image.height * width / image.width)),
-                                   Image.Resampling.LANCZOS)
+        variant = larger
+        if larger.width > width:
+            variant = larger.resize((width, round(image.height * width / image.width)),
+                                    Image.Resampling.LANCZOS)
+            larger = variant
         kind = FORMATS[cached.suffix]
         if kind == "JPEG" and variant.mode not in ("RGB", "L"):
             variant = variant.convert("RGB")

@@ -8,16 +8,28 @@ ends). Only the elements marked data-pagefind-body (news items and pages)
 are indexed.
 """
 
+import functools
 import subprocess
-import sys
 
 from .errors import SiteError
+
+
+@functools.lru_cache(maxsize=None)
+def _executable():
+    """The Pagefind binary of the pagefind[bin] package (what `python -m pagefind` runs)."""
+    try:
+        from pagefind_bin import get_executable
+
+        return str(get_executable())
+    except (ImportError, FileNotFoundError) as error:
+        raise SiteError("pagefind", f"Pagefind is not installed ({error}).",
+                        "run `pip install -r requirements.txt` (it installs pagefind[bin]).") from None
 
 
 def start_indexing(output, lang):
     """Start writing output/pagefind/<lang>/ (the index and the search library)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", f"{lang}/**/*.html",
+        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
          "--output-subdir", f"pagefind/{lang}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

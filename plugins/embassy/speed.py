@@ -57,8 +57,11 @@ def writer_for_build_languages(pelican):
 
 
 def limit_to_build_languages(pelican):
-    """initialized handler: the theme's files are copied by the main language's process."""
+    """initialized handler: the theme's files are copied by the main language's process;
+    templates are not checked for changes on every use (a build never edits them)."""
     settings = pelican.settings
+    if settings.get("FAST_BUILD"):
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "auto_reload": False}
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
         settings["THEME_STATIC_PATHS"] = []
 
