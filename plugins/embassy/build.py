@@ -129,10 +129,9 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
         theirs.close()
         children[pid] = ours
     gc.unfreeze()
-    # Started once the children exist (never fork with a second thread running);
-    # Pillow releases the GIL while it decodes, resizes and encodes.
+    # Made beside the search indexes, which wait on the disk more than on the
+    # cores (Pillow releases the GIL while it decodes, resizes and encodes).
     image_maker = threading.Thread(target=images.warm_cache, args=(settings,), daemon=True)
-    image_maker.start()
     _exchange_urls(list(children.values()))
     problems, stopped, indexing = [], [], None
     for pid, lang in zip(children, settings["LANGUAGES"]):
@@ -152,8 +151,11 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
         if not problems and not stopped:
             problems += _finish_indexing(indexing)
             indexing = search.start_indexing(staging, lang)
+            if image_maker.ident is None:  # not started yet
+                image_maker.start()
     problems += _finish_indexing(indexing)
-    image_maker.join()
+    if image_maker.ident is not None:
+        image_maker.join()
     problems = problems or stopped
     if not problems:
         try:
