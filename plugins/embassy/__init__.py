@@ -15,6 +15,7 @@
 - search: the Pagefind search index.
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
 - speed: the parts of the fast build that live inside Pelican (see build.py).
+- incremental: what a rebuild can take from the last build's output.
 - build: the safe build used by tasks.py (never destroys the last output).
 """
 
@@ -58,12 +59,14 @@ def check_generated_content(generator):
     content.filter_drafts(generator)
 
 
-def finish_site(settings, indexed=()):
-    """Once every language is written: media, fingerprints, host files, sitemap, and
-    the search index of each language not yet indexed."""
+def finish_site(settings, indexed=(), theme_ready=False):
+    """Once every language is written: media, fingerprints (unless the theme's files
+    come fingerprinted from the last output), host files, sitemap, and the search
+    index of each language not yet indexed."""
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
-    hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
+    if not theme_ready:
+        hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     hosting.write_host_files(output, settings)
     sitemap.write(output, settings["SITEURL"])
     for lang in settings["LANGUAGES"]:

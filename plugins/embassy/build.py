@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -95,46 +96,75 @@ def _warm_up(settings):
         dates.format_local_date(datetime.date(2000, 1, 1), lang, settings["DATE_LOCALES"])
 
 
-def _generate_in_parallel(settings_file, staging, overrides, settings):
+def _generate_in_parallel(settings_file, staging, overrides, settings, output, reuse=True):
     """One process per language, on the available cores; this process then finishes.
 
     Each process runs only its own language's Pelican pass (see speed.py):
     it reads and renders its language's items, reads the other languages'
     metadata for the links between translations, and writes its language's
     pages. Halfway, once every process has read its items, this process
-    hands each one the URLs the others found. Meanwhile it makes the image
-    variants, and it indexes each language for search as soon as that
-    language's process ends, one index at a time (Pagefind uses every core).
-    What the finishing steps need (sitemap entries, image variants) comes
-    back in a JSON file per language.
-    """
-    from . import catalogs, finish_site, images, search, sitemap
+    hands each one the URLs the others found. It indexes each language for
+    search as soon as that language's process ends, one index at a time
+    (Pagefind uses every core), and makes the image variants meanwhile.
 
+    A language whose inputs did not change since the last build is not
+    built: its pages come from the last output, and the pages of a language
+    that is built are rendered only if what they show changed (see
+    incremental.py). Returns (problems, this build's record or UNCHANGED).
+    """
+    from . import catalogs, finish_site, images, incremental, search, sitemap
+
+    inputs = incremental.Inputs(settings_file, settings, overrides)
+    previous = incremental.load_record(settings, output, inputs) if reuse else None
+    built = previous["languages"] if previous else {}
+    languages = [lang for lang in settings["LANGUAGES"]
+                 if built.get(lang, {}).get("signature") != inputs.languages[lang]]
+    if not languages:
+        return [], UNCHANGED
     try:
-        catalogs.compile_for(settings)  # once, before the language processes read them
+        if previous is None or not catalogs.compiled(settings):
+            catalogs.compile_for(settings)  # once, before the language processes read them
     except SiteError as error:
-        return [str(error)]
+        return [str(error)], None
+    record, urls = {}, {}
+    try:
+        for lang in settings["LANGUAGES"]:
+            if lang not in languages:  # unchanged: linked from the last output
+                incremental.reuse_language(output, staging, lang, built[lang])
+                record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
+        if settings["I18N_TEMPLATES_LANG"] not in languages:  # the theme's files too
+            incremental.link_tree(output / settings["THEME_STATIC_DIR"],
+                                  staging / settings["THEME_STATIC_DIR"])
+    except OSError:  # the last output is not what its record says: build everything
+        for child in staging.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        return _generate_in_parallel(settings_file, staging, overrides, settings, output,
+                                     reuse=False)
+    for reused in record.values():
+        _add_report(reused)
     overrides = {**(overrides or {}), "CATALOGS_COMPILED": True}
     _warm_up(settings)
     gc.freeze()  # the children share what is loaded so far, untouched by their collector
     children = {}
-    for lang in settings["LANGUAGES"]:
+    for lang in languages:
         ours, theirs = multiprocessing.Pipe()
         pid = os.fork()
         if pid == 0:  # the child: build one language, report, and leave at once
             ours.close()
             for other in children.values():
                 other.close()
-            _build_one_language(settings_file, staging, overrides, lang, theirs)
+            _build_one_language(settings_file, staging, overrides, lang, theirs,
+                                inputs, built.get(lang, {}).get("pages"),
+                                output if previous else None)
         theirs.close()
         children[pid] = ours
     gc.unfreeze()
     # Made beside the search indexes, which wait on the disk more than on the
     # cores (Pillow releases the GIL while it decodes, resizes and encodes).
     image_maker = threading.Thread(target=images.warm_cache, args=(settings,), daemon=True)
-    _exchange_urls(list(children.values()))
+    _exchange_urls(list(children.values()), urls)
     problems, stopped, indexing = [], [], None
-    for pid, lang in zip(children, settings["LANGUAGES"]):
+    for pid, lang in zip(children, languages):
         _pid, status = os.waitpid(pid, 0)
         report = staging / f".build-{lang}.json"
         if status != 0 or not report.exists():
@@ -145,10 +175,9 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
         if result["stopped"]:
             stopped.append(f"the build of {lang} stopped because another language's failed.")
         problems += [problem for problem in result["problems"] if problem not in problems]
-        sitemap.ENTRIES.update({loc: entry for loc, entry in result["sitemap"].items()})
-        images.WANTED.update({name: (Path(source), width)
-                              for name, source, width in result["images"]})
         if not problems and not stopped:
+            _add_report(result)
+            record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
             problems += _finish_indexing(indexing)
             indexing = search.start_indexing(staging, lang)
             if image_maker.ident is None:  # not started yet
@@ -159,10 +188,24 @@ def _generate_in_parallel(settings_file, staging, overrides, settings):
     problems = problems or stopped
     if not problems:
         try:
-            finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"])
+            finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"],
+                        theme_ready=settings["I18N_TEMPLATES_LANG"] not in languages)
         except SiteError as error:
             problems.append(str(error))
-    return problems
+    return problems, (inputs, record)
+
+
+# _generate_in_parallel's answer when no input changed since the last build.
+UNCHANGED = "unchanged"
+
+
+def _add_report(result):
+    """What a language's build gives the finishing steps: sitemap entries, images."""
+    from . import images, sitemap
+
+    for _signature, entries, _site_wide in result["pages"].values():
+        sitemap.ENTRIES.update(entries)
+    images.WANTED.update({name: (Path(source), width) for name, source, width in result["images"]})
 
 
 def _finish_indexing(process):
@@ -177,20 +220,28 @@ def _finish_indexing(process):
     return []
 
 
-def _build_one_language(settings_file, staging, overrides, lang, connection):
+def _build_one_language(settings_file, staging, overrides, lang, connection, inputs,
+                        previous_pages, previous_output):
     """In a child process: build lang's site, write the report, and exit."""
-    from . import images, sitemap, speed
+    from . import images, sources, speed
 
     status = 1
     try:
         speed.EXCHANGE = connection
+        speed.REUSE = speed.PageReuse(inputs, lang, staging, previous_pages, previous_output)
+        cache = sources.ContentCache(inputs.cache / "contents" / f"{lang}.pickle", inputs)
+        sources.CONTENT_CACHE = cache
         problems = _generate(settings_file, staging, {
             **overrides, "BUILD_LANGUAGES": [lang], "FINISH_SITE": False})
         stopped = speed.OtherLanguageFailed.__name__ in " ".join(problems)
+        if not problems:
+            cache.save()
         (staging / f".build-{lang}.json").write_text(json.dumps({
             "problems": [] if stopped else problems,
             "stopped": stopped,
-            "sitemap": sitemap.ENTRIES,
+            "signature": inputs.languages[lang],
+            "pages": speed.REUSE.pages,
+            "urls": speed.SENT_URLS,
             "images": [[name, str(source), width]
                        for name, (source, width) in images.WANTED.items()],
         }), encoding="utf-8")
@@ -199,13 +250,14 @@ def _build_one_language(settings_file, staging, overrides, lang, connection):
         os._exit(status)
 
 
-def _exchange_urls(connections):
-    """Collect each language's item URLs and send every process all of them.
+def _exchange_urls(connections, known):
+    """Collect each language's item URLs and send every process all of them
+    (with known: those of the languages not built).
 
     A process that stopped before sending closes its connection; the others
     are then told to stop (they receive None).
     """
-    urls, complete = {}, True
+    urls, complete = dict(known), True
     for connection in connections:
         try:
             urls.update(connection.recv())
@@ -228,15 +280,24 @@ def build(settings_file, output, overrides=None, gate=None):
     """
     from pelican.settings import read_settings
 
+    from . import incremental
+
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     settings = read_settings(str(settings_file), override={
         "OUTPUT_PATH": str(staging), **(overrides or {})})
+    record = None
     if settings.get("FAST_BUILD") and (os.cpu_count() or 1) > 1:
-        problems = _generate_in_parallel(settings_file, staging, overrides, settings)
+        # Publishing (with gates) builds everything, and always checks it.
+        problems, record = _generate_in_parallel(settings_file, staging, overrides, settings,
+                                                 output, reuse=gate is None)
     else:
         problems = _generate(settings_file, staging, overrides)
+    if record == UNCHANGED:
+        shutil.rmtree(staging, ignore_errors=True)
+        return []
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         # A mistake in the sources often makes Pelican stumble later on; staff
@@ -249,17 +310,29 @@ def build(settings_file, output, overrides=None, gate=None):
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if record is not None:
+        incremental.save_record(settings, output, *record)
     return []
 
 
 def _swap(staging, output):
+    """Put staging in output's place; the last output is deleted in the background."""
     staging.chmod(0o755)
-    previous = output.with_name(f".{output.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
-        output.rename(previous)
-    staging.rename(output)
-    shutil.rmtree(previous, ignore_errors=True)
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        output.rename(old / output.name)
+        staging.rename(output)
+        subprocess.Popen(["rm", "-rf", str(old)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    else:
+        staging.rename(output)
+
+
+def _remove_leftovers(output):
+    """Last outputs an interrupted build or deletion left beside output."""
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def main(argv=None):

@@ -98,6 +98,19 @@ def check_and_compile(pelican):
     compile_for(settings)
 
 
+def compiled(settings):
+    """Whether every language's .mo is there and newer than its .po."""
+    folder = Path(settings["I18N_GETTEXT_LOCALEDIR"])
+    for lang in settings["LANGUAGES"]:
+        if lang == settings["I18N_TEMPLATES_LANG"]:
+            continue
+        po_path = folder / lang / "LC_MESSAGES" / "messages.po"
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime_ns < po_path.stat().st_mtime_ns:
+            return False
+    return True
+
+
 def compile_for(settings):
     """Check and compile the catalogs that settings name."""
     languages = [lang for lang in settings["LANGUAGES"] if lang != settings["I18N_TEMPLATES_LANG"]]

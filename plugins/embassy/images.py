@@ -165,4 +165,7 @@ def write_variants(settings, processes=None):
             _make_variants(job)
     for cached, target in copies:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        try:
+            os.link(cached, target)  # cached files are never written to again
+        except OSError:
+            shutil.copyfile(cached, target)  # another file system

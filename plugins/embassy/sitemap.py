@@ -16,8 +16,10 @@ HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
           ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
-# {loc: [[[hreflang, href], …], lastmod or None]}, for this build.
+# {loc: [[[hreflang, href], …], lastmod or None]}, for this build; and the
+# locs in the order pages recorded them (the fast build's page reuse reads it).
 ENTRIES = {}
+ORDER = []
 
 
 @pass_context
@@ -36,6 +38,7 @@ def sitemap_entry(context, alternates, modified):
         loc = alternates[context["DEFAULT_LANG"]]
     links = [[lang, href] for lang, href in alternates.items()] + [["x-default", f"{root}/"]]
     ENTRIES[loc] = [links, iso_date(modified) if modified else None]
+    ORDER.append(loc)
     return ""
 
 

@@ -6,6 +6,9 @@ file, the line or field, and the fix.
 
 import datetime
 import functools
+import hashlib
+import os
+import pickle
 import re
 from pathlib import Path
 
@@ -47,6 +50,20 @@ def read_metadata_header(path):
             continue  # a continuation line of the previous field
         fields[match["name"].lower()] = (match["value"].strip(), number)
     return text, fields
+
+
+def header_text(raw):
+    """(the metadata lines, the Lang: value or None) of a file's bytes, never failing:
+    what a build's record compares (see incremental.py); checks come later."""
+    lines, lang = [], None
+    for line in raw.decode("utf-8-sig", errors="replace").splitlines():
+        if not line.strip():
+            break  # as read_metadata_header: the metadata ends at the first blank line
+        lines.append(line)
+        match = _FIELD.match(line)
+        if match and match["name"].lower() == "lang":
+            lang = match["value"].strip()
+    return "\n".join(lines), lang
 
 
 def check_date(path, value, line):
@@ -101,7 +118,8 @@ class CheckedMarkdownReader(MarkdownReader):
                     for name, (value, _line) in fields.items()}
 
     def _read_reusing_markdown(self, source_path):
-        """MarkdownReader.read, with one Markdown instance for every file of the process.
+        """MarkdownReader.read, with one Markdown instance for every file of the process,
+        and the HTML of files unchanged since the last build taken from CONTENT_CACHE.
 
         Pelican makes a new instance per file, which costs as much as a
         third of the conversion; Python-Markdown supports reuse with reset().
@@ -114,10 +132,66 @@ class CheckedMarkdownReader(MarkdownReader):
         if "meta" not in self._md.preprocessors:
             self._md.preprocessors.register(MetaPreprocessor(self._md), "meta", 27)
         self._source_path = source_path
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        return content, metadata
+        cached = CONTENT_CACHE.get(source_path) if CONTENT_CACHE else None
+        if cached is None:
+            with pelican_open(source_path) as text:
+                content = self._md.convert(text)
+            meta = getattr(self._md, "Meta", None)
+            if CONTENT_CACHE is not None:
+                CONTENT_CACHE.put(source_path, content, meta)
+        else:
+            content, meta = cached
+        return content, self._parse_metadata(meta) if meta is not None else {}
+
+
+class ContentCache:
+    """The fast build's content cache: the HTML of each Markdown file (and its
+    metadata lines as Markdown read them), kept from one build to the next.
+
+    An entry counts only for the exact file it was made from (its
+    signature, see incremental.Inputs); Markdown's settings and version are
+    part of the site's inputs, which a build's record compares.
+    """
+
+    def __init__(self, path, inputs):
+        self.path, self.inputs = Path(path), inputs
+        try:
+            with self.path.open("rb") as file:
+                self.previous, self.previous_results = pickle.load(file)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            self.previous, self.previous_results = {}, {}
+        self.current, self.results = {}, {}
+
+    def result(self, kind, text, compute):
+        """compute(text), kept from the last build when text is the same (typography)."""
+        key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogateescape")).digest()
+        result = self.previous_results.get(key)
+        if result is None:
+            result = compute(text)
+        self.results[key] = result
+        return result
+
+    def get(self, source_path):
+        entry = self.previous.get(str(source_path))
+        if entry is None or entry[0] != self.inputs.full(source_path):
+            return None
+        self.current[str(source_path)] = entry
+        return entry[1], entry[2]
+
+    def put(self, source_path, content, meta):
+        self.current[str(source_path)] = (self.inputs.full(source_path), content, meta)
+
+    def save(self):
+        """Keep this build's entries (files since deleted are forgotten)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".part")
+        with partial.open("wb") as file:
+            pickle.dump((self.current, self.results), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, self.path)
+
+
+# This process's content cache during a fast build (see build.py), else None.
+CONTENT_CACHE = None
 
 
 @functools.lru_cache(maxsize=None)

@@ -14,13 +14,28 @@ translations. The processes exchange those URLs through the parent
 (EXCHANGE) at that point, so links between languages are made by
 i18n-subsites itself, as in a stock build. tests/test_speed.py checks that
 the output is byte-identical.
+
+On a rebuild, FastWriter links each page whose inputs did not change from
+the last output instead of rendering it (PageReuse; the signatures are
+explained in incremental.py, and tests/test_rebuild.py checks that a
+rebuild writes what a full build writes).
 """
 
+import contextlib
+import io
+import os
+from pathlib import Path
+
+from pelican.contents import Content
 from pelican.plugins.i18n_subsites import i18n_subsites
 from pelican.writers import Writer
 
-# The connection to the parent process during a parallel build (see build.py).
+from . import modified, sitemap
+
+# The connection to the parent process during a parallel build (see build.py),
+# and the URLs this process sent through it.
 EXCHANGE = None
+SENT_URLS = {}
 
 
 class OtherLanguageFailed(Exception):
@@ -35,24 +50,144 @@ def _builds_every_language(settings):
     return set(settings["BUILD_LANGUAGES"]) == set(settings["LANGUAGES"])
 
 
-class LanguageWriter(Writer):
-    """Pelican's writer, silent for the main site when another process writes it."""
+class PageReuse:
+    """A language process's pages: linked from the last output when unchanged.
 
-    def write_file(self, *args, **kwargs):
-        if is_built_here(self.settings):
-            return super().write_file(*args, **kwargs)
-        return None
+    previous: the last build's {page or feed: [signature, sitemap entries,
+    shows the language's newest change]} (see incremental.py); pages
+    collects this build's, for the next one.
+    """
 
-    def write_feed(self, *args, **kwargs):
-        if is_built_here(self.settings):
-            return super().write_feed(*args, **kwargs)
-        return None
+    def __init__(self, inputs, lang, staging, previous=None, previous_output=None):
+        self.inputs, self.lang, self.staging = inputs, lang, Path(staging)
+        self.previous = previous or {}
+        self.previous_output = Path(previous_output) if previous_output else None
+        self.pages = {}
+
+    def shown(self, items):
+        """One signature for the items a page is given, in full."""
+        from .incremental import _hash
+
+        full = self.inputs.full
+        return _hash(*[full(item.source_path) for item in items])
+
+    def signature(self, name, shown, site_wide):
+        from .incremental import _hash
+
+        return _hash(self.inputs.metadata, name, shown,
+                     self.inputs.languages[self.lang] if site_wide else "")
+
+    def name(self, site_output, path):
+        """A page's path in the whole site (a subsite writes below its language)."""
+        return os.path.relpath(os.path.join(site_output, path), self.staging)
+
+    def reuse(self, name, shown):
+        """Link the last output's page if what it shows is unchanged; True if done."""
+        from .incremental import link
+
+        previous = self.previous.get(name)
+        if previous is None or self.previous_output is None:
+            return False
+        if previous[0] != self.signature(name, shown, previous[2]):
+            return False
+        try:
+            link(os.path.join(self.previous_output, name), os.path.join(self.staging, name))
+        except OSError:
+            return False
+        self.pages[name] = previous
+        sitemap.ENTRIES.update(previous[1])
+        return True
+
+
+# The page reuse of this process's language, during a fast build (see build.py).
+REUSE = None
+
+
+def _items(values):
+    """The news items and pages a template is given (the others it shows by metadata)."""
+    items = []
+    for value in values:
+        if isinstance(value, Content):
+            items.append(value)
+        elif isinstance(value, (list, tuple)):
+            items += [item for item in value if isinstance(item, Content)]
+    return items
+
+
+class _Rendering:
+    """A template seen by the writer: links the last output's page when unchanged,
+    else renders it and records what it showed."""
+
+    def __init__(self, template, writer, items):
+        self.template, self.writer, self.items = template, writer, items
+        self.all_shown = None
+
+    def _shown(self, context):
+        """A page of a list shows that page's items in full (and the list by metadata)."""
+        pages = [context[key] for key in ("articles_page", "dates_page") if key in context]
+        if pages:
+            return REUSE.shown([item for page in pages for item in page.object_list])
+        if self.all_shown is None:
+            self.all_shown = REUSE.shown(self.items)
+        return self.all_shown
+
+    def render(self, context):
+        name = REUSE.name(self.writer.output_path, context["output_file"])
+        shown = self._shown(context)
+        if REUSE.reuse(name, shown):
+            self.writer.kept.add(name)
+            return ""
+        entries, site_wide = len(sitemap.ORDER), modified.SITE_WIDE_READS
+        html = self.template.render(context)
+        site_wide = modified.SITE_WIDE_READS != site_wide
+        REUSE.pages[name] = [REUSE.signature(name, shown, site_wide),
+                             {loc: sitemap.ENTRIES[loc] for loc in sitemap.ORDER[entries:]},
+                             site_wide]
+        return html
+
+
+class FastWriter(Writer):
+    """Pelican's writer for the fast build: silent for the main site when another
+    process writes it; with REUSE, links each unchanged page from the last output."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = set()
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not is_built_here(self.settings):
+            return None
+        if REUSE is not None:
+            template = _Rendering(template, self, _items(kwargs.values()))
+        return super().write_file(name, template, context, relative_urls, paginated,
+                                  template_name, override_output, url, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                   override_output=False, feed_title=None):
+        if not is_built_here(self.settings):
+            return None
+        if REUSE is not None and path:
+            shown = REUSE.shown(_items([elements[: self.settings["FEED_MAX_ITEMS"]]]))
+            name = REUSE.name(self.output_path, path)
+            if REUSE.reuse(name, shown):
+                return None
+            REUSE.pages[name] = [REUSE.signature(name, shown, False), {}, False]
+        return super().write_feed(elements, context, path, url, feed_type, override_output,
+                                  feed_title)
+
+    def _open_w(self, filename, encoding, override=False):
+        name = REUSE.name(self.output_path, filename) if REUSE is not None else None
+        if name in self.kept:  # linked from the last output: nothing to write
+            self.kept.discard(name)
+            return contextlib.nullcontext(io.StringIO())
+        return super()._open_w(filename, encoding, override)
 
 
 def writer_for_build_languages(pelican):
-    """get_writer handler: the language-limited writer when building in parallel."""
-    if not _builds_every_language(pelican.settings):
-        return LanguageWriter
+    """get_writer handler: the fast build's writer."""
+    if pelican.settings.get("FAST_BUILD"):
+        return FastWriter
     return None
 
 
@@ -81,7 +216,9 @@ def run_own_language_only(generators):
     for lang in [lang for lang in queue if lang not in settings["BUILD_LANGUAGES"]]:
         del queue[lang]
     if is_built_here(settings) and not queue and EXCHANGE is not None:
-        EXCHANGE.send(dict(i18n_subsites._NATIVE_CONTENT_URL_DB))
+        global SENT_URLS  # noqa: PLW0603
+        SENT_URLS = dict(i18n_subsites._NATIVE_CONTENT_URL_DB)
+        EXCHANGE.send(SENT_URLS)
         urls = EXCHANGE.recv()
         if urls is None:
             raise OtherLanguageFailed("another language's build stopped")

@@ -12,6 +12,8 @@ import smartypants
 from pelican.contents import Article, Page
 from typogrify.filters import typogrify
 
+from . import sources
+
 NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space, narrow no-break space
 SKIPPED_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "math"}
 _TOKEN = re.compile(r"(<[^>]*>)")
@@ -97,10 +99,22 @@ def apply(instance):
     """content_object_init handler: typography for a news item or page."""
     if not isinstance(instance, (Article, Page)) or instance.lang not in (*RULES, "en"):
         return
-    lang = instance.lang
-    instance._content = localize_fragment(instance._content, lang)
-    instance.title = localize_text(instance.title, lang)
+    lang, cache = instance.lang, sources.CONTENT_CACHE
+    if cache is None:
+        def fragment(body):
+            return localize_fragment(body, lang)
+
+        def text(plain):
+            return localize_text(plain, lang)
+    else:  # the fast build keeps the results from one build to the next
+        def fragment(body):
+            return cache.result(f"html {lang}", body, lambda body: localize_fragment(body, lang))
+
+        def text(plain):
+            return cache.result(f"text {lang}", plain, lambda plain: localize_text(plain, lang))
+    instance._content = fragment(instance._content)
+    instance.title = text(instance.title)
     instance.metadata["title"] = instance.title
     if "summary" in instance.metadata:  # plain text (FORMATTED_FIELDS is empty)
-        instance._summary = localize_text(instance.metadata["summary"], lang)
+        instance._summary = text(instance.metadata["summary"])
         instance.metadata["summary"] = instance._summary

@@ -1,0 +1,174 @@
+"""Rebuilds that redo only what an edit changed (used by build.py's fast build).
+
+After each successful build, a record of it is kept in CACHE_PATH/builds/:
+what every language's site was built from, and, for every page and feed
+Pelican wrote, a signature of what it was rendered from. The next build to
+the same output compares:
+
+- the *site's own files* (settings, theme, catalogs, plugin, data files,
+  images, git's last commit, package versions): any change, and everything
+  is built again;
+- each *language*: its own Markdown files in full, and the metadata lines of
+  the others' (all its pages read from them). A language whose inputs did
+  not change is not built at all: its pages and search index are linked
+  from the last output;
+- each *page* of a language that is built: the metadata lines of every
+  file, the full files of the items it was given (the news item, the news
+  on a list page or in a feed), and, when it shows the language's newest
+  change, every file of its language. A page whose signature did not change
+  is linked from the last output instead of rendered.
+
+Links are hard links: the last output is never written to, new files
+replace links (os.replace), and the staging folder only becomes the output
+when the whole build succeeded. Anything unexpected (a record from another
+configuration, a file missing from the last output) means a full build.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+# Packages whose versions change what a build writes.
+PACKAGES = ("pelican", "markdown", "jinja2", "typogrify", "smartypants", "babel", "pillow",
+            "pagefind", "feedgenerator", "rcssmin", "rjsmin", "pyyaml")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def _hash(*parts):
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(str(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _tree_files(folder, skip_suffixes=()):
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and "__pycache__" not in path.parts
+                  and not path.name.endswith(skip_suffixes))
+
+
+def _file_digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
+
+
+def _git_head(folder):
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
+                            text=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+class Inputs:
+    """What a build reads, summed up as signatures (computed once, before the build)."""
+
+    def __init__(self, settings_file, settings, overrides):
+        from .sources import header_text
+
+        project = Path(settings_file).resolve().parent
+        self.cache = Path(settings["CACHE_PATH"])
+        content = Path(settings["PATH"])
+        site_files = [Path(settings_file).resolve(), *sorted(project.glob("*.py"))]
+        site_files += _tree_files(settings["THEME"])
+        site_files += _tree_files(settings["I18N_GETTEXT_LOCALEDIR"], skip_suffixes=(".mo",))
+        for folder in settings["PLUGIN_PATHS"]:
+            site_files += _tree_files(folder, skip_suffixes=(".pyc",))
+        self.sources = {}  # Markdown file -> (lang, metadata signature, full signature)
+        for path in _tree_files(content):
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+                site_files.append(path)  # images and data files: every language shows them
+                continue
+            raw = path.read_bytes()
+            header, lang = header_text(raw)
+            full = _hash(path, hashlib.sha256(raw).hexdigest(), path.stat().st_mtime_ns)
+            self.sources[str(path)] = (lang, _hash(path, header), full)
+        versions = []
+        for package in PACKAGES:
+            try:
+                versions.append(f"{package} {metadata.version(package)}")
+            except metadata.PackageNotFoundError:
+                versions.append(f"{package} -")
+        self.site = _hash(
+            sys.version, *versions, _git_head(content),
+            json.dumps(overrides or {}, sort_keys=True, default=repr),
+            *(f"{path} {_file_digest(path)} {path.stat().st_mtime_ns}" for path in site_files),
+        )
+        # Every item's metadata (titles, dates, URLs: what lists and links show).
+        self.metadata = _hash(self.site, *(f"{path} {meta}" for path, (_lang, meta, _full)
+                                           in sorted(self.sources.items())))
+        self.languages = {lang: self._language(lang) for lang in settings["LANGUAGES"]}
+
+    def _language(self, lang):
+        """A language's site reads its own files in full and the others' metadata."""
+        return _hash(self.metadata, *(full for _path, (file_lang, _meta, full)
+                                      in sorted(self.sources.items()) if file_lang == lang))
+
+    def full(self, source_path):
+        return self.sources.get(str(source_path), (None, None, "?"))[2]
+
+
+def _record_path(settings, output):
+    name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
+    return Path(settings["CACHE_PATH"]) / "builds" / f"{name}.json"
+
+
+def _identity(output):
+    stat = Path(output).stat()
+    return [stat.st_ino, stat.st_mtime_ns]
+
+
+def load_record(settings, output, inputs):
+    """The last build's record, if it describes the output as it is and the same site."""
+    path = _record_path(settings, output)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["site"] == inputs.site and record["output"] == _identity(output):
+            return record
+    except (OSError, ValueError, KeyError):
+        pass
+    return None
+
+
+def save_record(settings, output, inputs, languages):
+    """Remember this build (once its output is in place)."""
+    path = _record_path(settings, output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"site": inputs.site, "output": _identity(output), "languages": languages}
+    partial = path.with_suffix(".part")
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(partial, path)
+
+
+_FOLDERS = set()  # folders link() made or found, in this process
+
+
+def link(source, target):
+    """Hard-link source at target (a new name: the source is never written to)."""
+    folder = os.path.dirname(target)
+    if folder not in _FOLDERS:
+        os.makedirs(folder, exist_ok=True)
+        _FOLDERS.add(folder)
+    os.link(source, target)
+
+
+def link_tree(source, target):
+    for folder, _dirs, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder) / name, target / relative / name)
+
+
+def reuse_language(previous_output, staging, lang, language_record):
+    """Link a language's pages and search index from the last output."""
+    for name in language_record["pages"]:
+        link(os.path.join(previous_output, name), os.path.join(staging, name))
+    index = Path("pagefind") / lang
+    if (previous_output / index).is_dir():
+        link_tree(previous_output / index, staging / index)

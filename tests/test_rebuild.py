@@ -1,0 +1,125 @@
+"""Rebuilds redo only what an edit changed, and write exactly what a full build writes.
+
+Each scenario edits the synthetic corpus, rebuilds the kept output, and
+compares it, byte for byte, with a build from scratch (a fresh output and
+cache) of the same sources.
+"""
+
+import os
+import shutil
+import sys
+
+import pytest
+
+from conftest import ROOT, run_build
+from test_speed import differences
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.corpus import make_project
+
+    project = make_project(tmp_path_factory.mktemp("rebuild") / "project", 12)
+    output = project / "output"
+    result = run_build("pelicanconf.py", output, cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project, output
+
+
+def rebuild(project, output):
+    result = run_build("pelicanconf.py", output, cwd=project)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def assert_same_as_full_build(project, output, tmp_path):
+    fresh = project / "fresh.py"
+    fresh.write_text(f"from pelicanconf import *  # noqa\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
+                     encoding="utf-8")
+    try:
+        result = run_build(fresh.name, tmp_path / "full", cwd=project)
+    finally:
+        fresh.unlink()
+    assert result.returncode == 0, result.stderr
+    assert not differences(output, tmp_path / "full")
+
+
+def inodes(output, pattern):
+    return {path.relative_to(output): path.stat().st_ino for path in output.glob(pattern)}
+
+
+def append(path, text):
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def add_item(news):
+    """item-00099, a copy of item-00005 (no other item links to it)."""
+    if (news / "item-00099").exists():
+        return
+    shutil.copytree(news / "item-00005", news / "item-00099")
+    for lang in ("en", "es", "fr"):
+        path = news / "item-00099" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("item-00005", "item-00099"),
+                        encoding="utf-8")
+
+
+def delete_item(news, project, output):
+    add_item(news)
+    rebuild(project, output)
+    shutil.rmtree(news / "item-00099")
+
+
+def retitle(path):
+    path.write_text(path.read_text(encoding="utf-8").replace("Title: ", "Title: New: ", 1),
+                    encoding="utf-8")
+
+
+EDITS = {
+    "an English body": lambda news, *_: append(news / "item-00003" / "en.md",
+                                               "\nOne more sentence for the test.\n"),
+    "a Spanish title": lambda news, *_: retitle(news / "item-00004" / "es.md"),
+    "a new item": lambda news, *_: add_item(news),
+    "a deleted item": delete_item,
+    "an image": lambda news, *_: shutil.copyfile(news / "item-00000" / "photo.jpg",
+                                                 news / "item-00010" / "photo.jpg"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_rebuild_writes_what_a_full_build_writes(corpus, tmp_path, edit):
+    project, output = corpus
+    EDITS[edit](project / "content" / "news", project, output)
+    assert_same_as_full_build(project, rebuild(project, output), tmp_path)
+
+
+def test_a_body_edit_rebuilds_only_that_language_and_its_changed_pages(corpus):
+    project, output = corpus
+    rebuild(project, output)  # settle any earlier test's edit
+    before = {lang: inodes(output, f"{lang}/**/*.html") for lang in ("en", "es", "fr")}
+    edited = next(name for name in before["en"] if "item-00007" in str(name))
+    append(project / "content" / "news" / "item-00007" / "en.md", "\nA late addition.\n")
+    rebuild(project, output)
+    after = {lang: inodes(output, f"{lang}/**/*.html") for lang in ("en", "es", "fr")}
+    assert after["es"] == before["es"] and after["fr"] == before["fr"]  # linked, not written
+    assert after["en"][edited] != before["en"][edited]
+    assert "A late" in (output / edited).read_text(encoding="utf-8")
+    unchanged = [name for name in before["en"] if after["en"][name] == before["en"][name]]
+    assert len(unchanged) > len(before["en"]) / 2  # other English pages were not rendered
+
+
+def test_a_build_with_nothing_changed_leaves_the_output_alone(corpus):
+    project, output = corpus
+    rebuild(project, output)
+    identity = output.stat().st_ino
+    rebuild(project, output)
+    assert output.stat().st_ino == identity
+
+
+def test_an_output_changed_by_hand_is_built_again_in_full(corpus, tmp_path):
+    project, output = corpus
+    rebuild(project, output)
+    os.unlink(output / "fr" / "index.html")
+    append(project / "content" / "news" / "item-00002" / "en.md", "\nEdited again.\n")
+    assert_same_as_full_build(project, rebuild(project, output), tmp_path)
