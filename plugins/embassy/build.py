@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from .errors import SiteError
@@ -103,16 +102,15 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     it reads and renders its language's items, reads the other languages'
     metadata for the links between translations, and writes its language's
     pages. Halfway, once every process has read its items, this process
-    hands each one the URLs the others found. It indexes each language for
-    search as soon as that language's process ends, one index at a time
-    (Pagefind uses every core), and makes the image variants meanwhile.
+    hands each one the URLs the others found. Once they end, it indexes each
+    language for search and makes the image variants.
 
     A language whose inputs did not change since the last build is not
     built: its pages come from the last output, and the pages of a language
     that is built are rendered only if what they show changed (see
     incremental.py). Returns (problems, this build's record or UNCHANGED).
     """
-    from . import catalogs, finish_site, images, incremental, search, sitemap
+    from . import catalogs, finish_site, incremental
 
     inputs = incremental.Inputs(settings_file, settings, overrides)
     previous = incremental.load_record(settings, output, inputs) if reuse else None
@@ -159,11 +157,8 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         theirs.close()
         children[pid] = ours
     gc.unfreeze()
-    # Made beside the search indexes, which wait on the disk more than on the
-    # cores (Pillow releases the GIL while it decodes, resizes and encodes).
-    image_maker = threading.Thread(target=images.warm_cache, args=(settings,), daemon=True)
     _exchange_urls(list(children.values()), urls)
-    problems, stopped, indexing = [], [], None
+    problems, stopped = [], []
     for pid, lang in zip(children, languages):
         _pid, status = os.waitpid(pid, 0)
         report = staging / f".build-{lang}.json"
@@ -175,16 +170,11 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         if result["stopped"]:
             stopped.append(f"the build of {lang} stopped because another language's failed.")
         problems += [problem for problem in result["problems"] if problem not in problems]
-        if not problems and not stopped:
-            _add_report(result)
-            record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
-            problems += _finish_indexing(indexing)
-            indexing = search.start_indexing(staging, lang)
-            if image_maker.ident is None:  # not started yet
-                image_maker.start()
-    problems += _finish_indexing(indexing)
-    if image_maker.ident is not None:
-        image_maker.join()
+        _add_report(result)
+        record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
+    if not problems and not stopped:
+        problems += _index_and_make_images(staging, languages, settings)
+    problems = problems or stopped
     problems = problems or stopped
     if not problems:
         try:
@@ -208,16 +198,25 @@ def _add_report(result):
     images.WANTED.update({name: (Path(source), width) for name, source, width in result["images"]})
 
 
-def _finish_indexing(process):
-    from . import search
+def _index_and_make_images(staging, languages, settings):
+    """Index each language for search, one at a time (Pagefind uses every core and
+    waits on the disk), while processes on the cores make the image variants."""
+    from . import images, search
 
-    if process is None:
-        return []
+    jobs = images.missing_variants(settings)
+    pool = multiprocessing.get_context("fork").Pool() if jobs else None
+    made = pool.map_async(images._make_variants, jobs.items()) if pool else None
+    problems = []
     try:
-        search.finish_indexing(process)
+        for lang in languages:
+            search.index_language(staging, lang)
     except SiteError as error:
-        return [str(error)]
-    return []
+        problems.append(str(error))
+    if pool is not None:
+        made.get()
+        pool.close()
+        pool.join()
+    return problems
 
 
 def _build_one_language(settings_file, staging, overrides, lang, connection, inputs,

@@ -120,49 +120,31 @@ def _cached(cache, name, source, width):
     return cache / f"{stamp.hexdigest()}{Path(name).suffix}"
 
 
-def warm_cache(settings):
-    """Make the variants of every image the sources show, ahead of the build.
-
-    The fast build runs this beside the languages' processes; whatever it
-    misses, write_variants() still makes.
-    """
-    content_root = Path(settings["PATH"]).resolve()
+def missing_variants(settings):
+    """{source image: [(cache file, width)]} of the variants WANTED and not yet cached."""
     cache = Path(settings["CACHE_PATH"]) / "images"
     cache.mkdir(parents=True, exist_ok=True)
-    sources = set()
-    for page in content_root.glob("*/*/*.md"):
-        text = page.read_text(encoding="utf-8", errors="replace")
-        for target in re.findall(r"\]\(\{static\}([^)\s]+)\)", text):
-            source = (content_root / target.lstrip("/")) if target.startswith("/") \
-                else page.parent / target
-            if source.suffix.lower() in FORMATS and source.is_file():
-                sources.add(source.resolve())
-    for source in sorted(sources):
-        try:
-            variants = _variants(source, source.relative_to(content_root))
-        except SiteError:
-            continue  # the build reports it
-        _make_variants((source, [(_cached(cache, name, source, width), width)
-                                 for name, width, _height in variants]))
-
-
-def write_variants(settings, processes=None):
-    """Write the variants every language asked for, through a cache, on every core."""
-    cache = Path(settings["CACHE_PATH"]) / "images"
-    cache.mkdir(parents=True, exist_ok=True)
-    output = Path(settings["OUTPUT_PATH"]) / "media"
-    jobs, copies = {}, []
+    jobs = {}
     for name, (source, width) in sorted(WANTED.items()):
         cached = _cached(cache, name, source, width)
         if not cached.exists():
             jobs.setdefault(source, []).append((cached, width))
-        copies.append((cached, output / name))
+    return jobs
+
+
+def write_variants(settings, processes=None):
+    """Write the variants every language asked for, through a cache, on every core."""
+    jobs = missing_variants(settings)
     if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             pool.map(_make_variants, jobs.items())
     else:
         for job in jobs.items():
             _make_variants(job)
+    cache = Path(settings["CACHE_PATH"]) / "images"
+    output = Path(settings["OUTPUT_PATH"]) / "media"
+    copies = [(_cached(cache, name, source, width), output / name)
+              for name, (source, width) in sorted(WANTED.items())]
     for cached, target in copies:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
