@@ -1,12 +1,20 @@
 """Dates formatted by Babel from CLDR data, never from the system's locales."""
 
+import functools
+
+from babel import Locale
 from babel.dates import format_date
 from jinja2 import pass_context
 
 
+@functools.lru_cache(maxsize=None)
+def _locale(name):
+    return Locale.parse(name)  # once: Babel would parse the name again for every date
+
+
 def format_local_date(value, lang, date_locales):
     """A long date in a language, e.g. '28 de noviembre de 2026'."""
-    return format_date(value, format="long", locale=date_locales[lang])
+    return format_date(value, format="long", locale=_locale(date_locales[lang]))
 
 
 @pass_context

@@ -69,7 +69,8 @@ class Inputs:
     """What a build reads, summed up as signatures (computed once, before the build)."""
 
     def __init__(self, settings_file, settings, overrides):
-        from .sources import header_text
+        from .errors import SiteError
+        from .sources import check_source, header_text
 
         project = Path(settings_file).resolve().parent
         self.cache = Path(settings["CACHE_PATH"])
@@ -86,6 +87,10 @@ class Inputs:
                 continue
             raw = path.read_bytes()
             header, lang = header_text(raw)
+            try:
+                check_source(path)  # once here: the language processes share the result
+            except SiteError:
+                pass  # reported by the build, with the file's name
             full = _hash(path, hashlib.sha256(raw).hexdigest(), path.stat().st_mtime_ns)
             self.sources[str(path)] = (lang, _hash(path, header), full)
         versions = []

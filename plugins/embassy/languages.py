@@ -1,5 +1,6 @@
 """Language names and the URL of a page's equivalent in every language."""
 
+import functools
 import gettext
 from urllib.parse import urljoin, urlsplit
 
@@ -7,6 +8,7 @@ from babel import Locale
 from jinja2 import pass_context
 
 
+@functools.lru_cache(maxsize=None)
 def language_name(lang):
     """A language's name in that language, capitalized as in a menu: 'Español'."""
     name = Locale.parse(lang).get_display_name(lang)
