@@ -53,11 +53,20 @@ def _pss_kib(pid):
     return 0
 
 
+def _settle(output):
+    """Let the earlier builds' work finish first: last outputs being deleted in the
+    background (see embassy.build._swap), and files not yet written to the disk."""
+    while list(output.parent.glob(".*.old-*")):
+        time.sleep(0.05)
+    os.sync()
+
+
 def measure(command, cwd, sample=False):
     """Seconds a command took (with every process it starts), or, with sample, its
     peak memory in MiB: the summed proportional set size of those processes,
     read every 20 ms. Reading it costs CPU (more so for several processes), so
     time and memory are measured in two runs."""
+    _settle(Path(command[-1]))
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONPATH": str(Path(cwd) / "plugins")})
