@@ -137,6 +137,14 @@ def report(items, results):
                      f"{base_mb / ours_mb:>15.2f}x")
     cold, rebuild = results["ours", "cold"][0], results["ours", "rebuild"][0]
     lines.append(f"our one-item rebuild takes {100 * rebuild / cold:.0f}% of our cold build")
+    targets = [  # issue "Performance"
+        ("cold build at least 3x faster", results["baseline", "cold"][0] / cold >= 3),
+        ("one-item rebuild at most 10% of our cold build", rebuild <= cold / 10),
+        ("peak memory no higher than the baseline's", all(
+            results["ours", step][1] <= results["baseline", step][1]
+            for step in ("cold", "rebuild"))),
+    ]
+    lines += [f"target: {name}: {'met' if met else 'NOT met'}" for name, met in targets]
     return "\n".join(lines)
 
 

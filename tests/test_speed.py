@@ -57,3 +57,4 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path, capsys):
                             for step in ("cold", "rebuild")}
     assert all(seconds > 0 and memory > 0 for seconds, memory in results.values())
     assert "cold time" in text and "baseline/ours" in text and "rebuild takes" in text
+    assert text.count("target: ") == 3
