@@ -76,7 +76,7 @@ def project_copy(tmp_path):
     """A copy of the project's sources to break on purpose."""
     copy = tmp_path / "project"
     ignore = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache",
-                                    "__pycache__", "*.mo", ".pytest_cache", "artifacts")
+                                    "__pycache__", "*.mo", ".pytest_cache", "artifacts", "node_modules")
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy
 
