@@ -123,3 +123,12 @@ def test_an_output_changed_by_hand_is_built_again_in_full(corpus, tmp_path):
     os.unlink(output / "fr" / "index.html")
     append(project / "content" / "news" / "item-00002" / "en.md", "\nEdited again.\n")
     assert_same_as_full_build(project, rebuild(project, output), tmp_path)
+
+
+def test_settings_from_the_environment_count_as_inputs(corpus):
+    project, _output = corpus
+    output = project / "published"
+    for siteurl in ("https://one.example", "https://two.example"):
+        result = run_build("publishconf.py", output, cwd=project, siteurl=siteurl)
+        assert result.returncode == 0, result.stderr
+        assert siteurl in (output / "en" / "index.html").read_text(encoding="utf-8")

@@ -59,6 +59,17 @@ def _file_digest(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
 
 
+def _stable(value):
+    """A setting's value that JSON cannot hold, as text that is the same in every run
+    (functions and classes by name: their code is among the site's files)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, Path):
+        return str(value)
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"{getattr(value, '__module__', '')}.{name}"
+
+
 def _git_head(folder):
     result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
                             text=True)
@@ -99,9 +110,11 @@ class Inputs:
                 versions.append(f"{package} {metadata.version(package)}")
             except metadata.PackageNotFoundError:
                 versions.append(f"{package} -")
+        values = {name: value for name, value in settings.items() if name != "OUTPUT_PATH"}
         self.site = _hash(
             sys.version, *versions, _git_head(content),
-            json.dumps(overrides or {}, sort_keys=True, default=repr),
+            # the settings' values too: some come from the environment (SITEURL)
+            json.dumps(values, sort_keys=True, default=_stable),
             *(f"{path} {_file_digest(path)} {path.stat().st_mtime_ns}" for path in site_files),
         )
         # Every item's metadata (titles, dates, URLs: what lists and links show).
