@@ -84,6 +84,10 @@ EDITS = {
     "a deleted item": delete_item,
     "an image": lambda news, *_: shutil.copyfile(news / "item-00000" / "photo.jpg",
                                                  news / "item-00010" / "photo.jpg"),
+    "the Markdown settings": lambda _news, project, _output: append(
+        project / "pelicanconf.py",
+        '\nMARKDOWN = {**MARKDOWN, "extension_configs": {**MARKDOWN["extension_configs"], '
+        '"markdown.extensions.toc": {"permalink": True}}}\n'),
 }
 
 

@@ -89,8 +89,8 @@ class Inputs:
         site_files = [Path(settings_file).resolve(), *sorted(project.glob("*.py"))]
         site_files += _tree_files(settings["THEME"])
         site_files += _tree_files(settings["I18N_GETTEXT_LOCALEDIR"], skip_suffixes=(".mo",))
-        for folder in settings["PLUGIN_PATHS"]:
-            site_files += _tree_files(folder, skip_suffixes=(".pyc",))
+        plugin_files = [path for folder in settings["PLUGIN_PATHS"]
+                        for path in _tree_files(folder, skip_suffixes=(".pyc",))]
         self.sources = {}  # Markdown file -> (lang, metadata signature, full signature)
         for path in _tree_files(content):
             if path.suffix.lower() not in MARKDOWN_SUFFIXES:
@@ -110,9 +110,13 @@ class Inputs:
                 versions.append(f"{package} {metadata.version(package)}")
             except metadata.PackageNotFoundError:
                 versions.append(f"{package} -")
+        code = [*versions, *(f"{path} {_file_digest(path)}" for path in plugin_files)]
+        # What the content cache's HTML and typography come from, besides each file.
+        self.contents = _hash(sys.version, *code, json.dumps(
+            settings["MARKDOWN"], sort_keys=True, default=_stable))
         values = {name: value for name, value in settings.items() if name != "OUTPUT_PATH"}
         self.site = _hash(
-            sys.version, *versions, _git_head(content),
+            self.contents, *code, _git_head(content),
             # the settings' values too: some come from the environment (SITEURL)
             json.dumps(values, sort_keys=True, default=_stable),
             *(f"{path} {_file_digest(path)} {path.stat().st_mtime_ns}" for path in site_files),

@@ -149,15 +149,17 @@ class ContentCache:
     metadata lines as Markdown read them), kept from one build to the next.
 
     An entry counts only for the exact file it was made from (its
-    signature, see incremental.Inputs); Markdown's settings and version are
-    part of the site's inputs, which a build's record compares.
+    signature, see incremental.Inputs), and the whole cache only for the
+    Markdown settings, plugin code and package versions it was made with.
     """
 
     def __init__(self, path, inputs):
         self.path, self.inputs = Path(path), inputs
         try:
             with self.path.open("rb") as file:
-                self.previous, self.previous_results = pickle.load(file)
+                made_by, self.previous, self.previous_results = pickle.load(file)
+            if made_by != inputs.contents:  # other Markdown settings, plugin or packages
+                raise ValueError(made_by)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             self.previous, self.previous_results = {}, {}
         self.current, self.results = {}, {}
@@ -186,7 +188,8 @@ class ContentCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".part")
         with partial.open("wb") as file:
-            pickle.dump((self.current, self.results), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.inputs.contents, self.current, self.results), file,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, self.path)
 
 
