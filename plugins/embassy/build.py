@@ -124,18 +124,14 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
             catalogs.compile_for(settings)  # once, before the language processes read them
     except SiteError as error:
         return [str(error)], None
-    record, urls = {}, {}
     try:
-        for lang in settings["LANGUAGES"]:
-            if lang not in languages:  # unchanged: linked from the last output
-                incremental.reuse_language(output, staging, lang, built[lang])
-                record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
-        if settings["I18N_TEMPLATES_LANG"] not in languages:  # the theme's files too
-            incremental.link_tree(output / settings["THEME_STATIC_DIR"],
-                                  staging / settings["THEME_STATIC_DIR"])
+        record, urls = _link_unchanged(output, staging, settings, languages, built)
     except OSError:  # the last output is not what its record says: build everything
         for child in staging.iterdir():
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
         return _generate_in_parallel(settings_file, staging, overrides, settings, output,
                                      reuse=False)
     for reused in record.values():
@@ -158,8 +154,39 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         children[pid] = ours
     gc.unfreeze()
     _exchange_urls(list(children.values()), urls)
+    problems = _collect_reports(staging, dict(zip(children, languages)), record)
+    if not problems:
+        problems += _index_and_make_images(staging, languages, settings)
+    if not problems:
+        try:
+            finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"],
+                        theme_ready=settings["I18N_TEMPLATES_LANG"] not in languages)
+        except SiteError as error:
+            problems.append(str(error))
+    return problems, (inputs, record)
+
+
+def _link_unchanged(output, staging, settings, languages, built):
+    """Link the languages not built (and, without the main one, the theme's files)
+    from the last output; return their records and their items' URLs."""
+    from . import incremental
+
+    record, urls = {}, {}
+    for lang in settings["LANGUAGES"]:
+        if lang not in languages:
+            incremental.reuse_language(output, staging, lang, built[lang])
+            record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
+    if settings["I18N_TEMPLATES_LANG"] not in languages:
+        incremental.link_tree(output / settings["THEME_STATIC_DIR"],
+                              staging / settings["THEME_STATIC_DIR"])
+    return record, urls
+
+
+def _collect_reports(staging, children, record):
+    """Wait for the language processes ({pid: lang}); add their reports to record.
+    Returns the problems they reported (or why they stopped)."""
     problems, stopped = [], []
-    for pid, lang in zip(children, languages):
+    for pid, lang in children.items():
         _pid, status = os.waitpid(pid, 0)
         report = staging / f".build-{lang}.json"
         if status != 0 or not report.exists():
@@ -172,17 +199,7 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         problems += [problem for problem in result["problems"] if problem not in problems]
         _add_report(result)
         record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
-    if not problems and not stopped:
-        problems += _index_and_make_images(staging, languages, settings)
-    problems = problems or stopped
-    problems = problems or stopped
-    if not problems:
-        try:
-            finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"],
-                        theme_ready=settings["I18N_TEMPLATES_LANG"] not in languages)
-        except SiteError as error:
-            problems.append(str(error))
-    return problems, (inputs, record)
+    return problems or stopped
 
 
 # _generate_in_parallel's answer when no input changed since the last build.
