@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import re
+import zlib
 from pathlib import Path
 
 from markdown import Markdown
@@ -178,10 +179,12 @@ class ContentCache:
         if entry is None or entry[0] != self.inputs.full(source_path):
             return None
         self.current[str(source_path)] = entry
-        return entry[1], entry[2]
+        return zlib.decompress(entry[1]).decode("utf-8"), entry[2]
 
     def put(self, source_path, content, meta):
-        self.current[str(source_path)] = (self.inputs.full(source_path), content, meta)
+        # compressed: a language's HTML stays in memory until the cache is saved
+        self.current[str(source_path)] = (self.inputs.full(source_path),
+                                          zlib.compress(content.encode("utf-8"), 1), meta)
 
     def save(self):
         """Keep this build's entries (files since deleted are forgotten)."""
