@@ -38,12 +38,13 @@ PACKAGES = ("pelican", "markdown", "jinja2", "typogrify", "smartypants", "babel"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
-def _hash(*parts):
-    digest = hashlib.sha256()
+def digest(*parts):
+    """A short signature of parts (any values, compared by their text)."""
+    hashed = hashlib.sha256()
     for part in parts:
-        digest.update(str(part).encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
+        hashed.update(str(part).encode("utf-8", "surrogateescape"))
+        hashed.update(b"\0")
+    return hashed.hexdigest()[:32]
 
 
 def _tree_files(folder, skip_suffixes=()):
@@ -102,8 +103,8 @@ class Inputs:
                 check_source(path)  # once here: the language processes share the result
             except SiteError:
                 pass  # reported by the build, with the file's name
-            full = _hash(path, hashlib.sha256(raw).hexdigest(), path.stat().st_mtime_ns)
-            self.sources[str(path)] = (lang, _hash(path, header), full)
+            full = digest(path, hashlib.sha256(raw).hexdigest(), path.stat().st_mtime_ns)
+            self.sources[str(path)] = (lang, digest(path, header), full)
         versions = []
         for package in PACKAGES:
             try:
@@ -112,23 +113,23 @@ class Inputs:
                 versions.append(f"{package} -")
         code = [*versions, *(f"{path} {_file_digest(path)}" for path in plugin_files)]
         # What the content cache's HTML and typography come from, besides each file.
-        self.contents = _hash(sys.version, *code, json.dumps(
+        self.contents = digest(sys.version, *code, json.dumps(
             settings["MARKDOWN"], sort_keys=True, default=_stable))
         values = {name: value for name, value in settings.items() if name != "OUTPUT_PATH"}
-        self.site = _hash(
+        self.site = digest(
             self.contents, *code, _git_head(content),
             # the settings' values too: some come from the environment (SITEURL)
             json.dumps(values, sort_keys=True, default=_stable),
             *(f"{path} {_file_digest(path)} {path.stat().st_mtime_ns}" for path in site_files),
         )
         # Every item's metadata (titles, dates, URLs: what lists and links show).
-        self.metadata = _hash(self.site, *(f"{path} {meta}" for path, (_lang, meta, _full)
+        self.metadata = digest(self.site, *(f"{path} {meta}" for path, (_lang, meta, _full)
                                            in sorted(self.sources.items())))
         self.languages = {lang: self._language(lang) for lang in settings["LANGUAGES"]}
 
     def _language(self, lang):
         """A language's site reads its own files in full and the others' metadata."""
-        return _hash(self.metadata, *(full for _path, (file_lang, _meta, full)
+        return digest(self.metadata, *(full for _path, (file_lang, _meta, full)
                                       in sorted(self.sources.items()) if file_lang == lang))
 
     def full(self, source_path):

@@ -31,6 +31,7 @@ from pelican.plugins.i18n_subsites import i18n_subsites
 from pelican.writers import Writer
 
 from . import modified, sitemap
+from .incremental import digest, link
 
 # The connection to the parent process during a parallel build (see build.py),
 # and the URLs this process sent through it.
@@ -66,15 +67,11 @@ class PageReuse:
 
     def shown(self, items):
         """One signature for the items a page is given, in full."""
-        from .incremental import _hash
-
         full = self.inputs.full
-        return _hash(*[full(item.source_path) for item in items])
+        return digest(*[full(item.source_path) for item in items])
 
     def signature(self, name, shown, site_wide):
-        from .incremental import _hash
-
-        return _hash(self.inputs.metadata, name, shown,
+        return digest(self.inputs.metadata, name, shown,
                      self.inputs.languages[self.lang] if site_wide else "")
 
     def name(self, site_output, path):
@@ -83,8 +80,6 @@ class PageReuse:
 
     def reuse(self, name, shown):
         """Link the last output's page if what it shows is unchanged; True if done."""
-        from .incremental import link
-
         previous = self.previous.get(name)
         if previous is None or self.previous_output is None:
             return False
