@@ -220,19 +220,16 @@ def _index_and_make_images(staging, languages, settings):
     waits on the disk), while processes on the cores make the image variants."""
     from . import images, search
 
-    jobs = images.missing_variants(settings)
-    pool = multiprocessing.get_context("fork").Pool() if jobs else None
-    made = pool.map_async(images._make_variants, jobs.items()) if pool else None
     problems = []
-    try:
-        for lang in languages:
-            search.index_language(staging, lang)
-    except SiteError as error:
-        problems.append(str(error))
-    if pool is not None:
-        made.get()
-        pool.close()
-        pool.join()
+
+    def index():
+        try:
+            for lang in languages:
+                search.index_language(staging, lang)
+        except SiteError as error:
+            problems.append(str(error))
+
+    images.make_variants(settings, meanwhile=index)
     return problems
 
 

@@ -120,7 +120,7 @@ def _cached(cache, name, source, width):
     return cache / f"{stamp.hexdigest()}{Path(name).suffix}"
 
 
-def missing_variants(settings):
+def _missing_variants(settings):
     """{source image: [(cache file, width)]} of the variants WANTED and not yet cached."""
     cache = Path(settings["CACHE_PATH"]) / "images"
     cache.mkdir(parents=True, exist_ok=True)
@@ -132,15 +132,26 @@ def missing_variants(settings):
     return jobs
 
 
-def write_variants(settings, processes=None):
-    """Write the variants every language asked for, through a cache, on every core."""
-    jobs = missing_variants(settings)
+def make_variants(settings, meanwhile=None, processes=None):
+    """Make the variants WANTED and not yet cached, on every core; meanwhile(), if
+    given, runs in this process while they are made (the fast build indexes)."""
+    jobs = _missing_variants(settings)
     if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            pool.map(_make_variants, jobs.items())
-    else:
-        for job in jobs.items():
-            _make_variants(job)
+            made = pool.map_async(_make_variants, jobs.items())
+            if meanwhile is not None:
+                meanwhile()
+            made.get()
+        return
+    if meanwhile is not None:
+        meanwhile()
+    for job in jobs.items():
+        _make_variants(job)
+
+
+def write_variants(settings, processes=None):
+    """Write the variants every language asked for, through a cache, on every core."""
+    make_variants(settings, processes=processes)
     cache = Path(settings["CACHE_PATH"]) / "images"
     output = Path(settings["OUTPUT_PATH"]) / "media"
     copies = [(_cached(cache, name, source, width), output / name)

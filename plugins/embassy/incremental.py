@@ -18,9 +18,9 @@ the same output compares:
   change, every file of its language. A page whose signature did not change
   is linked from the last output instead of rendered.
 
-Links are hard links: the last output is never written to, new files
-replace links (os.replace), and the staging folder only becomes the output
-when the whole build succeeded. Anything unexpected (a record from another
+Links are hard links into a fresh staging folder: the last output is never
+written to (pages that are rendered are new files), and the staging folder
+only becomes the output when the whole build succeeded. Anything unexpected (a record from another
 configuration, a file missing from the last output) means a full build.
 """
 

@@ -1,7 +1,8 @@
 """Checks on a content file before Pelican reads it: encoding, emptiness, dates.
 
 Pelican would skip such a file with a bare exception; these checks name the
-file, the line or field, and the fix.
+file, the line or field, and the fix. The checked Markdown reader and the
+fast build's content cache live here too.
 """
 
 import datetime

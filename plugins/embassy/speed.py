@@ -172,7 +172,7 @@ class FastWriter(Writer):
                                   feed_title)
 
     def _open_w(self, filename, encoding, override=False):
-        name = REUSE.name(self.output_path, filename) if REUSE is not None else None
+        name = REUSE.name(self.output_path, filename) if self.kept else None
         if name in self.kept:  # linked from the last output: nothing to write
             self.kept.discard(name)
             return contextlib.nullcontext(io.StringIO())
