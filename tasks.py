@@ -163,10 +163,9 @@ def translations(c):
 @task
 def translations_compile(c):
     """Check the catalogs against the templates and compile them (the build does this too)."""
-    from embassy.catalogs import check_catalogs, compile_catalogs
+    from embassy.catalogs import compile_for
 
-    compile_catalogs(check_catalogs(CONFIG["templates"], CONFIG["translations"],
-                                    CONFIG["languages"]))
+    compile_for(_site_settings())
 
 
 def _site_settings():

@@ -1,8 +1,9 @@
 """The theme's gettext catalogs: checked against the templates, then compiled.
 
 A build stops, naming the string, when messages.pot is stale or a language's
-catalog is missing, incomplete or fuzzy. The .mo files are compiled here, on
-every build, and never committed.
+catalog is missing, incomplete or fuzzy. The .mo files are compiled here by
+every build (a fast rebuild of an unchanged theme finds them compiled), and
+never committed.
 """
 
 import os
