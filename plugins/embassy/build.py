@@ -113,6 +113,7 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     from . import catalogs, finish_site, incremental
 
     inputs = incremental.Inputs(settings_file, settings, overrides)
+    _remove_other_folders(inputs.cache / "templates", keep=inputs.site)
     previous = incremental.load_record(settings, output, inputs) if reuse else None
     built = previous["languages"] if previous else {}
     languages = [lang for lang in settings["LANGUAGES"]
@@ -340,6 +341,14 @@ def _swap(staging, output):
                          stderr=subprocess.DEVNULL)
     else:
         staging.rename(output)
+
+
+def _remove_other_folders(parent, keep):
+    """The compiled templates of other site signatures (see speed.template_cache)."""
+    if parent.is_dir():
+        for folder in parent.iterdir():
+            if folder.name != keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_leftovers(output):

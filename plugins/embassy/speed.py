@@ -22,12 +22,15 @@ rebuild writes what a full build writes).
 """
 
 import contextlib
+import functools
 import io
 import os
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from pelican.contents import Content
 from pelican.plugins.i18n_subsites import i18n_subsites
+from pelican.utils import posixize_path
 from pelican.writers import Writer
 
 from . import modified, sitemap
@@ -187,13 +190,50 @@ def writer_for_build_languages(pelican):
 
 
 def limit_to_build_languages(pelican):
-    """initialized handler: the theme's files are copied by the main language's process;
-    templates are not checked for changes on every use (a build never edits them)."""
+    """initialized handler: the theme's files are copied by the main language's process.
+
+    In a language's process, templates are not checked for changes on every
+    use (a build never edits them), and their compiled code is kept by
+    Jinja's own bytecode cache (see template_cache).
+    """
     settings = pelican.settings
     if settings.get("FAST_BUILD"):
-        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "auto_reload": False}
+        environment = {**settings["JINJA_ENVIRONMENT"], "auto_reload": False}
+        if REUSE is not None:
+            environment["bytecode_cache"] = template_cache(REUSE.inputs)
+        settings["JINJA_ENVIRONMENT"] = environment
+        Content.get_relative_source_path = _relative_source_path
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
         settings["THEME_STATIC_PATHS"] = []
+
+
+def template_cache(inputs):
+    """Jinja's bytecode cache, in a folder of CACHE_PATH/templates/ per site signature.
+
+    Jinja keys compiled templates by name and source only; their code also
+    depends on the environment's extensions and filters (constant folding),
+    which the site signature covers (settings, plugin, packages), so any
+    change there starts a new folder. build.py removes the older ones.
+    """
+    folder = inputs.cache / "templates" / inputs.site
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+@functools.lru_cache(maxsize=None)
+def _relative_path(content_path, source_path):
+    return posixize_path(os.path.relpath(
+        os.path.abspath(os.path.join(content_path, source_path)),
+        os.path.abspath(content_path)))
+
+
+def _relative_source_path(self, source_path=None):
+    """Content.get_relative_source_path, remembered: Pelican asks it again for every
+    URL and link of every item (about a tenth of a language's build)."""
+    source_path = source_path or self.source_path
+    if source_path is None:
+        return None
+    return _relative_path(self.settings["PATH"], source_path)
 
 
 def run_own_language_only(generators):
