@@ -136,3 +136,50 @@ def test_settings_from_the_environment_count_as_inputs(corpus):
         result = run_build("publishconf.py", output, cwd=project, siteurl=siteurl)
         assert result.returncode == 0, result.stderr
         assert siteurl in (output / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def snapshot(output):
+    return {path.relative_to(output): (path.stat().st_ino, path.read_bytes())
+            for path in output.rglob("*") if path.is_file()}
+
+
+def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
+    project, output = corpus
+    rebuild(project, output)
+    before = snapshot(output)
+    source = project / "content" / "news" / "item-00008" / "fr.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("Date: ", "Date: 2026-13-45 ", 1) + "\nEdited.\n",
+                      encoding="utf-8")
+    try:
+        result = run_build("pelicanconf.py", output, cwd=project)
+    finally:
+        source.write_text(original, encoding="utf-8")
+    assert result.returncode == 1
+    assert "item-00008/fr.md" in result.stderr
+    assert snapshot(output) == before
+
+
+def test_an_interrupted_update_of_the_output_is_undone(tmp_path):
+    """The in-place update of a rebuild (incremental.Update) puts everything back."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from embassy.incremental import Update
+
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    for folder, files in ((output, {"en/a/index.html": "old a", "en/b/index.html": "old b",
+                                    "sitemap.xml": "old map"}),
+                          (staging, {"en/a/index.html": "new a", "en/c/index.html": "new c",
+                                     "sitemap.xml": "new map"})):
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+    before = snapshot(output)
+    update = Update({"CACHE_PATH": str(tmp_path / "cache")}, output)
+    update.move_in(staging)
+    update.remove(["en/b/index.html"])
+    assert (output / "en" / "c" / "index.html").read_text(encoding="utf-8") == "new c"
+    assert not (output / "en" / "b").exists()  # no empty folder left behind
+    update.undo()  # as when the search index cannot be made
+    assert snapshot(output) == before
+    assert not (output / "en" / "c").exists()
+    assert not list(tmp_path.glob(".output.undo-*"))

@@ -59,12 +59,16 @@ def check_generated_content(generator):
     content.filter_drafts(generator)
 
 
-def finish_site(settings, indexed=(), theme_ready=False):
+def finish_site(settings, indexed=(), theme_ready=False, published=None):
     """Once every language is written: media, fingerprints (unless the theme's files
     come fingerprinted from the last output), host files, sitemap, and the search
-    index of each language not yet indexed."""
+    index of each language not yet indexed.
+
+    published: the output a rebuild updates; image variants it has are not
+    written again.
+    """
     output = settings["OUTPUT_PATH"]
-    images.write_variants(settings)
+    images.write_variants(settings, published=published)
     if not theme_ready:
         hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     hosting.write_host_files(output, settings)

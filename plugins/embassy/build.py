@@ -105,10 +105,11 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     hands each one the URLs the others found. Once they end, it indexes each
     language for search and makes the image variants.
 
-    A language whose inputs did not change since the last build is not
-    built: its pages come from the last output, and the pages of a language
-    that is built are rendered only if what they show changed (see
-    incremental.py). Returns (problems, this build's record or UNCHANGED).
+    A rebuild (the last build's record matches its output) writes into
+    staging only what changed: a language whose inputs did not change is not
+    built, and in a language that is built only the pages whose inputs
+    changed are rendered (see incremental.py); build() then updates the
+    output in place. Returns (problems, a Result, or UNCHANGED).
     """
     from . import catalogs, finish_site, incremental
 
@@ -123,20 +124,19 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     try:
         if previous is None or not catalogs.compiled(settings):
             catalogs.compile_for(settings)  # once, before the language processes read them
+        for lang in settings["LANGUAGES"]:
+            if lang not in languages:
+                incremental.check_pages(output, built[lang]["pages"])
     except SiteError as error:
         return [str(error)], None
-    try:
-        record, urls = _link_unchanged(output, staging, settings, languages, built)
     except OSError:  # the last output is not what its record says: build everything
-        for child in staging.iterdir():
-            if child.is_dir():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
         return _generate_in_parallel(settings_file, staging, overrides, settings, output,
                                      reuse=False)
-    for reused in record.values():
-        _add_report(reused)
+    record, urls = {}, {}
+    for lang in settings["LANGUAGES"]:
+        if lang not in languages:
+            record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
+            _add_report(built[lang])
     overrides = {**(overrides or {}), "CATALOGS_COMPILED": True}
     _warm_up(settings)
     gc.freeze()  # the children share what is loaded so far, untouched by their collector
@@ -156,31 +156,37 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     gc.unfreeze()
     _exchange_urls(list(children.values()), urls)
     problems = _collect_reports(staging, dict(zip(children, languages)), record)
-    if not problems:
+    if not problems and previous is None:
         problems += _index_and_make_images(staging, languages, settings)
     if not problems:
         try:
+            # A rebuild indexes once the output is updated (see _update), and
+            # publishes only the image variants the output lacks.
             finish_site({**settings, "OUTPUT_PATH": str(staging)}, indexed=settings["LANGUAGES"],
-                        theme_ready=settings["I18N_TEMPLATES_LANG"] not in languages)
+                        theme_ready=settings["I18N_TEMPLATES_LANG"] not in languages,
+                        published=output if previous else None)
         except SiteError as error:
             problems.append(str(error))
-    return problems, (inputs, record)
+    return problems, Result(inputs, record, previous and languages, previous)
 
 
-def _link_unchanged(output, staging, settings, languages, built):
-    """Link the languages not built (and, without the main one, the theme's files)
-    from the last output; return their records and their items' URLs."""
-    from . import incremental
+class Result:
+    """What a build made: its record for the next one and, for a rebuild, which
+    languages it built and the last build's record (what the output has now)."""
 
-    record, urls = {}, {}
-    for lang in settings["LANGUAGES"]:
-        if lang not in languages:
-            incremental.reuse_language(output, staging, lang, built[lang])
-            record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
-    if settings["I18N_TEMPLATES_LANG"] not in languages:
-        incremental.link_tree(output / settings["THEME_STATIC_DIR"],
-                              staging / settings["THEME_STATIC_DIR"])
-    return record, urls
+    def __init__(self, inputs, languages, rebuilt=None, previous=None):
+        self.inputs, self.languages = inputs, languages
+        self.rebuilt, self.previous = rebuilt, previous
+
+    def removed(self):
+        """The output's files this rebuild no longer has: pages, image variants."""
+        old = self.previous["languages"]
+        pages = [name for lang in self.rebuilt
+                 for name in old[lang]["pages"] if name not in self.languages[lang]["pages"]]
+        images = {name for lang in old for name, _source, _width in old[lang]["images"]}
+        images -= {name for lang in self.languages
+                   for name, _source, _width in self.languages[lang]["images"]}
+        return pages + [os.path.join("media", name) for name in sorted(images)]
 
 
 def _collect_reports(staging, children, record):
@@ -286,7 +292,8 @@ def _exchange_urls(connections, known):
 
 
 def build(settings_file, output, overrides=None, gate=None):
-    """Build into a temporary sibling of output, then swap it in.
+    """Build into a temporary sibling of output, then swap it in (or, for a rebuild,
+    move what changed into it).
 
     gate, if given, is called with the new site's folder and must return True
     for the swap to happen (publish runs the quality gates this way). Returns
@@ -302,14 +309,14 @@ def build(settings_file, output, overrides=None, gate=None):
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     settings = read_settings(str(settings_file), override={
         "OUTPUT_PATH": str(staging), **(overrides or {})})
-    record = None
+    result = None
     if settings.get("FAST_BUILD") and (os.cpu_count() or 1) > 1:
         # Publishing (with gates) builds everything, and always checks it.
-        problems, record = _generate_in_parallel(settings_file, staging, overrides, settings,
+        problems, result = _generate_in_parallel(settings_file, staging, overrides, settings,
                                                  output, reuse=gate is None)
     else:
         problems = _generate(settings_file, staging, overrides)
-    if record == UNCHANGED:
+    if result is UNCHANGED:
         shutil.rmtree(staging, ignore_errors=True)
         return []
     if problems:
@@ -319,14 +326,52 @@ def build(settings_file, output, overrides=None, gate=None):
         causes = [problem for problem in problems if "\n  How to fix:" in problem]
         return causes or problems
     try:
-        if gate is not None and not gate(staging):
-            return ["the quality gates failed (see the report above); nothing was published."]
-        _swap(staging, output)
+        if result is not None and result.rebuilt:
+            problems = _update(staging, output, settings, result)
+            if problems:
+                return problems
+        else:
+            if gate is not None and not gate(staging):
+                return ["the quality gates failed (see the report above); nothing was published."]
+            _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if record is not None:
-        incremental.save_record(settings, output, *record)
+    if result is not None:
+        incremental.save_record(settings, output, result.inputs, result.languages)
     return []
+
+
+def _update(staging, output, settings, result):
+    """Move a rebuild's files into the output, delete what it no longer has, and index
+    the languages it built; on failure, put the output back as it was."""
+    from . import incremental, search
+
+    update = incremental.Update(settings, output)
+    bundles = Path(tempfile.mkdtemp(prefix="embassy-search-", dir=fast_temporary_folder(output)))
+    try:
+        update.move_in(staging)
+        update.remove(result.removed())
+        for lang in result.rebuilt:  # the pages are in place: index them
+            search.index_language(output, lang, bundle=bundles / lang)
+        for lang in result.rebuilt:
+            within = os.path.join("pagefind", lang)
+            update.move_in(bundles / lang, into=within, unchanged=search.same_bundle_file)
+            update.remove(set(incremental.walk(output / within)) - set(incremental.walk(
+                bundles / lang)), within=within)
+    except (SiteError, OSError) as error:
+        update.undo()
+        return [str(error)]
+    finally:
+        shutil.rmtree(bundles, ignore_errors=True)
+    update.commit()
+    return []
+
+
+def fast_temporary_folder(output):
+    """Where a rebuild's search index is written before it is compared with the
+    output's: memory (/dev/shm) if the system has it, else beside the output."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else output.parent
 
 
 def _swap(staging, output):

@@ -149,13 +149,16 @@ def make_variants(settings, meanwhile=None, processes=None):
         _make_variants(job)
 
 
-def write_variants(settings, processes=None):
-    """Write the variants every language asked for, through a cache, on every core."""
+def write_variants(settings, processes=None, published=None):
+    """Write the variants every language asked for, through a cache, on every core
+    (but those that published, an earlier output, has: the same image files
+    make the same variants, and any change to an image means a full build)."""
     make_variants(settings, processes=processes)
     cache = Path(settings["CACHE_PATH"]) / "images"
     output = Path(settings["OUTPUT_PATH"]) / "media"
     copies = [(_cached(cache, name, source, width), output / name)
-              for name, (source, width) in sorted(WANTED.items())]
+              for name, (source, width) in sorted(WANTED.items())
+              if published is None or not (Path(published) / "media" / name).is_file()]
     for cached, target in copies:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -10,25 +10,29 @@ the same output compares:
   is built again;
 - each *language*: its own Markdown files in full, and the metadata lines of
   the others' (all its pages read from them). A language whose inputs did
-  not change is not built at all: its pages and search index are linked
-  from the last output;
+  not change is not built at all: its pages and search index stay as they
+  are in the output;
 - each *page* of a language that is built: the metadata lines of every
   file, the full files of the items it was given (the news item, the news
   on a list page or in a feed), and, when it shows the language's newest
   change, every file of its language. A page whose signature did not change
-  is linked from the last output instead of rendered.
+  is not rendered: the output keeps it.
 
-Links are hard links into a fresh staging folder: the last output is never
-written to (pages that are rendered are new files), and the staging folder
-only becomes the output when the whole build succeeded. Anything unexpected (a record from another
-configuration, a file missing from the last output) means a full build.
+A rebuild renders what changed into a staging folder; only when the whole
+build succeeded does Update move those files into the output and delete the
+pages the sources no longer make, then the languages built are indexed
+again for search. Any failure there puts the output back as it was.
+Anything unexpected (a record from another configuration, a file missing
+from the output) means a full build, into a fresh folder swapped in whole.
 """
 
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -168,30 +172,83 @@ def save_record(settings, output, inputs, languages):
     os.replace(partial, path)
 
 
-_FOLDERS = set()  # folders link() made or found, in this process
+def check_pages(output, names):
+    """Raise OSError if a page of the last build is missing from its output."""
+    for name in names:
+        os.stat(os.path.join(output, name))
 
 
-def link(source, target):
-    """Hard-link source at target (a new name: the source is never written to)."""
-    folder = os.path.dirname(target)
-    if folder not in _FOLDERS:
-        os.makedirs(folder, exist_ok=True)
-        _FOLDERS.add(folder)
-    os.link(source, target)
+def walk(folder):
+    """Every file below folder, as paths relative to it."""
+    found = []
+    for parent, _dirs, files in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        found += [os.path.normpath(os.path.join(relative, name)) for name in files]
+    return found
 
 
-def link_tree(source, target):
-    for folder, _dirs, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder) / name, target / relative / name)
+class Update:
+    """A rebuild's changes to the last output, made in place and undone on failure.
 
+    A rebuild writes only what changed (in a staging folder); the rest of the
+    output is left as it is. move_in() puts the staging folder's files in
+    the output, remove() deletes what the new build no longer has; each
+    replaced or deleted file is kept aside until commit(), so undo() puts the
+    output back as it was. While an update runs, the build's record is gone:
+    if it is interrupted, the next build is a full one.
+    """
 
-def reuse_language(previous_output, staging, lang, language_record):
-    """Link a language's pages and search index from the last output."""
-    for name in language_record["pages"]:
-        link(os.path.join(previous_output, name), os.path.join(staging, name))
-    index = Path("pagefind") / lang
-    if (previous_output / index).is_dir():
-        link_tree(previous_output / index, staging / index)
+    def __init__(self, settings, output):
+        self.output = Path(output)
+        self.aside = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.undo-",
+                                           dir=self.output.parent))
+        self.done = []  # (output file, its earlier version aside, or None if it is new)
+        _record_path(settings, output).unlink(missing_ok=True)
+
+    def _put_aside(self, target):
+        backup = self.aside / str(len(self.done))
+        os.replace(target, backup)
+        return backup
+
+    def move_in(self, staging, into="", unchanged=None):
+        """Move every file of staging into output/into; unchanged(relative path, old
+        file) says an existing file is the same and is kept (the staged one is not moved)."""
+        target_root = self.output / into
+        for relative in walk(staging):
+            source, target = Path(staging) / relative, target_root / relative
+            exists = target.exists()
+            if exists and unchanged is not None and unchanged(relative, target):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            backup = self._put_aside(target) if exists else None
+            self.done.append((target, backup))
+            try:
+                os.replace(source, target)
+            except OSError:  # staging on another file system (see build.fast_temporary_folder)
+                shutil.copyfile(source, target)
+
+    def remove(self, names, within=""):
+        """Delete output/within/name for each name, and the folders left empty."""
+        for name in names:
+            target = self.output / within / name
+            if target.is_file():
+                self.done.append((target, self._put_aside(target)))
+                self._remove_empty(target.parent)
+
+    def _remove_empty(self, folder):
+        while folder != self.output and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+    def undo(self):
+        for target, backup in reversed(self.done):
+            if backup is None:
+                target.unlink(missing_ok=True)
+                self._remove_empty(target.parent)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(backup, target)
+        shutil.rmtree(self.aside, ignore_errors=True)
+
+    def commit(self):
+        shutil.rmtree(self.aside, ignore_errors=True)

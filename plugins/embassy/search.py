@@ -2,14 +2,14 @@
 
 Pagefind (the PyPI package with its bundled binary) writes
 output/pagefind/<lang>/ from that language's pages only, so a search from
-/es/ only finds Spanish pages, and each language can be indexed as soon as
-its pages are written (the fast build starts it as each language's process
-ends). Only the elements marked data-pagefind-body (news items and pages)
-are indexed.
+/es/ only finds Spanish pages. Only the elements marked data-pagefind-body
+(news items and pages) are indexed. A rebuild indexes into a separate
+folder and moves in only the files that changed (see build._update).
 """
 
 import functools
 import subprocess
+from pathlib import Path
 
 from .errors import SiteError
 
@@ -26,11 +26,12 @@ def _executable():
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).") from None
 
 
-def start_indexing(output, lang):
-    """Start writing output/pagefind/<lang>/ (the index and the search library)."""
+def start_indexing(output, lang, bundle=None):
+    """Start writing output/pagefind/<lang>/ (the index and the search library),
+    or, with bundle, that folder."""
+    where = ["--output-path", str(bundle)] if bundle else ["--output-subdir", f"pagefind/{lang}"]
     return subprocess.Popen(
-        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
-         "--output-subdir", f"pagefind/{lang}"],
+        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html", *where],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -44,6 +45,16 @@ def finish_indexing(process):
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).")
 
 
-def index_language(output, lang):
-    """Write output/pagefind/<lang>/ and wait for it."""
-    finish_indexing(start_indexing(output, lang))
+def index_language(output, lang, bundle=None):
+    """Write output/pagefind/<lang>/ (or bundle) and wait for it."""
+    finish_indexing(start_indexing(output, lang, bundle))
+
+
+# Pagefind names these files by a hash of what they hold.
+HASHED_FOLDERS = ("fragment", "index", "filter")
+
+
+def same_bundle_file(relative, existing):
+    """Whether a new index's file is one an earlier index of the site already has."""
+    return Path(relative).parts[0] in HASHED_FOLDERS
+

@@ -15,8 +15,8 @@ translations. The processes exchange those URLs through the parent
 i18n-subsites itself, as in a stock build. tests/test_speed.py checks that
 the output is byte-identical.
 
-On a rebuild, FastWriter links each page whose inputs did not change from
-the last output instead of rendering it (PageReuse; the signatures are
+On a rebuild, FastWriter skips each page whose inputs did not change (the
+output keeps it) instead of rendering it (PageReuse; the signatures are
 explained in incremental.py, and tests/test_rebuild.py checks that a
 rebuild writes what a full build writes).
 """
@@ -34,7 +34,7 @@ from pelican.utils import posixize_path
 from pelican.writers import Writer
 
 from . import modified, sitemap
-from .incremental import digest, link
+from .incremental import digest
 
 # The connection to the parent process during a parallel build (see build.py),
 # and the URLs this process sent through it.
@@ -55,7 +55,7 @@ def _builds_every_language(settings):
 
 
 class PageReuse:
-    """A language process's pages: linked from the last output when unchanged.
+    """A language process's pages: kept in the last output when unchanged.
 
     previous: the last build's {page or feed: [signature, sitemap entries,
     shows the language's newest change]} (see incremental.py); pages
@@ -82,16 +82,14 @@ class PageReuse:
         return os.path.relpath(os.path.join(site_output, path), self.staging)
 
     def reuse(self, name, shown):
-        """Link the last output's page if what it shows is unchanged; True if done."""
+        """Keep the last output's page if what it shows is unchanged; True if kept."""
         previous = self.previous.get(name)
         if previous is None or self.previous_output is None:
             return False
         if previous[0] != self.signature(name, shown, previous[2]):
             return False
-        try:
-            link(os.path.join(self.previous_output, name), os.path.join(self.staging, name))
-        except OSError:
-            return False
+        if not os.path.isfile(os.path.join(self.previous_output, name)):
+            return False  # deleted by hand: written again
         self.pages[name] = previous
         sitemap.ENTRIES.update(previous[1])
         return True
@@ -113,7 +111,7 @@ def _items(values):
 
 
 class _Rendering:
-    """A template seen by the writer: links the last output's page when unchanged,
+    """A template seen by the writer: keeps the last output's page when unchanged,
     else renders it and records what it showed."""
 
     def __init__(self, template, writer, items):
@@ -146,7 +144,7 @@ class _Rendering:
 
 class FastWriter(Writer):
     """Pelican's writer for the fast build: silent for the main site when another
-    process writes it; with REUSE, links each unchanged page from the last output."""
+    process writes it; with REUSE, writes no page the last output has unchanged."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +174,7 @@ class FastWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         name = REUSE.name(self.output_path, filename) if self.kept else None
-        if name in self.kept:  # linked from the last output: nothing to write
+        if name in self.kept:  # the last output has it: nothing to write
             self.kept.discard(name)
             return contextlib.nullcontext(io.StringIO())
         return super()._open_w(filename, encoding, override)
