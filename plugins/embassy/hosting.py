@@ -11,6 +11,7 @@
 import functools
 import gzip
 import hashlib
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,17 +29,27 @@ def _digest(path, _mtime):
 
 def fingerprinted_name(relative, source):
     """'css/site.css' -> 'css/site.<hash of the source>.css'."""
+    return _fingerprinted_name(str(relative), str(source), os.stat(source).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def _fingerprinted_name(relative, source, mtime):
     relative = Path(relative)
-    digest = _digest(str(source), Path(source).stat().st_mtime_ns)
+    digest = _digest(source, mtime)
     return relative.with_name(f"{relative.stem}.{digest}{relative.suffix}").as_posix()
 
 
 @pass_context
 def asset_url(context, relative):
-    """Template global: the URL of a fingerprinted theme asset."""
-    source = Path(context["THEME"]) / "static" / relative
-    static_dir = context["THEME_STATIC_DIR"].replace("../", "")
-    return f"{context['main_siteurl']}/{static_dir}/{fingerprinted_name(relative, source)}"
+    """Template global: the URL of a fingerprinted theme asset (every page asks twice)."""
+    return _asset_url(context["THEME"], context["THEME_STATIC_DIR"], context["main_siteurl"],
+                      relative, os.stat(os.path.join(context["THEME"], "static", relative)).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def _asset_url(theme, static_dir, siteurl, relative, _mtime):
+    source = Path(theme) / "static" / relative
+    return f"{siteurl}/{static_dir.replace('../', '')}/{fingerprinted_name(relative, source)}"
 
 
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
@@ -96,7 +107,6 @@ NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
 
 def render_nginx(root, listen, folder, conf=NGINX_CONF):
     """Write a runnable nginx.conf (and site.conf) into folder; return its path."""
-    import os
     import pwd
 
     folder = Path(folder)

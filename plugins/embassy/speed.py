@@ -155,7 +155,11 @@ class FastWriter(Writer):
         if not is_built_here(self.settings):
             return None
         if REUSE is not None:
-            template = _Rendering(template, self, _items(kwargs.values()))
+            items = _items(kwargs.values())
+            if not paginated and REUSE.reuse(REUSE.name(self.output_path, name),
+                                             REUSE.shown(items)):
+                return None  # a news item or page the output has unchanged
+            template = _Rendering(template, self, items)
         return super().write_file(name, template, context, relative_urls, paginated,
                                   template_name, override_output, url, **kwargs)
 
