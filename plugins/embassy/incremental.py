@@ -29,6 +29,7 @@ from the output) means a full build, into a fresh folder swapped in whole.
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -52,12 +53,12 @@ def digest(*parts):
 
 
 def _tree_files(folder, skip_suffixes=()):
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.rglob("*")
-                  if path.is_file() and "__pycache__" not in path.parts
-                  and not path.name.endswith(skip_suffixes))
+    found = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        found += [os.path.join(parent, name) for name in files
+                  if not name.endswith(skip_suffixes)]
+    return [Path(path) for path in sorted(found)]
 
 
 def _file_digest(path):
@@ -81,15 +82,67 @@ def _git_head(folder):
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
+class _Known:
+    """What earlier builds worked out from each file (its signatures, its checked
+    header), kept in CACHE_PATH/files.pickle for as long as the file's size,
+    times and inode stay the same: reading and hashing every file again was
+    most of what a build with nothing to do spent."""
+
+    def __init__(self, cache):
+        self.path = Path(cache) / "files.pickle"
+        try:
+            self.entries = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            self.entries = {}
+        self.seen, self.changed = {}, False
+
+    def get(self, path, compute):
+        """compute(path, its stat), or what it gave for the file as it is now;
+        and the file's stat."""
+        stat = os.stat(path)
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        entry = self.entries.get(str(path))
+        if entry is None or entry[0] != stamp:
+            entry, self.changed = (stamp, compute(path, stat)), True
+        self.seen[str(path)] = entry
+        return entry[1], stat
+
+    def save(self):
+        if self.changed or self.seen.keys() != self.entries.keys():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".part")
+            partial.write_bytes(pickle.dumps(self.seen))
+            os.replace(partial, self.path)
+
+
+def _source_facts(path, stat):
+    """A Markdown file's (lang, metadata signature, full signature, checked header)."""
+    from .errors import SiteError
+    from .sources import check_source, header_text
+
+    raw = path.read_bytes()
+    header, lang = header_text(raw)
+    try:
+        fields = check_source(path)  # once here: the language processes share the result
+    except SiteError:
+        fields = None  # reported by the build, with the file's name
+    full = digest(path, hashlib.sha256(raw).hexdigest(), stat.st_mtime_ns)
+    return lang, digest(path, header), full, fields
+
+
+def _file_stamp(path, stat):
+    return f"{path} {_file_digest(path)} {stat.st_mtime_ns}"
+
+
 class Inputs:
     """What a build reads, summed up as signatures (computed once, before the build)."""
 
     def __init__(self, settings_file, settings, overrides):
-        from .errors import SiteError
-        from .sources import check_source, header_text
+        from .sources import remember_checked
 
         project = Path(settings_file).resolve().parent
         self.cache = Path(settings["CACHE_PATH"])
+        known = _Known(self.cache)
         content = Path(settings["PATH"])
         site_files = [Path(settings_file).resolve(), *sorted(project.glob("*.py"))]
         site_files += _tree_files(settings["THEME"])
@@ -101,21 +154,17 @@ class Inputs:
             if path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 site_files.append(path)  # images and data files: every language shows them
                 continue
-            raw = path.read_bytes()
-            header, lang = header_text(raw)
-            try:
-                check_source(path)  # once here: the language processes share the result
-            except SiteError:
-                pass  # reported by the build, with the file's name
-            full = digest(path, hashlib.sha256(raw).hexdigest(), path.stat().st_mtime_ns)
-            self.sources[str(path)] = (lang, digest(path, header), full)
+            (lang, meta, full, fields), stat = known.get(path, _source_facts)
+            if fields is not None:
+                remember_checked(path, stat, fields)
+            self.sources[str(path)] = (lang, meta, full)
         versions = []
         for package in PACKAGES:
             try:
                 versions.append(f"{package} {metadata.version(package)}")
             except metadata.PackageNotFoundError:
                 versions.append(f"{package} -")
-        code = [*versions, *(f"{path} {_file_digest(path)}" for path in plugin_files)]
+        code = [*versions, *(known.get(path, _file_stamp)[0] for path in plugin_files)]
         # What the content cache's HTML and typography come from, besides each file.
         self.contents = digest(sys.version, *code, json.dumps(
             settings["MARKDOWN"], sort_keys=True, default=_stable))
@@ -124,8 +173,9 @@ class Inputs:
             self.contents, *code, _git_head(content),
             # the settings' values too: some come from the environment (SITEURL)
             json.dumps(values, sort_keys=True, default=_stable),
-            *(f"{path} {_file_digest(path)} {path.stat().st_mtime_ns}" for path in site_files),
+            *(known.get(path, _file_stamp)[0] for path in site_files),
         )
+        known.save()
         # Every item's metadata (titles, dates, URLs: what lists and links show).
         self.metadata = digest(self.site, *(f"{path} {meta}" for path, (_lang, meta, _full)
                                            in sorted(self.sources.items())))

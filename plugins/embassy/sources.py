@@ -81,15 +81,26 @@ def check_date(path, value, line):
                         DATE_FIX, field="Date") from None
 
 
+# Checked headers, by (path, modification time, size): every (sub)site reads every
+# file, and the fast build checks them all once, before its processes start.
+_CHECKED = {}
+
+
 def check_source(path):
     """Stop on an empty, non-UTF-8 or badly dated file, naming the line; return its metadata."""
     stat = path.stat()
-    return _checked_header(path, stat.st_mtime_ns, stat.st_size)
+    key = (Path(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHECKED:
+        _CHECKED[key] = _checked_header(path)
+    return _CHECKED[key]
 
 
-@functools.lru_cache(maxsize=None)
-def _checked_header(path, _mtime, _size):
-    # Every (sub)site reads every file: the header is parsed and checked once a process.
+def remember_checked(path, stat, fields):
+    """What check_source returned for the file as it is (stat) in an earlier build."""
+    _CHECKED[Path(path), stat.st_mtime_ns, stat.st_size] = fields
+
+
+def _checked_header(path):
     _text, fields = read_metadata_header(path)
     for name in ("date", "modified"):
         if name in fields:
