@@ -21,6 +21,14 @@ def corpus(tmp_path_factory):
     from benchmarks.corpus import make_project
 
     project = make_project(tmp_path_factory.mktemp("rebuild") / "project", 12)
+    # links from an item to a page, as staff write them (a rebuild must resolve them
+    # when the item itself comes from the cache of items read earlier)
+    append(project / "content" / "news" / "item-00001" / "en.md",
+           "\nSee the [agreements]({filename}/pages/agreements/en.md).\n")
+    # and an image shown in one language only
+    news = project / "content" / "news"
+    shutil.copyfile(news / "item-00000" / "photo.jpg", news / "item-00002" / "photo.jpg")
+    append(news / "item-00002" / "en.md", "\n![A photo for English readers]({static}photo.jpg)\n")
     output = project / "output"
     result = run_build("pelicanconf.py", output, cwd=project)
     assert result.returncode == 0, result.stderr
@@ -89,6 +97,16 @@ EDITS = {
         '\nMARKDOWN = {**MARKDOWN, "extension_configs": {**MARKDOWN["extension_configs"], '
         '"markdown.extensions.toc": {"permalink": True}}}\n'),
 }
+
+
+def edit_each_language(news, *_):
+    """Three rebuilds in a row, one per language (items taken from the item cache)."""
+    for lang in ("en", "es", "fr"):
+        append(news / "item-00006" / f"{lang}.md", f"\nEdited in {lang}.\n")
+        rebuild(news.parent.parent, news.parent.parent / "output")
+
+
+EDITS["each language in turn"] = edit_each_language
 
 
 @pytest.mark.parametrize("edit", list(EDITS))

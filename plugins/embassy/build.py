@@ -115,6 +115,7 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
 
     inputs = incremental.Inputs(settings_file, settings, overrides)
     _remove_other_folders(inputs.cache / "templates", keep=inputs.site)
+    _remove_other_folders(inputs.cache / "items", keep=inputs.metadata)
     previous = incremental.load_record(settings, output, inputs) if reuse else None
     built = previous["languages"] if previous else {}
     languages = [lang for lang in settings["LANGUAGES"]
@@ -252,7 +253,8 @@ def _build_one_language(settings_file, staging, overrides, lang, connection, inp
         cache = sources.ContentCache(inputs.cache / "contents" / f"{lang}.pickle", inputs)
         sources.CONTENT_CACHE = cache
         problems = _generate(settings_file, staging, {
-            **overrides, "BUILD_LANGUAGES": [lang], "FINISH_SITE": False})
+            **overrides, "BUILD_LANGUAGES": [lang], "FINISH_SITE": False,
+            **speed.item_cache_settings(inputs, load=previous_output is not None)})
         stopped = speed.OtherLanguageFailed.__name__ in " ".join(problems)
         if not problems:
             cache.save()
@@ -389,7 +391,7 @@ def _swap(staging, output):
 
 
 def _remove_other_folders(parent, keep):
-    """The compiled templates of other site signatures (see speed.template_cache)."""
+    """Caches made for other signatures (see speed.template_cache, item_cache_settings)."""
     if parent.is_dir():
         for folder in parent.iterdir():
             if folder.name != keep:

@@ -53,6 +53,7 @@ def responsive_images(instance):
     settings = instance.settings
     content_root = Path(settings["PATH"])
     folder = Path(instance.source_path).parent
+    instance.image_variants = {}
 
     def rewrite(match):
         before, _quote, target, after = match.groups()
@@ -63,7 +64,7 @@ def responsive_images(instance):
         relative = source.resolve().relative_to(content_root.resolve())
         variants = _variants(source, relative)
         for name, width, _height in variants:
-            WANTED[name] = (source, width)
+            instance.image_variants[name] = (source, width)
         media = settings["MEDIA_URL"]
         largest = variants[-1]
         fallback = max((v for v in variants if v[1] <= FALLBACK_WIDTH), default=variants[0],
@@ -74,6 +75,13 @@ def responsive_images(instance):
                 f' loading="lazy" decoding="async"{after}>')
 
     instance._content = _STATIC_IMAGE.sub(rewrite, instance._content)
+    remember_variants(instance)
+
+
+def remember_variants(instance):
+    """Publish the variants a news item or page shows (also when the fast build
+    takes the item from Pelican's cache instead of reading it)."""
+    WANTED.update(getattr(instance, "image_variants", {}))
 
 
 def set_media_url(pelican):

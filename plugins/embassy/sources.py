@@ -199,7 +199,13 @@ class ContentCache:
                                           zlib.compress(content.encode("utf-8"), 1), meta)
 
     def save(self):
-        """Keep this build's entries (files since deleted are forgotten)."""
+        """Keep this build's entries and the earlier ones of files unchanged since (which
+        Pelican's item cache may have spared reading); files since deleted or
+        changed are forgotten."""
+        for path, entry in self.previous.items():
+            if path not in self.current and entry[0] == self.inputs.full(path):
+                self.current[path] = entry
+        self.results = {**self.previous_results, **self.results}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".part")
         with partial.open("wb") as file:

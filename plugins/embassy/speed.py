@@ -28,12 +28,14 @@ import os
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
+from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
+from pelican.generators import CachingGenerator
 from pelican.plugins.i18n_subsites import i18n_subsites
 from pelican.utils import posixize_path
 from pelican.writers import Writer
 
-from . import modified, sitemap
+from . import images, modified, sitemap
 from .incremental import digest
 
 # The connection to the parent process during a parallel build (see build.py),
@@ -205,8 +207,11 @@ def limit_to_build_languages(pelican):
             environment["bytecode_cache"] = template_cache(REUSE.inputs)
         settings["JINJA_ENVIRONMENT"] = environment
         Content.get_relative_source_path = _relative_source_path
+        CachingGenerator.get_cached_data = _cached_item
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
         settings["THEME_STATIC_PATHS"] = []
+    if not is_built_here(settings):  # it reads nothing: nothing to cache
+        settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
 
 
 def template_cache(inputs):
@@ -220,6 +225,34 @@ def template_cache(inputs):
     folder = inputs.cache / "templates" / inputs.site
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
+
+
+def item_cache_settings(inputs, load):
+    """Settings for Pelican's own cache of the news items and pages it read (its
+    "generator" caching layer), in a language's process of the fast build.
+
+    A rebuild then creates only the items whose files changed (Pelican
+    compares each file's modification time), instead of all 3,000 of a
+    language's site on a 1,000-item corpus. The cache is kept in a folder
+    per metadata signature (incremental.Inputs): a change to any item's
+    metadata lines, or to the site, starts a new one, as items link to one
+    another by URL. load: whether to use it (rebuilds only).
+    """
+    return {"CACHE_PATH": str(inputs.cache / "items" / inputs.metadata),
+            "CONTENT_CACHING_LAYER": "generator", "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": load, "GZIP_CACHE": False}
+
+
+def _cached_item(self, filename, default=None):
+    """CachingGenerator.get_cached_data in the fast build: an item from Pelican's cache,
+    joined to this build. Pelican keeps with each item the settings and the
+    context (other items, static files) of the build that read it; they are
+    this build's again, and the item's image variants are published."""
+    item = FileStampDataCacher.get_cached_data(self, filename, default)
+    if item is not default:
+        item.settings, item._context = self.settings, self.context
+        images.remember_variants(item)
+    return item
 
 
 @functools.lru_cache(maxsize=None)
