@@ -208,6 +208,7 @@ def limit_to_build_languages(pelican):
         settings["JINJA_ENVIRONMENT"] = environment
         Content.get_relative_source_path = _relative_source_path
         CachingGenerator.get_cached_data = _cached_item
+        Content.__getstate__ = _cached_state
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
         settings["THEME_STATIC_PATHS"] = []
     if not is_built_here(settings):  # it reads nothing: nothing to cache
@@ -253,6 +254,13 @@ def _cached_item(self, filename, default=None):
         item.settings, item._context = self.settings, self.context
         images.remember_variants(item)
     return item
+
+
+def _cached_state(self):
+    """An item as Pelican's cache keeps it: without the build's settings and context
+    (the whole site), which _cached_item gives it back."""
+    return {name: value for name, value in self.__dict__.items()
+            if name not in ("settings", "_context")}
 
 
 @functools.lru_cache(maxsize=None)
