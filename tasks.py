@@ -117,9 +117,10 @@ def nginx(c, port=8080):
 
 
 @task(help={"items": "news items in the synthetic corpus (× 3 languages)"})
-def benchmark(c, items=1000):
-    """Time and measure cold builds and one-item rebuilds: ours against stock Pelican."""
-    c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)}")
+def benchmark(c, items=1000, repeat=3):
+    """Time and measure cold builds and one-item rebuilds: ours against stock Pelican
+    (each time the median of --repeat runs)."""
+    c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)} --repeat {int(repeat)}")
 
 
 @task

@@ -4,9 +4,10 @@ Generates N synthetic news items × 3 languages (benchmarks/corpus.py), then, in
 the same run and on the same corpus and theme, measures for the baseline
 (FAST_BUILD = False: plain Pelican with stock i18n-subsites) and for ours:
 a cold build (no caches, no earlier output), and a rebuild after editing one
-item. It prints wall time, peak memory (the summed proportional set size of
-the build's processes, sampled every 20 ms in a second, identical run: the
-sampling itself takes CPU time) and the ratios.
+item. It prints wall time (the median of --repeat runs), peak memory (the
+summed proportional set size of the build's processes, sampled every 20 ms
+in one more, identical run: the sampling itself takes CPU time) and the
+ratios.
 
 Run: `invoke benchmark --items 1000`.
 """
@@ -14,6 +15,7 @@ Run: `invoke benchmark --items 1000`.
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,8 +92,12 @@ def measure(command, cwd, sample=False):
     return peak / 1024 if sample else seconds
 
 
-def run(items, folder):
-    """{(build, step): (seconds, MiB)} for build in baseline/ours, step in cold/rebuild."""
+def run(items, folder, repeat=3):
+    """{(build, step): (seconds, MiB)} for build in baseline/ours, step in cold/rebuild.
+
+    Each time is the median of `repeat` runs (this machine's speed varies
+    from run to run); each memory figure comes from one more run.
+    """
     project = make_project(Path(folder) / "project", items)
     for name, fast in (("ours", True), ("baseline", False)):
         (project / SETTINGS[name]).write_text(
@@ -101,8 +107,8 @@ def run(items, folder):
     edited = project / "content" / "news" / "item-00001" / "en.md"
     original = edited.read_text(encoding="utf-8")
 
-    def edit():
-        edited.write_text(original + "\nOne more sentence, edited for the benchmark.\n",
+    def edit(number):
+        edited.write_text(original + f"\nOne more sentence, edit {number} for the benchmark.\n",
                           encoding="utf-8")
 
     results = {}
@@ -115,20 +121,22 @@ def run(items, folder):
             shutil.rmtree(output, ignore_errors=True)
             return measure(command, project, sample)
 
-        results[name, "cold"] = (cold(False), cold(True))
-        edit()
-        seconds = measure(command, project)
-        edited.write_text(original, encoding="utf-8")
-        if name == "ours":  # the baseline keeps no state: each of its builds is a full one
-            measure(command, project)  # back to the cold build's sources, then the same edit
-        edit()
-        results[name, "rebuild"] = (seconds, measure(command, project, sample=True))
-        edited.write_text(original, encoding="utf-8")
+        results[name, "cold"] = (statistics.median(cold(False) for _ in range(repeat)),
+                                 cold(True))
+        rebuilds = []
+        for number in range(repeat + 1):
+            edit(number)
+            rebuilds.append(measure(command, project, sample=number == repeat))
+            edited.write_text(original, encoding="utf-8")
+            if name == "ours":  # the baseline keeps no state: each of its builds is a full one
+                measure(command, project)  # back to the cold build's sources
+        results[name, "rebuild"] = (statistics.median(rebuilds[:-1]), rebuilds[-1])
     return results
 
 
-def report(items, results):
-    lines = [f"Build benchmark: {items} news items × 3 languages ({os.cpu_count()} cores)",
+def report(items, results, repeat=1):
+    lines = [f"Build benchmark: {items} news items × 3 languages ({os.cpu_count()} cores; "
+             f"times: median of {repeat} runs)",
              f"{'':<10}{'baseline':>14}{'ours':>14}{'baseline/ours':>16}"]
     for step in ("cold", "rebuild"):
         (base_s, base_mb), (ours_s, ours_mb) = results["baseline", step], results["ours", step]
@@ -151,9 +159,11 @@ def report(items, results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per time measured (the median is shown)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        print(report(args.items, run(args.items, folder)))
+        print(report(args.items, run(args.items, folder, args.repeat), args.repeat))
     return 0
 
 

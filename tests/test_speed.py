@@ -51,8 +51,8 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path, capsys):
     sys.path.insert(0, str(ROOT))
     from benchmarks import build_speed
 
-    results = build_speed.run(3, tmp_path)
-    text = build_speed.report(3, results)
+    results = build_speed.run(3, tmp_path, repeat=1)
+    text = build_speed.report(3, results, repeat=1)
     assert set(results) == {(name, step) for name in ("baseline", "ours")
                             for step in ("cold", "rebuild")}
     assert all(seconds > 0 and memory > 0 for seconds, memory in results.values())
