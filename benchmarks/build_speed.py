@@ -4,10 +4,10 @@ Generates N synthetic news items × 3 languages (benchmarks/corpus.py), then, in
 the same run and on the same corpus and theme, measures for the baseline
 (FAST_BUILD = False: plain Pelican with stock i18n-subsites) and for ours:
 a cold build (no caches, no earlier output), and a rebuild after editing one
-item. It prints wall time (the median of --repeat runs), peak memory (the
-summed proportional set size of the build's processes, sampled every 20 ms
-in one more, identical run: the sampling itself takes CPU time) and the
-ratios.
+item, the two builds taking turns. It prints wall time (the median of
+--repeat runs), peak memory (the summed proportional set size of the
+build's processes, sampled every 20 ms in one more, identical run: the
+sampling itself takes CPU time) and the ratios.
 
 Run: `invoke benchmark --items 1000`.
 """
@@ -111,27 +111,33 @@ def run(items, folder, repeat=3):
         edited.write_text(original + f"\nOne more sentence, edit {number} for the benchmark.\n",
                           encoding="utf-8")
 
-    results = {}
-    for name in ("baseline", "ours"):
-        output = Path(folder) / f"output-{name}"
-        command = [sys.executable, "-m", "embassy.build", SETTINGS[name], str(output)]
+    outputs = {name: Path(folder) / f"output-{name}" for name in SETTINGS}
+    commands = {name: [sys.executable, "-m", "embassy.build", SETTINGS[name], str(outputs[name])]
+                for name in SETTINGS}
 
-        def cold(sample):
-            shutil.rmtree(project / f"cache-{name}", ignore_errors=True)
-            shutil.rmtree(output, ignore_errors=True)
-            return measure(command, project, sample)
+    def cold(name, sample=False):
+        shutil.rmtree(project / f"cache-{name}", ignore_errors=True)
+        shutil.rmtree(outputs[name], ignore_errors=True)
+        return measure(commands[name], project, sample)
 
-        results[name, "cold"] = (statistics.median(cold(False) for _ in range(repeat)),
-                                 cold(True))
-        rebuilds = []
-        for number in range(repeat + 1):
-            edit(number)
-            rebuilds.append(measure(command, project, sample=number == repeat))
-            edited.write_text(original, encoding="utf-8")
-            if name == "ours":  # the baseline keeps no state: each of its builds is a full one
-                measure(command, project)  # back to the cold build's sources
-        results[name, "rebuild"] = (statistics.median(rebuilds[:-1]), rebuilds[-1])
-    return results
+    def rebuild(number, sample=False):
+        """Edit the item, rebuild with both, and go back to the cold build's sources."""
+        edit(number)
+        seconds = {name: measure(commands[name], project, sample) for name in SETTINGS}
+        edited.write_text(original, encoding="utf-8")
+        measure(commands["ours"], project)  # the baseline keeps no state: nothing to undo
+        return seconds
+
+    # The builds take turns, so that changes in the machine's speed during the
+    # run weigh on both alike.
+    colds = [{name: cold(name) for name in SETTINGS} for _ in range(repeat)]
+    cold_memory = {name: cold(name, sample=True) for name in SETTINGS}
+    rebuilds = [rebuild(number) for number in range(repeat)]
+    rebuild_memory = rebuild(repeat, sample=True)
+    return {(name, step): (statistics.median(run[name] for run in runs), memory[name])
+            for step, runs, memory in (("cold", colds, cold_memory),
+                                       ("rebuild", rebuilds, rebuild_memory))
+            for name in SETTINGS}
 
 
 def report(items, results, repeat=1):

@@ -6,6 +6,8 @@ naming the file; no Python traceback is shown and the last good output stays.
 """
 
 import argparse
+import contextlib
+import fcntl
 import gc
 import json
 import logging
@@ -303,14 +305,30 @@ def build(settings_file, output, overrides=None, gate=None):
     """
     from pelican.settings import read_settings
 
-    from . import incremental
-
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    settings = read_settings(str(settings_file), override={
-        "OUTPUT_PATH": str(staging), **(overrides or {})})
+    settings = read_settings(str(settings_file), override=overrides)
+    with _one_build_at_a_time(settings):
+        _remove_leftovers(output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+        settings["OUTPUT_PATH"] = str(staging)
+        return _build(settings_file, output, overrides, gate, settings, staging)
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(settings):
+    """Builds that share a cache wait for one another (a rebuild updates the output
+    in place, and the caches are shared)."""
+    lock = Path(settings["CACHE_PATH"]) / "build.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        yield
+
+
+def _build(settings_file, output, overrides, gate, settings, staging):
+    from . import incremental
+
     result = None
     if settings.get("FAST_BUILD") and (os.cpu_count() or 1) > 1:
         # Publishing (with gates) builds everything, and always checks it.

@@ -25,10 +25,11 @@ import contextlib
 import functools
 import io
 import os
+import pickle
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
-from pelican.cache import FileStampDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.plugins.i18n_subsites import i18n_subsites
@@ -208,6 +209,7 @@ def limit_to_build_languages(pelican):
         settings["JINJA_ENVIRONMENT"] = environment
         Content.get_relative_source_path = _relative_source_path
         CachingGenerator.get_cached_data = _cached_item
+        FileDataCacher.save_cache = _save_whole
         Content.__getstate__ = _cached_state
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
         settings["THEME_STATIC_PATHS"] = []
@@ -254,6 +256,19 @@ def _cached_item(self, filename, default=None):
         item.settings, item._context = self.settings, self.context
         images.remember_variants(item)
     return item
+
+
+def _save_whole(self):
+    """FileDataCacher.save_cache, written whole or not at all: Pelican writes the file
+    in place, and a build stopped halfway would leave one the next cannot read."""
+    if not self._cache_data_policy:
+        return
+    path = Path(self._cache_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    with partial.open("wb") as file:
+        pickle.dump(self._cache, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
 
 
 def _cached_state(self):
