@@ -170,7 +170,7 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
                         published=output if previous else None)
         except SiteError as error:
             problems.append(str(error))
-    return problems, Result(inputs, record, previous and languages, previous)
+    return problems, Result(inputs, record, languages if previous else None, previous)
 
 
 class Result:
@@ -327,6 +327,7 @@ def _one_build_at_a_time(settings):
 
 
 def _build(settings_file, output, overrides, gate, settings, staging):
+    """build(), once no other build shares the cache."""
     from . import incremental
 
     result = None
@@ -378,9 +379,14 @@ def _update(staging, output, settings, result):
             update.move_in(bundles / lang, into=within, unchanged=search.same_bundle_file)
             update.remove(set(incremental.walk(output / within)) - set(incremental.walk(
                 bundles / lang)), within=within)
-    except (SiteError, OSError) as error:
+    except SiteError as error:
         update.undo()
         return [str(error)]
+    except OSError as error:
+        update.undo()
+        return [str(SiteError(output, f"the site could not be updated ({error}); it was left "
+                              "as it was.", "run the build again; if this comes back, delete "
+                              "the cache/ folder so that the next build starts from scratch."))]
     finally:
         shutil.rmtree(bundles, ignore_errors=True)
     update.commit()
