@@ -31,7 +31,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.contents import Content
-from pelican.generators import CachingGenerator
+from pelican.generators import CachingGenerator, Generator
 from pelican.plugins.i18n_subsites import i18n_subsites
 from pelican.utils import posixize_path
 from pelican.writers import Writer
@@ -209,6 +209,7 @@ def limit_to_build_languages(pelican):
         settings["JINJA_ENVIRONMENT"] = environment
         Content.get_relative_source_path = _relative_source_path
         CachingGenerator.get_cached_data = _cached_item
+        Generator.get_files = _files_built_here
         FileDataCacher.save_cache = _save_whole
         Content.__getstate__ = _cached_state
     if settings["I18N_TEMPLATES_LANG"] not in settings["BUILD_LANGUAGES"]:
@@ -244,6 +245,17 @@ def item_cache_settings(inputs, load):
     return {"CACHE_PATH": str(inputs.cache / "items" / inputs.metadata),
             "CONTENT_CACHING_LAYER": "generator", "CACHE_CONTENT": True,
             "LOAD_CONTENT_CACHE": load, "GZIP_CACHE": False}
+
+
+_STOCK_GET_FILES = Generator.get_files
+
+
+def _files_built_here(self, paths, exclude=None, extensions=None):
+    """Generator.get_files in the fast build: a site another process builds reads no
+    file here at all (see reading_mode), so it does not even list them."""
+    if not is_built_here(self.settings):
+        return set()
+    return _STOCK_GET_FILES(self, paths, exclude, extensions)
 
 
 def _cached_item(self, filename, default=None):
