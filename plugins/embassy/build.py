@@ -159,9 +159,8 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         children[pid] = ours
     gc.unfreeze()
     _exchange_urls(list(children.values()), urls)
-    problems = _collect_reports(staging, {connection: (pid, lang) for (pid, connection), lang
-                                          in zip(children.items(), languages)},
-                                record, None if previous else _FinishingSteps(staging, settings))
+    problems = _collect_reports(staging, dict(zip(children, languages)), record,
+                                None if previous else _FinishingSteps(staging, settings))
     if not problems:
         try:
             # A rebuild indexes once the output is updated (see _update), and
@@ -194,8 +193,7 @@ class Result:
 
 
 def _collect_reports(staging, children, record, finish=None):
-    """Wait for the language processes ({connection: (pid, lang)}), in the order they
-    end (a process's connection reads as closed once it ended); add their
+    """Wait for the language processes ({pid: lang}), in the order they end; add their
     reports to record. Returns the problems they reported (or why they stopped).
 
     finish (a full build's _FinishingSteps) starts each language's last steps
@@ -203,32 +201,39 @@ def _collect_reports(staging, children, record, finish=None):
     languages are not equally long to build, and one that ends first leaves a
     core free.
     """
-    problems, stopped, pending = [], [], dict(children)
-    while pending or (finish is not None and finish.busy()):
-        # while a search index is made, look at it every 50 ms
-        busy = finish is not None and finish.busy()
-        for connection in multiprocessing.connection.wait(list(pending),
-                                                          timeout=0.05 if busy else None):
-            pid, lang = pending.pop(connection)
-            connection.close()
-            _pid, status = os.waitpid(pid, 0)
-            report = staging / f".build-{lang}.json"
-            if status != 0 or not report.exists():
-                stopped.append(f"the build of {lang} stopped unexpectedly.")
-                continue
-            result = json.loads(report.read_text(encoding="utf-8"))
-            report.unlink()
-            if result["stopped"]:
-                stopped.append(f"the build of {lang} stopped because another language's failed.")
-            problems += [problem for problem in result["problems"] if problem not in problems]
-            _add_report(result)
-            record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
-            if finish is not None and not (problems or stopped):
-                finish.language_built(lang)
-        if finish is not None:
-            if problems or stopped:
+    problems, stopped = [], []
+    ends = {os.pidfd_open(pid): pid for pid in children}
+    try:
+        while ends or (finish is not None and finish.busy()):
+            waiting = list(ends) + (finish.waiting_on() if finish is not None else [])
+            for ended in multiprocessing.connection.wait(waiting):
+                if ended not in ends:
+                    finish.step()
+                    continue
+                pid = ends.pop(ended)
+                os.close(ended)
+                lang = children[pid]
+                _pid, status = os.waitpid(pid, 0)
+                report = staging / f".build-{lang}.json"
+                if status != 0 or not report.exists():
+                    stopped.append(f"the build of {lang} stopped unexpectedly.")
+                    continue
+                result = json.loads(report.read_text(encoding="utf-8"))
+                report.unlink()
+                if result["stopped"]:
+                    stopped.append(f"the build of {lang} stopped because another language's "
+                                   "failed.")
+                problems += [problem for problem in result["problems"] if problem not in problems]
+                _add_report(result)
+                record[lang] = {key: result[key]
+                                for key in ("signature", "pages", "urls", "images")}
+                if finish is not None and not (problems or stopped):
+                    finish.language_built(lang)
+            if finish is not None and (problems or stopped):
                 finish.cancel()
-            finish.step()
+    finally:
+        for ended in ends:
+            os.close(ended)
     if finish is not None:
         problems += finish.wait()
     return problems or stopped
@@ -255,6 +260,7 @@ class _FinishingSteps:
         from . import search
 
         if self.indexing is not None and self.indexing.poll() is not None:
+            os.close(self.ended)
             try:
                 search.finish_indexing(self.indexing)
             except SiteError as error:
@@ -262,9 +268,13 @@ class _FinishingSteps:
             self.indexing = None
         if self.indexing is None and self.queue and not self.problems:
             self.indexing = search.start_indexing(self.staging, self.queue.pop(0))
+            self.ended = os.pidfd_open(self.indexing.pid)
 
     def busy(self):
         return self.indexing is not None
+
+    def waiting_on(self):
+        return [self.ended] if self.indexing is not None else []
 
     def cancel(self):
         """A language failed: start nothing more."""
@@ -337,11 +347,12 @@ def _exchange_urls(connections, known):
             urls.update(connection.recv())
         except (EOFError, OSError):
             complete = False
-    for connection in connections:  # kept open: _collect_reports sees each process end
+    for connection in connections:
         try:
             connection.send(urls if complete else None)
         except OSError:
             pass  # that process has already stopped
+        connection.close()
 
 
 def build(settings_file, output, overrides=None, gate=None):
