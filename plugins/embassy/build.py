@@ -12,7 +12,6 @@ import gc
 import json
 import logging
 import multiprocessing
-import multiprocessing.connection
 import os
 import shutil
 import subprocess
@@ -105,8 +104,8 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
     it reads and renders its language's items, reads the other languages'
     metadata for the links between translations, and writes its language's
     pages. Halfway, once every process has read its items, this process
-    hands each one the URLs the others found. As each ends, this process
-    indexes its language for search and makes the image variants it wants.
+    hands each one the URLs the others found. Once they end, it indexes each
+    language for search and makes the image variants.
 
     A rebuild (the last build's record matches its output) writes into
     staging only what changed: a language whose inputs did not change is not
@@ -159,8 +158,9 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         children[pid] = ours
     gc.unfreeze()
     _exchange_urls(list(children.values()), urls)
-    problems = _collect_reports(staging, dict(zip(children, languages)), record,
-                                None if previous else _FinishingSteps(staging, settings))
+    problems = _collect_reports(staging, dict(zip(children, languages)), record)
+    if not problems and previous is None:
+        problems += _index_and_make_images(staging, languages, settings)
     if not problems:
         try:
             # A rebuild indexes once the output is updated (see _update), and
@@ -192,102 +192,24 @@ class Result:
         return pages + [os.path.join("media", name) for name in sorted(images)]
 
 
-def _collect_reports(staging, children, record, finish=None):
-    """Wait for the language processes ({pid: lang}), in the order they end; add their
-    reports to record. Returns the problems they reported (or why they stopped).
-
-    finish (a full build's _FinishingSteps) starts each language's last steps
-    as soon as its process ends, while the others are still building: the
-    languages are not equally long to build, and one that ends first leaves a
-    core free.
-    """
+def _collect_reports(staging, children, record):
+    """Wait for the language processes ({pid: lang}); add their reports to record.
+    Returns the problems they reported (or why they stopped)."""
     problems, stopped = [], []
-    ends = {os.pidfd_open(pid): pid for pid in children}
-    try:
-        while ends or (finish is not None and finish.busy()):
-            waiting = list(ends) + (finish.waiting_on() if finish is not None else [])
-            for ended in multiprocessing.connection.wait(waiting):
-                if ended not in ends:
-                    finish.step()
-                    continue
-                pid = ends.pop(ended)
-                os.close(ended)
-                lang = children[pid]
-                _pid, status = os.waitpid(pid, 0)
-                report = staging / f".build-{lang}.json"
-                if status != 0 or not report.exists():
-                    stopped.append(f"the build of {lang} stopped unexpectedly.")
-                    continue
-                result = json.loads(report.read_text(encoding="utf-8"))
-                report.unlink()
-                if result["stopped"]:
-                    stopped.append(f"the build of {lang} stopped because another language's "
-                                   "failed.")
-                problems += [problem for problem in result["problems"] if problem not in problems]
-                _add_report(result)
-                record[lang] = {key: result[key]
-                                for key in ("signature", "pages", "urls", "images")}
-                if finish is not None and not (problems or stopped):
-                    finish.language_built(lang)
-            if finish is not None and (problems or stopped):
-                finish.cancel()
-    finally:
-        for ended in ends:
-            os.close(ended)
-    if finish is not None:
-        problems += finish.wait()
+    for pid, lang in children.items():
+        _pid, status = os.waitpid(pid, 0)
+        report = staging / f".build-{lang}.json"
+        if status != 0 or not report.exists():
+            stopped.append(f"the build of {lang} stopped unexpectedly.")
+            continue
+        result = json.loads(report.read_text(encoding="utf-8"))
+        report.unlink()
+        if result["stopped"]:
+            stopped.append(f"the build of {lang} stopped because another language's failed.")
+        problems += [problem for problem in result["problems"] if problem not in problems]
+        _add_report(result)
+        record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
     return problems or stopped
-
-
-class _FinishingSteps:
-    """A full build's steps after a language's process ends: its search index (Pagefind,
-    one language at a time: it uses every core) and the image variants its items
-    want (on every core, in the background)."""
-
-    def __init__(self, staging, settings):
-        from . import images
-
-        self.staging, self.queue, self.indexing, self.problems = staging, [], None, []
-        self.variants = images.VariantMaker(settings)
-
-    def language_built(self, lang):
-        self.queue.append(lang)
-        self.variants.start()
-        self.step()
-
-    def step(self):
-        """Reap the index that ended, if any, and start the next."""
-        from . import search
-
-        if self.indexing is not None and self.indexing.poll() is not None:
-            os.close(self.ended)
-            try:
-                search.finish_indexing(self.indexing)
-            except SiteError as error:
-                self.problems.append(str(error))
-            self.indexing = None
-        if self.indexing is None and self.queue and not self.problems:
-            self.indexing = search.start_indexing(self.staging, self.queue.pop(0))
-            self.ended = os.pidfd_open(self.indexing.pid)
-
-    def busy(self):
-        return self.indexing is not None
-
-    def waiting_on(self):
-        return [self.ended] if self.indexing is not None else []
-
-    def cancel(self):
-        """A language failed: start nothing more."""
-        self.queue.clear()
-        self.variants.cancel()
-
-    def wait(self):
-        """Let every step started end; the problems they met."""
-        while self.indexing is not None:
-            self.indexing.wait()
-            self.step()
-        self.variants.finish()
-        return self.problems
 
 
 # _generate_in_parallel's answer when no input changed since the last build.
@@ -301,6 +223,24 @@ def _add_report(result):
     for _signature, entries, _site_wide in result["pages"].values():
         sitemap.ENTRIES.update(entries)
     images.WANTED.update({name: (Path(source), width) for name, source, width in result["images"]})
+
+
+def _index_and_make_images(staging, languages, settings):
+    """Index each language for search, one at a time (Pagefind uses every core and
+    waits on the disk), while processes on the cores make the image variants."""
+    from . import images, search
+
+    problems = []
+
+    def index():
+        try:
+            for lang in languages:
+                search.index_language(staging, lang)
+        except SiteError as error:
+            problems.append(str(error))
+
+    images.make_variants(settings, meanwhile=index)
+    return problems
 
 
 def _build_one_language(settings_file, staging, overrides, lang, connection, inputs,

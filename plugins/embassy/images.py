@@ -140,50 +140,21 @@ def _missing_variants(settings):
     return jobs
 
 
-class VariantMaker:
-    """Makes the variants WANTED and not yet cached, on every core, in the background:
-    start() whenever more are wanted (the fast build calls it as each language's
-    process ends), finish() to wait for all of them."""
-
-    def __init__(self, settings, processes=None):
-        self.settings, self.processes = settings, processes
-        self.pool, self.made, self.queued, self.cancelled = None, [], set(), False
-
-    def start(self):
-        if self.cancelled:
-            return
-        jobs = {}
-        for source, outputs in _missing_variants(self.settings).items():
-            outputs = [output for output in outputs if output[0] not in self.queued]
-            if outputs:
-                jobs[source] = outputs
-                self.queued.update(cached for cached, _width in outputs)
-        if self.pool is None and (len(jobs) < 2 or (self.processes or os.cpu_count() or 1) < 2):
-            for job in jobs.items():  # not worth a pool
-                _make_variants(job)
-            return
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(self.processes)
-        self.made.append(self.pool.map_async(_make_variants, jobs.items()))
-
-    def cancel(self):
-        """Make no more variants than those already started."""
-        self.cancelled = True
-
-    def finish(self):
-        try:
-            self.start()
-            for made in self.made:
-                made.get()
-        finally:
-            if self.pool is not None:
-                self.pool.terminate()  # every job is done (or one failed: stop the rest)
-                self.pool.join()
-
-
-def make_variants(settings, processes=None):
-    """Make the variants WANTED and not yet cached, on every core."""
-    VariantMaker(settings, processes).finish()
+def make_variants(settings, meanwhile=None, processes=None):
+    """Make the variants WANTED and not yet cached, on every core; meanwhile(), if
+    given, runs in this process while they are made (the fast build indexes)."""
+    jobs = _missing_variants(settings)
+    if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            made = pool.map_async(_make_variants, jobs.items())
+            if meanwhile is not None:
+                meanwhile()
+            made.get()
+        return
+    if meanwhile is not None:
+        meanwhile()
+    for job in jobs.items():
+        _make_variants(job)
 
 
 def write_variants(settings, processes=None, published=None):
