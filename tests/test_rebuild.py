@@ -201,3 +201,26 @@ def test_an_interrupted_update_of_the_output_is_undone(tmp_path):
     assert snapshot(output) == before
     assert not (output / "en" / "c").exists()
     assert not list(tmp_path.glob(".output.undo-*"))
+
+
+def test_an_update_replaces_a_folder_with_a_new_one_on_the_same_disk(tmp_path):
+    """As a rebuild swaps in a language's new search index (files already there and
+    named by their content are kept; the others are replaced; old ones go)."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from embassy.incremental import Update
+
+    output, new = tmp_path / "output", tmp_path / "new"
+    for folder, files in ((output / "pagefind" / "en", {"kept.pf": "same", "entry.json": "old",
+                                                       "gone.pf": "old"}),
+                          (new, {"kept.pf": "same", "entry.json": "new", "added.pf": "new"})):
+        folder.mkdir(parents=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    kept = (output / "pagefind" / "en" / "kept.pf").stat().st_ino
+    update = Update({"CACHE_PATH": str(tmp_path / "cache")}, output)
+    update.replace_folder(new, "pagefind/en", unchanged=lambda name, _old: name == "kept.pf")
+    update.commit()
+    bundle = output / "pagefind" / "en"
+    assert {path.name: path.read_text(encoding="utf-8") for path in bundle.iterdir()} == {
+        "kept.pf": "same", "entry.json": "new", "added.pf": "new"}
+    assert (bundle / "kept.pf").stat().st_ino == kept

@@ -375,10 +375,8 @@ def _update(staging, output, settings, result):
         for lang in result.rebuilt:  # the pages are in place: index them
             search.index_language(output, lang, bundle=bundles / lang)
         for lang in result.rebuilt:
-            within = os.path.join("pagefind", lang)
-            update.move_in(bundles / lang, into=within, unchanged=search.same_bundle_file)
-            update.remove(set(incremental.walk(output / within)) - set(incremental.walk(
-                bundles / lang)), within=within)
+            update.replace_folder(bundles / lang, os.path.join("pagefind", lang),
+                                  unchanged=search.same_bundle_file)
     except SiteError as error:
         update.undo()
         return [str(error)]

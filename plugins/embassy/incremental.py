@@ -277,6 +277,12 @@ class Update:
             except OSError:  # staging on another file system (see build.fast_temporary_folder)
                 shutil.copyfile(source, target)
 
+    def replace_folder(self, new, within, unchanged=None):
+        """Make output/within hold new's files (see move_in), and no others."""
+        new_files = set(walk(new))  # before move_in moves them away
+        self.move_in(new, into=within, unchanged=unchanged)
+        self.remove(set(walk(self.output / within)) - new_files, within=within)
+
     def remove(self, names, within=""):
         """Delete output/within/name for each name, and the folders left empty."""
         for name in names:
