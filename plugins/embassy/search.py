@@ -26,28 +26,18 @@ def _executable():
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).") from None
 
 
-def start_indexing(output, lang, bundle=None):
-    """Start writing output/pagefind/<lang>/ (the index and the search library),
-    or, with bundle, that folder."""
-    where = ["--output-path", str(bundle)] if bundle else ["--output-subdir", f"pagefind/{lang}"]
-    return subprocess.Popen(
-        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html", *where],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-
-
-def finish_indexing(process):
-    """Wait for an index started by start_indexing; stop the build if it failed."""
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise SiteError("pagefind", f"the search index could not be built: "
-                        f"{stderr.strip() or stdout.strip()}",
-                        "run `pip install -r requirements.txt` (it installs pagefind[bin]).")
-
-
 def index_language(output, lang, bundle=None):
-    """Write output/pagefind/<lang>/ (or bundle) and wait for it."""
-    finish_indexing(start_indexing(output, lang, bundle))
+    """Write output/pagefind/<lang>/ (the index and the search library), or, with
+    bundle, that folder; stop the build if Pagefind fails."""
+    where = ["--output-path", str(bundle)] if bundle else ["--output-subdir", f"pagefind/{lang}"]
+    result = subprocess.run(
+        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html", *where],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise SiteError("pagefind", f"the search index could not be built: "
+                        f"{result.stderr.strip() or result.stdout.strip()}",
+                        "run `pip install -r requirements.txt` (it installs pagefind[bin]).")
 
 
 # Pagefind names these files by a hash of what they hold.
