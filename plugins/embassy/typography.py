@@ -100,18 +100,15 @@ def apply(instance):
     if not isinstance(instance, (Article, Page)) or instance.lang not in (*RULES, "en"):
         return
     lang, cache = instance.lang, sources.CONTENT_CACHE
-    if cache is None:
-        def fragment(body):
-            return localize_fragment(body, lang)
 
-        def text(plain):
-            return localize_text(plain, lang)
-    else:  # the fast build keeps the results from one build to the next
-        def fragment(body):
-            return cache.result(f"html {lang}", body, lambda body: localize_fragment(body, lang))
+    def kept(kind, localize):
+        """localize(value, lang), kept from one build to the next by the fast build."""
+        if cache is None:
+            return lambda value: localize(value, lang)
+        return lambda value: cache.result(f"{kind} {lang}", value,
+                                          lambda value: localize(value, lang))
 
-        def text(plain):
-            return cache.result(f"text {lang}", plain, lambda plain: localize_text(plain, lang))
+    fragment, text = kept("html", localize_fragment), kept("text", localize_text)
     instance._content = fragment(instance._content)
     instance.title = text(instance.title)
     instance.metadata["title"] = instance.title
