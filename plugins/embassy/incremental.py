@@ -123,7 +123,7 @@ def _source_facts(path, stat):
     raw = path.read_bytes()
     header, lang = header_text(raw)
     try:
-        fields = check_source(path)  # once here: the language processes share the result
+        fields = check_source(path, raw)  # once here: the language processes share the result
     except SiteError:
         fields = None  # reported by the build, with the file's name
     full = digest(path, hashlib.sha256(raw).hexdigest(), stat.st_mtime_ns)

@@ -26,9 +26,10 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?
 DATE_FIX = "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-11-28 14:30."
 
 
-def read_metadata_header(path):
-    """The file's text and its metadata lines {name: (value, line number)}."""
-    raw = path.read_bytes()
+def read_metadata_header(path, raw=None):
+    """The file's text and its metadata lines {name: (value, line number)}
+    (raw: the file's bytes, when already read)."""
+    raw = path.read_bytes() if raw is None else raw
     if not raw.strip():
         raise SiteError(path, "the file is empty.",
                         "write its metadata lines (Title, Key, Lang, …) and its text, "
@@ -86,12 +87,13 @@ def check_date(path, value, line):
 _CHECKED = {}
 
 
-def check_source(path):
-    """Stop on an empty, non-UTF-8 or badly dated file, naming the line; return its metadata."""
+def check_source(path, raw=None):
+    """Stop on an empty, non-UTF-8 or badly dated file, naming the line; return its metadata
+    (raw: the file's bytes, when already read)."""
     stat = path.stat()
     key = (Path(path), stat.st_mtime_ns, stat.st_size)
     if key not in _CHECKED:
-        _CHECKED[key] = _checked_header(path)
+        _CHECKED[key] = _checked_header(path, raw)
     return _CHECKED[key]
 
 
@@ -100,8 +102,8 @@ def remember_checked(path, stat, fields):
     _CHECKED[Path(path), stat.st_mtime_ns, stat.st_size] = fields
 
 
-def _checked_header(path):
-    _text, fields = read_metadata_header(path)
+def _checked_header(path, raw=None):
+    _text, fields = read_metadata_header(path, raw)
     for name in ("date", "modified"):
         if name in fields:
             check_date(path, *fields[name])
@@ -112,7 +114,8 @@ class CheckedMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, after check_source.
 
     In the fast build, a file whose page another process writes is read for
-    its metadata only, or not at all (see speed.reading_mode).
+    its metadata only (see speed.reading_mode; a site another process builds
+    does not even list the files).
     """
 
     def read(self, source_path):
@@ -124,8 +127,6 @@ class CheckedMarkdownReader(MarkdownReader):
             if self.settings.get("FAST_BUILD"):
                 return self._read_reusing_markdown(source_path)
             return super().read(source_path)
-        if mode == "skip":
-            return "", {"status": "skip"}  # Pelican then drops the file quietly
         # FORMATTED_FIELDS is empty: every field is plain text, as for a full read.
         return "", {name: self.process_metadata(name, value)
                     for name, (value, _line) in fields.items()}

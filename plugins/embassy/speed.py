@@ -335,7 +335,7 @@ def reading_mode(settings, file_lang):
 
     full: this process writes the file's page. metadata: a page written here
     links to it (a translation). skip: the site is another process's, and
-    is neither read nor written here.
+    is neither read nor written here (_files_built_here lists it no files).
     """
     if not settings.get("FAST_BUILD"):
         return "full"
