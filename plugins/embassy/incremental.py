@@ -53,12 +53,8 @@ def digest(*parts):
 
 
 def _tree_files(folder, skip_suffixes=()):
-    found = []
-    for parent, dirs, files in os.walk(folder):
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
-        found += [os.path.join(parent, name) for name in files
-                  if not name.endswith(skip_suffixes)]
-    return [Path(path) for path in sorted(found)]
+    return [Path(folder, relative) for relative in sorted(walk(folder))
+            if "__pycache__" not in relative.split(os.sep) and not relative.endswith(skip_suffixes)]
 
 
 def _file_digest(path):
