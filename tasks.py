@@ -116,7 +116,8 @@ def nginx(c, port=8080):
     c.run(f"nginx -c {conf} -p {folder}", pty=False)
 
 
-@task(help={"items": "news items in the synthetic corpus (× 3 languages)"})
+@task(help={"items": "news items in the synthetic corpus (× 3 languages)",
+            "repeat": "runs per time measured (the median is shown)"})
 def benchmark(c, items=1000, repeat=3):
     """Time and measure cold builds and one-item rebuilds: ours against stock Pelican
     (each time the median of --repeat runs)."""
