@@ -47,6 +47,24 @@ def test_fast_build_is_identical_on_a_synthetic_corpus_with_images(tmp_path):
     assert len(list((outputs["fast"] / "media").rglob("*.jpg"))) == 9  # 3 images × 3 widths
 
 
+def test_smartypants_skips_a_step_only_on_text_it_cannot_change():
+    import smartypants
+
+    from embassy import speed
+
+    samples = ["plain words", 'he said "yes"', "it's", "'90s", '"Hi," she', "a -- b", "x--",
+               "wait...", "wait . . . now", "``quoted''", "a \\\\ b", 'a \\" b', "\\-", "\\.",
+               "&quot;x&quot;", "&nbsp;'a'", '"', "'", "``", "''", "--", "...", "\\"]
+    samples += [left + right for left in samples for right in samples]
+    for name, marks in speed.SMARTYPANTS_MARKS.items():
+        step = getattr(smartypants, name)
+        stock = getattr(step, "stock", step)
+        fast = speed._only_with_marks(stock, marks)
+        changed = [text for text in samples if stock(text) != text]
+        assert changed, f"no sample exercises {name}"
+        assert [fast(text) for text in samples] == [stock(text) for text in samples], name
+
+
 def test_benchmark_runs_on_a_tiny_corpus(tmp_path, capsys):
     sys.path.insert(0, str(ROOT))
     from benchmarks import build_speed
