@@ -451,5 +451,15 @@ def main(argv=None):
     return 0
 
 
+def _exit(code):
+    """Leave at once, once the output is flushed: every file is written and closed by
+    now, and the interpreter's own teardown of the site's objects takes about
+    0.1 s (a twentieth of a one-item rebuild of 1,000 items)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())
