@@ -90,11 +90,23 @@ def test_agreements_text_year_and_sort(tab):
     assert visible_rows(page)[0] == "air-services"
 
 
-def test_without_javascript_the_agreements_page_is_the_full_table(dev_site):
+@pytest.mark.parametrize("path", ["en/agreements/", "es/tratados/", "fr/accords/"])
+def test_without_javascript_the_agreements_page_is_the_full_table(tab, path):
+    session, _page = tab
+    page = session.new_page(1280, javascript=False)
+    page.goto(f"{session.origin}/{path}")
+    assert not page.locator("#agreement-filters").is_visible()
+    assert not page.locator("#agreements-count").is_visible()
+    assert page.locator(".epc-table tbody tr:visible").count() == 9
+    page.context.close()
+
+
+def test_agreement_filters_are_laid_out_before_their_script_runs(dev_site):
+    # Shown by the script, the form and the count pushed the table down after
+    # the first paint (a layout shift Lighthouse reported).
     soup = dev_site.soup("en/agreements/index.html")
-    assert soup.select_one("#agreement-filters").has_attr("hidden")
-    assert len(soup.select(".epc-table tbody tr")) == 9
-    assert not soup.select(".epc-table tbody tr[hidden]")
+    assert not soup.select_one("#agreement-filters").has_attr("hidden")
+    assert soup.select_one("#agreements-count").get_text(strip=True) == "9 agreements shown of 9."
 
 
 def test_search_page_without_javascript_offers_a_way_to_browse(dev_site):

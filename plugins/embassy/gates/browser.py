@@ -81,9 +81,10 @@ class BrowserSession:
     def url(self, path):
         return self.origin + urlsplit(self.site.url_of(path)).path
 
-    def new_page(self, width, height=900):
+    def new_page(self, width, height=900, javascript=True):
         """A tab of the given width that only reaches this site."""
-        context = self.chromium.new_context(viewport={"width": width, "height": height})
+        context = self.chromium.new_context(viewport={"width": width, "height": height},
+                                            java_script_enabled=javascript)
         context.route("**/*", self._only_this_site)
         page = context.new_page()
         page.on("console", self._record_console)

@@ -48,7 +48,6 @@ for (const name of fields) {
       && form.elements[name].tagName === "SELECT") continue; // ignore unknown values
   if (value !== null) form.elements[name].value = value;
 }
-form.hidden = false;
 form.addEventListener("input", apply);
 form.addEventListener("submit", (event) => event.preventDefault());
 apply();
