@@ -156,6 +156,19 @@ def test_settings_from_the_environment_count_as_inputs(corpus):
         assert siteurl in (output / "en" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("damage", ["text", "truncated"])
+def test_a_damaged_item_cache_is_a_cache_missed(corpus, tmp_path, damage):
+    project, output = corpus
+    caches = list((project / "cache" / "items").rglob("ArticlesGenerator"))
+    assert caches  # written by the earlier rebuilds
+    for cache in caches:
+        data = cache.read_bytes()
+        cache.write_bytes(b"garbage\n" if damage == "text" else data[: len(data) // 2])
+    append(project / "content" / "news" / "item-00003" / "en.md", f"\nOne more line ({damage}).\n")
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)
+
+
 def snapshot(output):
     return {path.relative_to(output): (path.stat().st_ino, path.read_bytes())
             for path in output.rglob("*") if path.is_file()}

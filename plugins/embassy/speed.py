@@ -211,6 +211,7 @@ def limit_to_build_languages(pelican):
         Content.get_relative_source_path = _relative_source_path
         CachingGenerator.get_cached_data = _cached_item
         Generator.get_files = _files_built_here
+        FileDataCacher.__init__ = _load_or_miss
         FileDataCacher.save_cache = _save_whole
         Content.__getstate__ = _cached_state
         _skip_needless_smartypants_steps()
@@ -299,6 +300,26 @@ def _cached_item(self, filename, default=None):
         item.settings, item._context = self.settings, self.context
         images.remember_variants(item)
     return item
+
+
+_STOCK_CACHE_INIT = FileDataCacher.__init__
+
+
+def _load_or_miss(self, settings, cache_name, caching_policy, load_policy):
+    """FileDataCacher.__init__ in the fast build: a cache file that cannot be read back
+    (damaged on the disk, say) is a cache missed, not a problem of the site.
+    Pelican warns of a truncated file (and the build stops on any warning) and
+    fails on others (a ValueError for a few bytes of text), on every build
+    until cache/ is deleted; here the build reads those items from their
+    files again (and _save_whole writes the cache anew)."""
+    _STOCK_CACHE_INIT(self, settings, cache_name, caching_policy, load_policy=False)
+    if load_policy:
+        try:
+            with self._cache_open(self._cache_path, "rb") as file:
+                cache = pickle.load(file)
+        except Exception:  # noqa: BLE001 - unpickling a damaged file can raise anything
+            cache = {}
+        self._cache = cache if isinstance(cache, dict) else {}
 
 
 def _save_whole(self):
