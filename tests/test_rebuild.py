@@ -5,9 +5,12 @@ compares it, byte for byte, with a build from scratch (a fresh output and
 cache) of the same sources.
 """
 
+import fcntl
 import os
 import shutil
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -189,6 +192,35 @@ def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
     assert result.returncode == 1
     assert "item-00008/fr.md" in result.stderr
     assert snapshot(output) == before
+
+
+def waits_for_a_lock(pid):
+    """Whether the kernel lists process pid as waiting for a file lock."""
+    with open("/proc/locks", encoding="ascii") as locks:  # "1: -> FLOCK ADVISORY WRITE pid ..."
+        return any("->" in line.split()[:2] and str(pid) in line.split() for line in locks)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="Linux lists file locks there")
+def test_builds_that_share_a_cache_wait_for_one_another(corpus):
+    # A rebuild updates the output in place: one build must not run into another.
+    project, output = corpus
+    rebuild(project, output)
+    append(project / "content" / "news" / "item-00004" / "en.md", "\nWhile another build runs.\n")
+    before = snapshot(output)
+    with (project / "cache" / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a build in progress holds it
+        waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
+                                    str(output)], cwd=project, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+        deadline = time.monotonic() + 120
+        while not waits_for_a_lock(waiting.pid):
+            assert waiting.poll() is None, f"the build did not wait: {waiting.stdout.read()}"
+            assert time.monotonic() < deadline, "the build neither waited nor ended"
+            time.sleep(0.05)
+        assert snapshot(output) == before
+    assert waiting.wait(timeout=300) == 0, waiting.stdout.read()
+    assert snapshot(output) != before
 
 
 def test_an_interrupted_update_of_the_output_is_undone(tmp_path):
