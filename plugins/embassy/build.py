@@ -257,7 +257,7 @@ def _build_one_language(settings_file, staging, overrides, lang, connection, inp
         problems = _generate(settings_file, staging, {
             **overrides, "BUILD_LANGUAGES": [lang], "FINISH_SITE": False,
             **speed.item_cache_settings(inputs, load=previous_output is not None)})
-        stopped = speed.OtherLanguageFailed.__name__ in " ".join(problems)
+        stopped = speed.OTHER_LANGUAGE_FAILED
         if not problems:
             cache.save()
         (staging / f".build-{lang}.json").write_text(json.dumps({

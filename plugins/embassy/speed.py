@@ -41,9 +41,11 @@ from . import images, modified, sitemap
 from .incremental import digest
 
 # The connection to the parent process during a parallel build (see build.py),
-# and the URLs this process sent through it.
+# the URLs this process sent through it, and whether it was told to stop
+# instead (another language's process failed).
 EXCHANGE = None
 SENT_URLS = {}
+OTHER_LANGUAGE_FAILED = False
 
 
 class OtherLanguageFailed(Exception):
@@ -373,11 +375,12 @@ def run_own_language_only(generators):
     for lang in [lang for lang in queue if lang not in settings["BUILD_LANGUAGES"]]:
         del queue[lang]
     if is_built_here(settings) and not queue and EXCHANGE is not None:
-        global SENT_URLS  # noqa: PLW0603
+        global SENT_URLS, OTHER_LANGUAGE_FAILED  # noqa: PLW0603
         SENT_URLS = dict(i18n_subsites._NATIVE_CONTENT_URL_DB)
         EXCHANGE.send(SENT_URLS)
         urls = EXCHANGE.recv()
         if urls is None:
+            OTHER_LANGUAGE_FAILED = True
             raise OtherLanguageFailed("another language's build stopped")
         i18n_subsites._NATIVE_CONTENT_URL_DB.update(urls)
 
