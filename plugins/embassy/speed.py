@@ -226,7 +226,7 @@ def limit_to_build_languages(pelican):
 # SmartyPants (typogrify's quotes, dashes and ellipses) runs each of these steps,
 # several regular expressions apiece, on every run of text between two tags;
 # each of their patterns contains one of the marks listed, so text without
-# any of them comes back unchanged. (About a tenth of an English build.)
+# any of them comes back unchanged. (About a sixth of the English process.)
 SMARTYPANTS_MARKS = {
     "process_escapes": ("\\",),
     "convert_dashes": ("--",),
@@ -237,6 +237,7 @@ SMARTYPANTS_MARKS = {
 
 
 def _only_with_marks(step, marks):
+    """step, run only on text that has one of marks (the stock step is .stock)."""
     @functools.wraps(step)
     def needed(text):
         return step(text) if any(mark in text for mark in marks) else text

@@ -31,7 +31,9 @@ function apply() {
   body.append(...[...rows].sort((a, b) =>
     order * a.dataset.signed.localeCompare(b.dataset.signed)));
   const template = shown === 1 ? form.dataset.countOne : form.dataset.countMany;
-  count.textContent = template.replace("{count}", shown).replace("{total}", rows.length);
+  const text = template.replace("{count}", shown).replace("{total}", rows.length);
+  // the page comes with the full count: not announced again on load (aria-live)
+  if (count.textContent !== text) count.textContent = text;
 
   const url = new URL(location.href);
   for (const [name, value] of Object.entries(state())) {
