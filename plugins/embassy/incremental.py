@@ -52,6 +52,29 @@ def digest(*parts):
     return hashed.hexdigest()[:32]
 
 
+def read_cache(path, empty):
+    """A cache file's data, or empty if the file is missing or cannot be read back as
+    data of empty's type (damaged on the disk, say): a cache missed, never a
+    stopped build."""
+    try:
+        with open(path, "rb") as file:
+            data = pickle.load(file)
+    except Exception:  # noqa: BLE001 - unpickling a damaged file can raise anything
+        return empty
+    return data if isinstance(data, type(empty)) else empty
+
+
+def write_cache(path, data):
+    """Write a cache file whole or not at all (a partial file, then renamed): a build
+    stopped halfway must not leave one the next cannot read."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    with partial.open("wb") as file:
+        pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
 def _tree_files(folder, skip_suffixes=()):
     return [Path(folder, relative) for relative in sorted(walk(folder))
             if "__pycache__" not in relative.split(os.sep) and not relative.endswith(skip_suffixes)]
@@ -86,10 +109,7 @@ class _Known:
 
     def __init__(self, cache):
         self.path = Path(cache) / "files.pickle"
-        try:
-            self.entries = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            self.entries = {}
+        self.entries = read_cache(self.path, {})
         self.seen, self.changed = {}, False
 
     def get(self, path, compute):
@@ -105,10 +125,7 @@ class _Known:
 
     def save(self):
         if self.changed or self.seen.keys() != self.entries.keys():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".part")
-            partial.write_bytes(pickle.dumps(self.seen))
-            os.replace(partial, self.path)
+            write_cache(self.path, self.seen)
 
 
 def _source_facts(path, stat):

@@ -8,8 +8,6 @@ fast build's content cache live here too.
 import datetime
 import functools
 import hashlib
-import os
-import pickle
 import re
 import zlib
 from pathlib import Path
@@ -20,6 +18,7 @@ from pelican.readers import METADATA_PROCESSORS, MarkdownReader
 from pelican.utils import get_date, pelican_open
 
 from .errors import SiteError
+from .incremental import read_cache, write_cache
 
 _FIELD = re.compile(r"^(?P<name>[A-Za-z][\w-]*):(?P<value>.*)$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -169,12 +168,10 @@ class ContentCache:
 
     def __init__(self, path, inputs):
         self.path, self.inputs = Path(path), inputs
-        try:
-            with self.path.open("rb") as file:
-                made_by, self.previous, self.previous_results = pickle.load(file)
-            if made_by != inputs.contents:  # other Markdown settings, plugin or packages
-                raise ValueError(made_by)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        cached = read_cache(self.path, ())
+        if len(cached) == 3 and cached[0] == inputs.contents:
+            _made_by, self.previous, self.previous_results = cached
+        else:  # none yet, made with other Markdown settings, plugin or packages, or damaged
             self.previous, self.previous_results = {}, {}
         self.current, self.results = {}, {}
 
@@ -207,12 +204,7 @@ class ContentCache:
             if path not in self.current and entry[0] == self.inputs.full(path):
                 self.current[path] = entry
         self.results = {**self.previous_results, **self.results}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".part")
-        with partial.open("wb") as file:
-            pickle.dump((self.inputs.contents, self.current, self.results), file,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
+        write_cache(self.path, (self.inputs.contents, self.current, self.results))
 
 
 # This process's content cache during a fast build (see build.py), else None.

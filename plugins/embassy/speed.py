@@ -25,7 +25,6 @@ import contextlib
 import functools
 import io
 import os
-import pickle
 from pathlib import Path
 
 import smartypants
@@ -38,7 +37,7 @@ from pelican.utils import posixize_path
 from pelican.writers import Writer
 
 from . import images, modified, sitemap
-from .incremental import digest
+from .incremental import digest, read_cache, write_cache
 
 # The connection to the parent process during a parallel build (see build.py),
 # the URLs this process sent through it, and whether it was told to stop
@@ -316,26 +315,15 @@ def _load_or_miss(self, settings, cache_name, caching_policy, load_policy):
     until cache/ is deleted; here the build reads those items from their
     files again (and _save_whole writes the cache anew)."""
     _STOCK_CACHE_INIT(self, settings, cache_name, caching_policy, load_policy=False)
-    if load_policy:
-        try:
-            with self._cache_open(self._cache_path, "rb") as file:
-                cache = pickle.load(file)
-        except Exception:  # noqa: BLE001 - unpickling a damaged file can raise anything
-            cache = {}
-        self._cache = cache if isinstance(cache, dict) else {}
+    if load_policy:  # GZIP_CACHE is off (item_cache_settings)
+        self._cache = read_cache(self._cache_path, {})
 
 
 def _save_whole(self):
     """FileDataCacher.save_cache, written whole or not at all: Pelican writes the file
     in place, and a build stopped halfway would leave one the next cannot read."""
-    if not self._cache_data_policy:
-        return
-    path = Path(self._cache_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    with partial.open("wb") as file:
-        pickle.dump(self._cache, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    if self._cache_data_policy:
+        write_cache(self._cache_path, self._cache)
 
 
 def _cached_state(self):
