@@ -15,8 +15,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def _open_browser(site):
-    with browser.serve(site.root) as origin, browser.browser() as chromium:
-        session = browser.BrowserSession(site, chromium, origin)
+    with browser.browser() as chromium:
+        session = browser.BrowserSession(site, chromium)
         yield session, session.new_page(1280)
         assert not session.third_party
         assert not session.console_errors
@@ -24,7 +24,7 @@ def _open_browser(site):
 
 @pytest.fixture(scope="module")
 def tab(dev_site):
-    """A browser tab on the development build, served on loopback."""
+    """A browser tab on the development build."""
     opened = run_gate(lambda site: _open_browser(site), dev_site)
     session, page = next(opened)
     yield session, page
@@ -33,7 +33,7 @@ def tab(dev_site):
 
 def search(tab, path, query):
     session, page = tab
-    page.goto(f"{session.origin}/{path}?q={query}")
+    page.goto(session.address(f"{path}?q={query}"))
     page.wait_for_selector(".epc-search-results__status")
     return [urlsplit(href).path for href in page.eval_on_selector_all(
         ".epc-search-results__list a", "links => links.map(a => a.href)")]
@@ -69,7 +69,7 @@ def visible_rows(page):
 ])
 def test_filtering_agreements_by_type_shows_only_conventions(tab, path, label):
     session, page = tab
-    page.goto(f"{session.origin}/{path}")
+    page.goto(session.address(path))
     assert len(visible_rows(page)) == 9
     page.select_option("#filter-type", label=label)
     assert sorted(visible_rows(page)) == ["social-security", "tax-convention"]
@@ -81,12 +81,12 @@ def test_filtering_agreements_by_type_shows_only_conventions(tab, path, label):
 
 def test_agreements_text_year_and_sort(tab):
     session, page = tab
-    page.goto(f"{session.origin}/fr/accords/?q=libre-echange")
+    page.goto(session.address("fr/accords/?q=libre-echange"))
     assert visible_rows(page) == ["canada-peru-fta"]
     assert page.text_content("#agreements-count") == "1 accord affiché sur 9."
-    page.goto(f"{session.origin}/en/agreements/?year=2008&sort=oldest")
+    page.goto(session.address("en/agreements/?year=2008&sort=oldest"))
     assert sorted(visible_rows(page)) == ["canada-peru-fta", "environment", "labour-cooperation"]
-    page.goto(f"{session.origin}/en/agreements/?sort=oldest")
+    page.goto(session.address("en/agreements/?sort=oldest"))
     assert visible_rows(page)[0] == "air-services"
 
 
@@ -94,7 +94,7 @@ def test_agreements_text_year_and_sort(tab):
 def test_without_javascript_the_agreements_page_is_the_full_table(tab, path):
     session, _page = tab
     page = session.new_page(1280, javascript=False)
-    page.goto(f"{session.origin}/{path}")
+    page.goto(session.address(path))
     assert not page.locator("#agreement-filters").is_visible()
     assert not page.locator("#agreements-count").is_visible()
     assert page.locator(".epc-table tbody tr:visible").count() == 9

@@ -123,3 +123,26 @@ def test_check_reports_each_gate_and_fails_on_problems(broken_site, dev_site, mo
     assert gates.run(dev_site.root, out=lines.append) is True
     assert [line.split(":")[0].strip() for line in lines[1:]] == [
         "ok    Links, assets and #fragments", "ok    Feeds (W3C Feed Validator rules)"]
+
+
+@pytest.mark.parametrize("siteurl", ["https://embassy.example", "https://owner.github.io/embassy"])
+def test_browser_gate_opens_a_production_page_at_its_own_address(tmp_path, monkeypatch, siteurl):
+    """The published files are checked under their real origin and path, with their own
+    policy: the page passes as built, and fails once it breaks its policy."""
+    from conftest import run_build
+
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, siteurl=siteurl)
+    assert result.returncode == 0, result.stderr
+    site = BuiltSite(output, siteurl)
+    home = output / "en" / "index.html"
+    monkeypatch.setattr(browser, "representative_pages", lambda site: [home])
+    _views, problems = run_gate(browser.check, site)
+    assert problems == []
+
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "<main", '<main style="outline: 1px solid red"', 1), encoding="utf-8")
+    _views, problems = run_gate(browser.check, BuiltSite(output, siteurl))
+    assert any(problem.startswith(f"browser console: {siteurl}/en/")
+               and "inline style" in problem and "Content Security Policy" in problem
+               for problem in problems), problems

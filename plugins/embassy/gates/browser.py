@@ -1,14 +1,16 @@
 """Checks in a real browser: axe-core, reflow at 320px, skip link, switcher by keyboard.
 
 Debian's Chromium, driven by Playwright (which cannot download its own browser
-here), loads the pages from a local HTTP server on loopback. Requests to any
-other host are blocked and reported: the site loads nothing from third parties.
+here), opens each page at the very address it is published at (SITEURL, with
+its path for a GitHub Pages project site), and the browser answers every
+request to that origin from the built files: a page, its stylesheet and its
+scripts are checked under their real origin and their own Content-Security-
+Policy, without a server or a network. A development build is opened under
+DEVELOPMENT_ORIGIN. Requests to any other host are blocked and reported: the
+site loads nothing from third parties.
 """
 
-import functools
-import http.server
 import os
-import threading
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -20,6 +22,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WIDTHS = {"phone": 375, "desktop": 1280}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LIST_TYPES = ("news", "category")  # their second page is checked too
+DEVELOPMENT_ORIGIN = "http://localhost:8000"  # where `make serve` shows a development build
 
 
 def representative_pages(site):
@@ -31,25 +34,6 @@ def representative_pages(site):
         paginated = page_type in LIST_TYPES and any(part.isdigit() for part in parts)
         chosen.setdefault((page_type, lang, paginated), path)
     return sorted(chosen.values())
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(root):
-    """An HTTP server for root on a free loopback port, for the duration of a block."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
@@ -71,21 +55,28 @@ def browser():
 
 
 class BrowserSession:
-    """Pages of one built site opened in Chromium, as a reader would."""
+    """Pages of one built site opened in Chromium, as a reader would, at their own address."""
 
-    def __init__(self, site, chromium, origin):
-        self.site, self.chromium, self.origin = site, chromium, origin
+    def __init__(self, site, chromium):
+        self.site, self.chromium = site, chromium
+        self.base = site.siteurl or DEVELOPMENT_ORIGIN
+        self.origin = "{0}://{1}".format(*urlsplit(self.base))
         self.third_party = []
         self.console_errors = []
 
     def url(self, path):
-        return self.origin + urlsplit(self.site.url_of(path)).path
+        """The address of an output file, e.g. https://owner.github.io/embassy/en/."""
+        return self.address(self.site.url_of(path)[len(self.site.siteurl) + 1:])
+
+    def address(self, relative):
+        """The address of a path relative to the site's root ('es/buscar/?q=…')."""
+        return f"{self.base}/{relative}"
 
     def new_page(self, width, height=900, javascript=True):
         """A tab of the given width that only reaches this site."""
         context = self.chromium.new_context(viewport={"width": width, "height": height},
                                             java_script_enabled=javascript)
-        context.route("**/*", self._only_this_site)
+        context.route("**/*", self._answer)
         page = context.new_page()
         page.on("console", self._record_console)
         return page
@@ -99,18 +90,21 @@ class BrowserSession:
         page.goto(self.url(path), wait_until="load")
         return page
 
-    def _only_this_site(self, route):
+    def _answer(self, route):
+        """Answer the site's origin from the built files, as a static host would."""
         url = route.request.url
-        if url.startswith(self.origin):
-            return route.continue_()
-        if self.site.siteurl and url.startswith(self.site.siteurl + "/"):
-            # a production build's absolute URLs are answered from the built files
-            target = self.site.file_for(url)
-            if target is not None and target.is_file():
-                return route.fulfill(path=str(target))
-            return route.fulfill(status=404, body="not found")
-        self.third_party.append(url)
-        return route.abort()
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.third_party.append(url)
+            return route.abort()
+        target = self.site.file_for(parts.path, base=self.site.siteurl + "/")
+        if target is not None and target.is_dir():
+            return route.fulfill(status=301, headers={"Location": parts.path + "/"})
+        if target is not None and target.is_file():
+            return route.fulfill(path=str(target))
+        missing = self.site.root / "404.html"
+        return route.fulfill(status=404, path=str(missing)) if missing.is_file() \
+            else route.fulfill(status=404, body="not found")
 
 
 def axe_violations(page):
@@ -173,8 +167,8 @@ def switcher_problem(page, limit=15):
 def check(site, screenshots=None, screenshot_pages=()):
     """(page views checked, problems), for representative pages at phone and desktop widths."""
     problems, views = [], 0
-    with serve(site.root) as origin, browser() as chromium:
-        session = BrowserSession(site, chromium, origin)
+    with browser() as chromium:
+        session = BrowserSession(site, chromium)
         tabs = {label: session.new_page(width) for label, width in WIDTHS.items()}
         narrow = session.new_page(320)
         extra = {site.root / name for name in screenshot_pages}

@@ -24,6 +24,8 @@ def check_external(url):
 def check_internal(site, url, base):
     """A problem with a link inside the site (missing file or #fragment), or None."""
     target = site.file_for(url, base=base)
+    if target is None:
+        return f"{url}: outside the site's address ({site.siteurl}/)"
     if not target.exists():
         return f"{url}: no such file ({site.relative(target) if target.is_relative_to(site.root) else target})"
     fragment = urlsplit(urljoin(base, url)).fragment

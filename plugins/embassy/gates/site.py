@@ -12,6 +12,8 @@ class BuiltSite:
     def __init__(self, root, siteurl=None):
         self.root = Path(root).resolve()
         self.siteurl = self._detect_siteurl() if siteurl is None else siteurl.rstrip("/")
+        # A GitHub Pages project site lives under a path (https://owner.github.io/embassy).
+        self.prefix = urlsplit(self.siteurl).path.rstrip("/")
         self._soups = {}
 
     def _detect_siteurl(self):
@@ -53,11 +55,15 @@ class BuiltSite:
         return not absolute.scheme and not absolute.netloc
 
     def file_for(self, url, base=None):
-        """The output file a URL resolves to, or None when it leaves the site."""
+        """The output file a URL resolves to, or None when it leaves the site (another
+        host, or a path outside SITEURL's)."""
         base = base or f"{self.siteurl}/"
         if not self.is_internal(url, base):
             return None
-        path = urlsplit(urljoin(base, url)).path.lstrip("/")
+        path = urlsplit(urljoin(base, url)).path
+        if not (path + "/").startswith(self.prefix + "/"):
+            return None
+        path = path[len(self.prefix):].lstrip("/")
         target = self.root / path
         if path == "" or path.endswith("/"):
             target = target / "index.html"
