@@ -39,10 +39,13 @@ def _build(c, settings, check=False, warn=False):
 
 @task
 def clean(c):
-    """Remove the generated site."""
+    """Remove the generated site (once no build is writing it)."""
     import shutil
 
-    shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+    from embassy.build import one_build_at_a_time
+
+    with one_build_at_a_time(CONFIG["deploy_path"]):
+        shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
 
 
 @task

@@ -61,7 +61,7 @@ def main():
     os.environ["SITEURL"] = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "output"
-        problems = build(ROOT / "publishconf.py", output)
+        problems = build(ROOT / "publishconf.py", output).problems
         if problems:
             print("\n".join(problems))
             return 1

@@ -41,8 +41,8 @@ def test_publish_keeps_the_output_when_the_quality_gates_fail(project_copy, good
         seen.append((folder / "en" / "index.html").exists())
         return False
 
-    problems = build.build(project_copy / "publishconf.py", good_output, gate=failing_gate)
+    report = build.build(project_copy / "publishconf.py", good_output, gate=failing_gate)
     assert seen == [True]
-    assert problems == ["the quality gates failed (see the report above); nothing was published."]
+    assert report.problems == ["the quality gates failed (see the report above); nothing was published."]
     assert [p.name for p in good_output.iterdir()] == ["last-good.txt"]
     assert not list(project_copy.glob(".output.*"))

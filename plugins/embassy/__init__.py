@@ -16,13 +16,14 @@
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
 - speed: the parts of the fast build that live inside Pelican (see build.py).
 - incremental: what a rebuild can take from the last build's output.
+- summary: the build's few lines for staff (counts, files, time) and its progress.
 - build: the safe build used by tasks.py (never destroys the last output).
 """
 
 from pelican import signals
 
 from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
-               search, sitemap, sources, speed, typography)
+               search, sitemap, sources, speed, summary, typography)
 
 
 def add_template_helpers(generator):
@@ -102,6 +103,7 @@ def register():
     signals.article_generator_finalized.connect(check_generated_content)
     signals.page_generator_finalized.connect(check_generated_content)
     signals.all_generators_finalized.connect(speed.run_own_language_only)
+    signals.all_generators_finalized.connect(summary.count_items)
     signals.get_writer.connect(speed.writer_for_build_languages)
     signals.feed_generated.connect(feeds.complete_feed)
     signals.finalized.connect(finish_after_main_site)

@@ -7,6 +7,8 @@ naming the file; no Python traceback is shown and the last good output stays.
 
 import argparse
 import contextlib
+import ctypes
+import errno
 import fcntl
 import gc
 import json
@@ -14,11 +16,12 @@ import logging
 import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from . import summary
 from .errors import SiteError
 
 
@@ -58,6 +61,9 @@ def _generate(settings_file, staging, overrides):
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    from pelican.log import console
+
+    console.quiet = True  # its "Done: Processed …" lines; summary.py reports instead
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -97,7 +103,8 @@ def _warm_up(settings):
         dates.format_local_date(datetime.date(2000, 1, 1), lang, settings["DATE_LOCALES"])
 
 
-def _generate_in_parallel(settings_file, staging, overrides, settings, output, reuse=True):
+def _generate_in_parallel(settings_file, staging, overrides, settings, output, report,
+                          progress, reuse=True):
     """One process per language, on the available cores; this process then finishes.
 
     Each process runs only its own language's Pelican pass (see speed.py):
@@ -134,12 +141,13 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         return [str(error)], None
     except OSError:  # the last output is not what its record says: build everything
         return _generate_in_parallel(settings_file, staging, overrides, settings, output,
-                                     reuse=False)
+                                     report, progress, reuse=False)
     record, urls = {}, {}
     for lang in settings["LANGUAGES"]:
         if lang not in languages:
             record[lang], urls = built[lang], {**urls, **built[lang]["urls"]}
             _add_report(built[lang])
+            report.languages[lang].built = False
     overrides = {**(overrides or {}), "CATALOGS_COMPILED": True}
     _warm_up(settings)
     gc.freeze()  # the children share what is loaded so far, untouched by their collector
@@ -157,9 +165,13 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         theirs.close()
         children[pid] = ours
     gc.unfreeze()
+    progress.step(f"Reading {', '.join(languages)}")
     _exchange_urls(list(children.values()), urls)
-    problems = _collect_reports(staging, dict(zip(children, languages)), record)
+    progress.step(f"Writing the pages of {', '.join(languages)}")
+    problems = _collect_reports(staging, dict(zip(children, languages)), record, report,
+                                progress)
     if not problems and previous is None:
+        progress.step("Indexing for search and making image variants")
         problems += _index_and_make_images(staging, languages, settings)
     if not problems:
         try:
@@ -192,23 +204,28 @@ class Result:
         return pages + [os.path.join("media", name) for name in sorted(images)]
 
 
-def _collect_reports(staging, children, record):
-    """Wait for the language processes ({pid: lang}); add their reports to record.
-    Returns the problems they reported (or why they stopped)."""
-    problems, stopped = [], []
+def _collect_reports(staging, children, record, report, progress):
+    """Wait for the language processes ({pid: lang}); add their reports to record
+    and their counts to report. Returns the problems they reported (or why they stopped)."""
+    problems, stopped, finished = [], [], []
     for pid, lang in children.items():
         _pid, status = os.waitpid(pid, 0)
-        report = staging / f".build-{lang}.json"
-        if status != 0 or not report.exists():
+        report_file = staging / f".build-{lang}.json"
+        if status != 0 or not report_file.exists():
             stopped.append(f"the build of {lang} stopped unexpectedly.")
             continue
-        result = json.loads(report.read_text(encoding="utf-8"))
-        report.unlink()
+        result = json.loads(report_file.read_text(encoding="utf-8"))
+        report_file.unlink()
         if result["stopped"]:
             stopped.append(f"the build of {lang} stopped because another language's failed.")
         problems += [problem for problem in result["problems"] if problem not in problems]
         _add_report(result)
         record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
+        part = report.languages[lang]
+        part.news, part.pages = result["counts"].get("news", 0), result["counts"].get("pages", 0)
+        part.seconds = result["seconds"]
+        finished.append(f"{lang} ({part.seconds:.1f} s)")
+        progress.step(f"Written: {', '.join(finished)}")
     return problems or stopped
 
 
@@ -248,7 +265,7 @@ def _build_one_language(settings_file, staging, overrides, lang, connection, inp
     """In a child process: build lang's site, write the report, and exit."""
     from . import images, sources, speed
 
-    status = 1
+    status, started = 1, time.monotonic()
     try:
         speed.EXCHANGE = connection
         speed.REUSE = speed.PageReuse(inputs, lang, staging, previous_pages, previous_output)
@@ -268,6 +285,8 @@ def _build_one_language(settings_file, staging, overrides, lang, connection, inp
             "urls": speed.SENT_URLS,
             "images": [[name, str(source), width]
                        for name, (source, width) in images.WANTED.items()],
+            "counts": summary.COUNTS.get(lang, {}),
+            "seconds": time.monotonic() - started,
         }), encoding="utf-8")
         status = 0
     finally:
@@ -295,30 +314,56 @@ def _exchange_urls(connections, known):
         connection.close()
 
 
-def build(settings_file, output, overrides=None, gate=None):
-    """Build into a temporary sibling of output, then swap it in (or, for a rebuild,
-    move what changed into it).
+def build(settings_file, output, overrides=None, gate=None, progress=None):
+    """Build into a temporary sibling of output, then exchange it for output in one
+    step (or, for a rebuild, move what changed into it).
 
     gate, if given, is called with the new site's folder and must return True
-    for the swap to happen (publish runs the quality gates this way). Returns
-    the list of problems; output is untouched unless there are none.
+    for the exchange to happen (publish runs the quality gates this way).
+    Returns a summary.Report; output is untouched unless it has no problems.
     """
     from pelican.settings import read_settings
 
+    started = time.monotonic()
+    progress = progress or summary.Progress(enabled=False)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     settings = read_settings(str(settings_file), override=overrides)
-    with _one_build_at_a_time(settings):
-        _remove_leftovers(output)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-        settings["OUTPUT_PATH"] = str(staging)
-        return _build(settings_file, output, overrides, gate, settings, staging)
+    report = summary.Report(os.path.relpath(output), settings["SITEURL"],
+                            {lang: summary.Language() for lang in settings["LANGUAGES"]})
+    try:
+        with one_build_at_a_time(output), _one_build_per_cache(settings):
+            _remove_leftovers(output)
+            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+            try:
+                settings["OUTPUT_PATH"] = str(staging)
+                report.problems = _build(settings_file, output, overrides, gate, settings,
+                                         staging, report, progress)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        progress.stop()
+    report.seconds = time.monotonic() - started
+    return report
 
 
 @contextlib.contextmanager
-def _one_build_at_a_time(settings):
-    """Builds that share a cache wait for one another (a rebuild updates the output
-    in place, and the caches are shared)."""
+def one_build_at_a_time(output):
+    """Only one process writes an output at a time: builds, and `invoke clean`.
+
+    The lock file sits beside the output (.output.lock), not in cache/ or
+    output/, which staff may be told to delete while a build runs.
+    """
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with (output.parent / f".{output.name}.lock").open("w") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def _one_build_per_cache(settings):
+    """Builds into other outputs that share this cache wait for one another too."""
     lock = Path(settings["CACHE_PATH"]) / "build.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as file:
@@ -326,37 +371,42 @@ def _one_build_at_a_time(settings):
         yield
 
 
-def _build(settings_file, output, overrides, gate, settings, staging):
-    """build(), once no other build shares the cache."""
+def _build(settings_file, output, overrides, gate, settings, staging, report, progress):
+    """build(), once no other build shares the output or the cache; returns the problems."""
     from . import incremental
 
     result = None
+    progress.step(f"Building {', '.join(settings['LANGUAGES'])}")
     if settings.get("FAST_BUILD") and (os.cpu_count() or 1) > 1:
         # Publishing (with gates) builds everything, and always checks it.
         problems, result = _generate_in_parallel(settings_file, staging, overrides, settings,
-                                                 output, reuse=gate is None)
+                                                 output, report, progress,
+                                                 reuse=gate is None)
     else:
+        summary.COUNTS.clear()
         problems = _generate(settings_file, staging, overrides)
+        for lang, counts in summary.COUNTS.items():
+            report.languages[lang].news = counts.get("news", 0)
+            report.languages[lang].pages = counts.get("pages", 0)
     if result is UNCHANGED:
-        shutil.rmtree(staging, ignore_errors=True)
+        report.unchanged = True
         return []
     if problems:
-        shutil.rmtree(staging, ignore_errors=True)
         # A mistake in the sources often makes Pelican stumble later on; staff
         # need the cause, so the plugin's own messages come alone when present.
         causes = [problem for problem in problems if "\n  How to fix:" in problem]
         return causes or problems
-    try:
-        if result is not None and result.rebuilt:
-            problems = _update(staging, output, settings, result)
-            if problems:
-                return problems
-        else:
-            if gate is not None and not gate(staging):
+    report.count_files(staging)
+    if result is not None and result.rebuilt:
+        problems = _update(staging, output, settings, result)
+        if problems:
+            return problems
+    else:
+        if gate is not None:
+            progress.stop()  # the gates print their own verdicts
+            if not gate(staging):
                 return ["the quality gates failed (see the report above); nothing was published."]
-            _swap(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _swap(staging, output)
     if result is not None:
         incremental.save_record(settings, output, result.inputs, result.languages)
     return []
@@ -399,17 +449,40 @@ def fast_temporary_folder(output):
 
 
 def _swap(staging, output):
-    """Put staging in output's place; the last output is deleted in the background."""
+    """Put staging in output's place in one step, then delete the last output.
+
+    On Linux the two folders are exchanged by one rename (renameat2 with
+    RENAME_EXCHANGE): at every moment output/ is the old site or the new one,
+    whole. Elsewhere it takes two renames; a build interrupted between them
+    leaves the last output in .output.old-*, which the next build puts back
+    (see _remove_leftovers). After the exchange staging holds the last
+    output, which build() deletes before it returns.
+    """
     staging.chmod(0o755)
-    if output.exists():
+    if not output.exists():
+        staging.rename(output)
+    elif not _exchange(staging, output):
         old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
         output.rename(old / output.name)
         staging.rename(output)
-        subprocess.Popen(["rm", "-rf", str(old)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    else:
-        staging.rename(output)
+        shutil.rmtree(old)
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def _exchange(first, second):
+    """Exchange two folders atomically; False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):  # an old kernel, or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _remove_other_folders(parent, keep):
@@ -421,9 +494,18 @@ def _remove_other_folders(parent, keep):
 
 
 def _remove_leftovers(output):
-    """Last outputs an interrupted build or deletion left beside output."""
-    for leftover in output.parent.glob(f".{output.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    """What an interrupted build left beside output: staging folders, and last outputs.
+
+    If output/ itself is missing (a build stopped between _swap's two renames),
+    the last output is put back first, never deleted.
+    """
+    if not output.exists():
+        for kept in sorted(output.parent.glob(f".{output.name}.old-*/{output.name}")):
+            kept.rename(output)
+            break
+    for leftover in output.parent.glob(f".{output.name}.*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def main(argv=None):
@@ -440,14 +522,15 @@ def main(argv=None):
         from . import gates
 
         gate = gates.run
-    problems = build(args.settings, args.output, gate=gate)
-    if problems:
+    report = build(args.settings, args.output, gate=gate,
+                   progress=summary.Progress(enabled=sys.stdout.isatty()))
+    if report.problems:
         print(f"The site was NOT built; {args.output}/ keeps the last good version.\n",
               file=sys.stderr)
-        for problem in problems:
+        for problem in report.problems:
             print(f"- {problem}", file=sys.stderr)
         return 1
-    print(f"Built the site into {args.output}/")
+    print("\n".join(report.lines()))
     return 0
 
 
