@@ -1,5 +1,7 @@
 """Free hosting: the GitHub Pages workflow, files for other static hosts, the CSP meta."""
 
+import re
+
 import yaml
 
 from conftest import ROOT
@@ -7,18 +9,27 @@ from conftest import ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
 
-def test_github_pages_workflow_builds_with_publishconf_and_deploys_on_push():
+def test_github_pages_workflow_has_least_privilege_and_pinned_actions():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     triggers = workflow[True]  # YAML reads the key `on` as True
     assert triggers["push"]["branches"] == ["main"]
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    steps = workflow["jobs"]["build"]["steps"]
-    uses = [step.get("uses", "").split("@")[0] for step in steps]
-    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = jobs["build"]["steps"] + jobs["deploy"]["steps"]
+    lines = WORKFLOW.read_text().splitlines()
+    for step in steps:
+        if "uses" in step:
+            action, _, ref = step["uses"].partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{action} is not pinned to a commit"
+            line = next(line for line in lines if step["uses"] in line)
+            assert re.search(r"#\s*v\d+(\.\d+)*\s*$", line), f"{action}: no tag in a comment"
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
     publish = next(step for step in steps if step.get("run") == "invoke publish")
     assert publish["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
-    deploy = workflow["jobs"]["deploy"]["steps"]
-    assert deploy[0]["uses"].startswith("actions/deploy-pages@")
+    assert jobs["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
 def test_redirects_negotiate_language_and_serve_each_language_404(prod_site):

@@ -1,0 +1,105 @@
+"""The GitHub Pages workflow's own steps, run in order as the runner runs them.
+
+The build job's `run:` steps are executed by bash in a fresh clone, in a clean
+environment holding only what the workflow and the runner set (PATH with a
+fresh virtual environment in place of setup-python, GITHUB_ENV and
+GITHUB_OUTPUT files, the step's `env:` with its expressions resolved). The
+`uses:` steps are stood in for: checkout by the clone, setup-python by the
+fresh virtual environment, configure-pages by its `base_url` output (a project
+site's address, with a path), upload-pages-artifact by the same `tar` command
+it runs, whose archive is then checked.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from test_commands import git, require
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+BASE_URL = "https://owner.github.io/embassy"
+EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+
+
+def resolve(value, outputs):
+    """A workflow value with its ${{ steps.ID.outputs.NAME }} expressions replaced."""
+    def replace(match):
+        found = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", match.group(1))
+        assert found, f"the test does not know the expression {match.group(0)}"
+        return outputs[found.group(1)][found.group(2)]
+
+    return EXPRESSION.sub(replace, str(value))
+
+
+def read_key_values(path):
+    """GITHUB_ENV / GITHUB_OUTPUT's NAME=value lines."""
+    pairs = [line.split("=", 1) for line in path.read_text().splitlines() if "=" in line]
+    return dict(pairs)
+
+
+@pytest.fixture
+def clone(project_copy, tmp_path):
+    """What actions/checkout leaves: a clone of the repository (full history)."""
+    git(project_copy, "init", "--quiet", "--initial-branch=main")
+    git(project_copy, "add", "--all")
+    git(project_copy, "-c", "user.name=Test", "-c", "user.email=test@example.org",
+        "commit", "--quiet", "-m", "The site")
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "--quiet", str(project_copy), str(workspace))
+    return workspace
+
+
+def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone, tmp_path):
+    require("java", "chromium")
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
+    python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
+    subprocess.run([sys._base_executable, "-m", "venv", str(python)], check=True)
+    github_env, github_output = tmp_path / "github_env", tmp_path / "github_output"
+    github_env.touch()
+    environment = {
+        "PATH": f"{python / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "CI": "true", "GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_ENV": str(github_env), "GITHUB_OUTPUT": str(github_output),
+        "GITHUB_WORKSPACE": str(clone),
+    }
+    outputs, uploaded, ran = {}, None, []
+    for step in job["steps"]:
+        action = step.get("uses", "").split("@")[0]
+        if action == "actions/configure-pages":
+            outputs[step["id"]] = {"base_url": BASE_URL}
+        elif action == "actions/upload-pages-artifact":
+            uploaded = clone / step["with"]["path"]
+        elif "run" in step:
+            github_output.write_text("")
+            env = {**environment, **read_key_values(github_env),
+                   **{name: resolve(value, outputs) for name, value in step.get("env", {}).items()}}
+            result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=clone, env=env,
+                                    capture_output=True, text=True, timeout=1200)
+            assert result.returncode == 0, f"{step.get('name')}:\n{result.stdout}{result.stderr}"
+            ran.append(result.stdout)
+            if "id" in step:
+                outputs[step["id"]] = read_key_values(github_output)
+        else:
+            assert action in ("actions/checkout", "actions/setup-python"), f"unknown step {step}"
+    assert read_key_values(github_env)["CHROMIUM"], "no browser was found for the browser gate"
+    assert "Quality gates for" in ran[-1] and "FAIL" not in ran[-1], ran[-1]
+
+    # upload-pages-artifact archives the folder with this command (hidden files left out)
+    archive = tmp_path / "artifact.tar"
+    subprocess.run(["tar", "--dereference", "--hard-dereference", "--directory", str(uploaded),
+                    "-cf", str(archive), "--exclude=.git", "--exclude=.github",
+                    "--exclude=.[^/]*", "."], check=True)
+    with tarfile.open(archive) as tar:
+        names = {name.removeprefix("./") for name in tar.getnames()}
+        home = tar.extractfile("./en/index.html").read().decode("utf-8")
+    assert {"index.html", "404.html", "sitemap.xml", "en/index.html", "es/index.html",
+            "fr/index.html", "en/feeds/all.atom.xml"} <= names
+    assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
+    assert f'href="{BASE_URL}/theme/css/' in home
