@@ -1,0 +1,243 @@
+"""Every command the README shows, run the way a user runs it: through `make` or
+`.venv/bin/invoke`, in a copy of the project with its own git history.
+
+`make test` itself is what CI runs (.ci/run); `invoke new-post` and
+`invoke translations-status` are run in test_staff.py, `invoke benchmark` and
+`invoke lighthouse` in test_measurements.py.
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import IN_CI, LANGUAGES
+from embassy.hosting import free_port
+
+GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")
+SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
+                          re.MULTILINE)
+
+
+def require(*programs):
+    """Skip (fail in CI) when a program the command needs is not installed."""
+    paths = {"java": "/usr/bin/java", "chromium": "/usr/bin/chromium", "nginx": "/usr/sbin/nginx"}
+    missing = [name for name in programs if not os.access(paths[name], os.X_OK)]
+    if missing:
+        message = f"needs {', '.join(missing)} (apt-get install {' '.join(missing)})"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+
+
+@pytest.fixture
+def project(project_copy):
+    """The copy as a fresh clone is: its own git history, and the .venv that `make`
+    would install (the one running these tests)."""
+    venv = Path(sys.prefix)
+    if not (venv / "bin" / "invoke").exists():
+        pytest.fail("the tests must run from the project's .venv (make test)")
+    (project_copy / ".venv").symlink_to(venv)
+    git(project_copy, "init", "--quiet", "--initial-branch=main")
+    git(project_copy, "add", "--all")
+    git(project_copy, "commit", "--quiet", "-m", "The site")
+    return project_copy
+
+
+def git(folder, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def user_env(**variables):
+    """The environment of a user's shell: none of the tests' own settings."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SITEURL", "PYTHONPATH")}
+    return {**env, **variables}
+
+
+def invoke(project, *args, **variables):
+    """`.venv/bin/invoke ARGS` in the project, as the README shows it."""
+    return subprocess.run([str(project / ".venv" / "bin" / "invoke"), *args], cwd=project,
+                          env=user_env(**variables), capture_output=True, text=True,
+                          timeout=600)
+
+
+@contextlib.contextmanager
+def running(project, command, log):
+    """A long-running command (a server) in its own process group, stopped at the end."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=project, env=user_env(), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def request(url, method="GET", headers=None):
+    """(status, headers, body) of one HTTP request on loopback."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                           headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8",
+                                                                                     "replace")
+    finally:
+        connection.close()
+
+
+def wait_for(url, process, log, contains="", limit=240):
+    """Poll url until it answers 200 (with contains in its body); the server's own
+    end, or the limit, fails the test with its log."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped ({process.returncode}):\n{log.read_text()}")
+        try:
+            status, _headers, body = request(url)
+            if status == 200 and contains in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"{url} did not answer with {contains!r} in {limit} s:\n{log.read_text()[-3000:]}")
+
+
+def assert_built(project, result):
+    """The build succeeded, printed its summary (one line per language), and left
+    nothing beside output/ but its lock file."""
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Built the site in" in result.stdout, result.stdout
+    assert sorted(SUMMARY_LINE.findall(result.stdout)) == sorted(LANGUAGES), result.stdout
+    assert "Done: Processed" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [path.name for path in project.glob(".output*")] == [".output.lock"]
+
+
+def assert_gates_passed(result):
+    verdicts = [line for line in result.stdout.splitlines() if line.startswith("  ok    ")]
+    assert [name for name in GATE_NAMES if any(name in line for line in verdicts)] == \
+        list(GATE_NAMES), result.stdout + result.stderr
+
+
+def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
+    port, log = free_port(), tmp_path / "serve.log"
+    page = project / "content" / "pages" / "legal-framework" / "fr.md"
+    with running(project, ["make", "serve", f"PORT={port}"], log) as server:
+        wait_for(f"http://localhost:{port}/fr/cadre-juridique/", server, log,
+                 contains="Cadre juridique")
+        page.write_text(page.read_text(encoding="utf-8") + "\nPhrase ajoutée en direct.\n",
+                        encoding="utf-8")
+        wait_for(f"http://localhost:{port}/fr/cadre-juridique/", server, log,
+                 contains="Phrase ajoutée en direct.")
+
+
+def test_invoke_build_check_clean_and_rebuild(project):
+    require("java", "chromium")
+    result = invoke(project, "build", "check")
+    assert_built(project, result)
+    assert "(development build)" in result.stdout
+    assert_gates_passed(result)
+
+    assert invoke(project, "clean").returncode == 0
+    assert not (project / "output").exists()
+    result = invoke(project, "rebuild")
+    assert_built(project, result)
+    assert (project / "output" / "es" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("siteurl", ["https://embassyofperu.ca", "https://www.example.org"])
+def test_invoke_publish_passes_its_real_gates(project, siteurl):
+    require("java", "chromium")
+    result = invoke(project, "publish", SITEURL=siteurl)
+    assert_built(project, result)
+    assert_gates_passed(result)
+    assert f"Quality gates for" in result.stdout and f"({siteurl})" in result.stdout
+    home = (project / "output" / "en" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{siteurl}/en/">' in home
+    assert re.search(rf'<link rel="stylesheet" href="{re.escape(siteurl)}/theme/css/', home)
+
+
+def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project, tmp_path):
+    """A GitHub Pages project site lives under a path: https://owner.github.io/embassy."""
+    require("java", "chromium")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    git(project, "remote", "add", "origin", str(remote))
+    siteurl = "https://owner.github.io/embassy"
+    result = invoke(project, "gh-pages", SITEURL=siteurl)
+    assert_built(project, result)
+    assert_gates_passed(result)
+    pushed = set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    published = {path.relative_to(project / "output").as_posix()
+                 for path in (project / "output").rglob("*") if path.is_file()}
+    assert pushed == published | {".nojekyll"}
+    home = git(remote, "show", "gh-pages:en/index.html")
+    assert f'<link rel="canonical" href="{siteurl}/en/">' in home
+
+
+def test_invoke_nginx_serves_the_site_with_its_headers(project, tmp_path):
+    require("nginx")
+    assert_built(project, invoke(project, "build"))
+    port, log = free_port(), tmp_path / "nginx.log"
+    with running(project, [".venv/bin/invoke", "nginx", "--port", str(port)], log) as server:
+        wait_for(f"http://127.0.0.1:{port}/en/", server, log, contains='lang="en"')
+        status, headers, _body = request(f"http://127.0.0.1:{port}/",
+                                         headers={"Accept-Language": "fr-CA,fr;q=0.9"})
+        assert (status, urlsplit(headers["Location"]).path) == (302, "/fr/")
+        status, headers, _body = request(f"http://127.0.0.1:{port}/es/", method="HEAD")
+        assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]
+        assert request(f"http://127.0.0.1:{port}/es/no-existe/")[0] == 404
+
+
+def test_invoke_serve_serves_the_built_site(project, tmp_path):
+    assert_built(project, invoke(project, "build"))
+    port, log = free_port(), tmp_path / "serve.log"
+    with running(project, [".venv/bin/invoke", "serve", "--port", str(port)], log) as server:
+        wait_for(f"http://localhost:{port}/es/", server, log, contains='lang="es"')
+
+
+def test_invoke_load_test_with_a_small_count(project):
+    require("nginx")
+    assert_built(project, invoke(project, "build"))
+    result = invoke(project, "load-test", "--requests", "300")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"300 requests over \d+ URLs .*, 0 errors", result.stdout), result.stdout
+
+
+def test_invoke_translations_finds_the_catalogs_up_to_date(project):
+    """Extracting again and updating the catalogs changes no message and no translation."""
+    before = {path: catalog_messages(path) for path in catalog_files(project)}
+    result = invoke(project, "translations")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {path: catalog_messages(path) for path in catalog_files(project)} == before
+
+
+def catalog_files(project):
+    return sorted((project / "translations").rglob("*.po")) + [
+        project / "translations" / "messages.pot"]
+
+
+def catalog_messages(path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as file:
+        return {message.id: (message.string, sorted(message.flags))
+                for message in read_po(file) if message.id}
