@@ -33,8 +33,9 @@ def _build(c, settings, check=False, warn=False):
     """The safe build (plugins/embassy/build.py); check runs the quality gates first."""
     env = {"PYTHONPATH": str(ROOT / "plugins")}
     gates = " --check" if check else ""
+    # In a terminal the build shows its progress: it needs a terminal of its own.
     c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}{gates}",
-          env=env, warn=warn)
+          env=env, warn=warn, pty=sys.stdout.isatty())
 
 
 @task
@@ -127,10 +128,11 @@ def benchmark(c, items=1000, repeat=3):
     c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)} --repeat {int(repeat)}")
 
 
-@task
-def lighthouse(c):
+@task(help={"pages": "comma-separated pages, e.g. en/,fr/accords/ (default: nine key pages)"})
+def lighthouse(c, pages=""):
     """Lighthouse (mobile) on key pages in each language, served by nginx; fails below 100."""
-    c.run(f"{_python()} benchmarks/lighthouse_check.py")
+    option = f" --pages {shlex.quote(pages)}" if pages else ""
+    c.run(f"{_python()} benchmarks/lighthouse_check.py{option}")
 
 
 @task(help={"requests": "how many requests (default 20,000)"})

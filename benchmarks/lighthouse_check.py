@@ -7,6 +7,7 @@ Chromium. Prints the four category scores per page; fails below 100.
 Run: `invoke lighthouse`.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -55,7 +56,11 @@ def audit(url, report, attempts=3):
     return scores, failing
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", default=",".join(PAGES),
+                        help="comma-separated pages to audit (default: the nine key pages)")
+    pages = parser.parse_args(argv).pages.split(",")
     install()
     port = free_port()
     os.environ["SITEURL"] = f"http://127.0.0.1:{port}"
@@ -68,7 +73,7 @@ def main():
         worst = 100
         with nginx_server(output, Path(folder) / "nginx", port=port) as base:
             print(f"{'page':<62}" + "".join(f"{name[:13]:>15}" for name in CATEGORIES))
-            for page in PAGES:
+            for page in pages:
                 scores, failing = audit(f"{base}/{page}", Path(folder) / "report.json")
                 worst = min(worst, *scores.values())
                 print(f"{page:<62}" + "".join(f"{scores[name]:>15}" for name in CATEGORIES))

@@ -149,6 +149,23 @@ def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
                  contains="Phrase ajoutée en direct.")
 
 
+def test_a_build_in_a_terminal_shows_its_progress_per_language(project):
+    """In a terminal the build shows what it is doing, then leaves only its summary;
+    in a log (the other tests) there is no progress and no terminal codes."""
+    # script(1) runs the command in a terminal of its own, as a user's shell does
+    shown = subprocess.run(["script", "--quiet", "--return", "--command", ".venv/bin/invoke build",
+                            "/dev/null"], cwd=project, env=user_env(TERM="xterm"),
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+    assert shown.returncode == 0, shown.stdout.decode() + shown.stderr.decode()
+    text = shown.stdout.decode()
+    assert "Writing the pages of en, es, fr" in text
+    assert re.search(r"Written: en \([\d.]+ s\)", text), text
+    assert "Built the site in" in text
+    result = invoke(project, "rebuild")
+    assert "Built the site in" in result.stdout
+    assert "Writing the pages" not in result.stdout and "\x1b[" not in result.stdout
+
+
 def test_invoke_build_check_clean_and_rebuild(project):
     require("java", "chromium")
     result = invoke(project, "build", "check")

@@ -201,13 +201,17 @@ def waits_for_a_lock(pid):
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="Linux lists file locks there")
-def test_builds_that_share_a_cache_wait_for_one_another(corpus):
+@pytest.mark.parametrize("lock_file", [
+    "cache/build.lock",  # builds into other outputs share the cache
+    ".output.lock",  # beside output/: taken by builds and `invoke clean`, whatever staff delete
+])
+def test_builds_wait_for_one_another(corpus, lock_file):
     # A rebuild updates the output in place: one build must not run into another.
     project, output = corpus
     rebuild(project, output)
     append(project / "content" / "news" / "item-00004" / "en.md", "\nWhile another build runs.\n")
     before = snapshot(output)
-    with (project / "cache" / "build.lock").open("w") as lock:
+    with (project / lock_file).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a build in progress holds it
         waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
                                     str(output)], cwd=project, text=True,

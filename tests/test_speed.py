@@ -63,16 +63,3 @@ def test_smartypants_skips_a_step_only_on_text_it_cannot_change():
         changed = [text for text in samples if stock(text) != text]
         assert changed, f"no sample exercises {name}"
         assert [fast(text) for text in samples] == [stock(text) for text in samples], name
-
-
-def test_benchmark_runs_on_a_tiny_corpus(tmp_path, capsys):
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import build_speed
-
-    results = build_speed.run(3, tmp_path, repeat=1)
-    text = build_speed.report(3, results, repeat=1)
-    assert set(results) == {(name, step) for name in ("baseline", "ours")
-                            for step in ("cold", "rebuild")}
-    assert all(seconds > 0 and memory > 0 for seconds, memory in results.values())
-    assert "cold time" in text and "baseline/ours" in text and "rebuild takes" in text
-    assert text.count("target: ") == 3

@@ -1,0 +1,39 @@
+"""The README's measuring commands, run as a user runs them, on a small scale.
+
+Their numbers are not asserted where they depend on the machine's speed (the
+build times, Lighthouse's performance score): the commands must run and report
+them. Lighthouse's other three categories do not depend on timing and must be
+100.
+"""
+
+import re
+import shutil
+
+import pytest
+
+from conftest import IN_CI
+from test_commands import invoke, project, require  # noqa: F401 - project is a fixture
+
+
+def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
+    result = invoke(project, "benchmark", "--items", "4", "--repeat", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for step in ("cold", "rebuild"):
+        assert re.search(rf"^{step} time +[\d.]+ s +[\d.]+ s +[\d.]+x$", result.stdout,
+                         re.MULTILINE), result.stdout
+        assert re.search(rf"^{step} memory +\d+ MiB +\d+ MiB +[\d.]+x$", result.stdout,
+                         re.MULTILINE), result.stdout
+    assert "our one-item rebuild takes" in result.stdout
+
+
+def test_invoke_lighthouse_audits_a_page(project):
+    require("chromium", "nginx")
+    if shutil.which("npm") is None:
+        message = "needs npm (apt-get install npm)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    result = invoke(project, "lighthouse", "--pages", "fr/accords/")
+    row = re.search(r"^fr/accords/\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", result.stdout,
+                    re.MULTILINE)
+    assert row, result.stdout + result.stderr
+    _performance, accessibility, best_practices, seo = map(int, row.groups())
+    assert (accessibility, best_practices, seo) == (100, 100, 100), result.stdout
