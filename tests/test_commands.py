@@ -10,6 +10,7 @@ import contextlib
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +31,8 @@ SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+
 def require(*programs):
     """Skip (fail in CI) when a program the command needs is not installed."""
     paths = {"java": "/usr/bin/java", "chromium": "/usr/bin/chromium", "nginx": "/usr/sbin/nginx"}
-    missing = [name for name in programs if not os.access(paths[name], os.X_OK)]
+    missing = [name for name in programs
+               if not (os.access(paths[name], os.X_OK) if name in paths else shutil.which(name))]
     if missing:
         message = f"needs {', '.join(missing)} (apt-get install {' '.join(missing)})"
         pytest.fail(message) if IN_CI else pytest.skip(message)
@@ -41,8 +43,9 @@ def project(project_copy):
     """The copy as a fresh clone is: its own git history, and the .venv that `make`
     would install (the one running these tests)."""
     venv = Path(sys.prefix)
-    if not (venv / "bin" / "invoke").exists():
-        pytest.fail("the tests must run from the project's .venv (make test)")
+    if not (venv / ".dev-installed").exists():  # else `make` in the copy would install into it
+        pytest.fail("the tests must run from the project's .venv, as `make test` runs them")
+    require("git")
     (project_copy / ".venv").symlink_to(venv)
     git(project_copy, "init", "--quiet", "--initial-branch=main")
     git(project_copy, "add", "--all")
@@ -149,6 +152,8 @@ def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
                  contains="Phrase ajoutée en direct.")
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2,
+                    reason="one core builds the languages in one Pelican pass: no per-language progress")
 def test_a_build_in_a_terminal_shows_its_progress_per_language(project):
     """In a terminal the build shows what it is doing, then leaves only its summary;
     in a log (the other tests) there is no progress and no terminal codes."""
@@ -162,7 +167,7 @@ def test_a_build_in_a_terminal_shows_its_progress_per_language(project):
     assert re.search(r"Written: en \([\d.]+ s\)", text), text
     assert "Built the site in" in text
     result = invoke(project, "rebuild")
-    assert "Built the site in" in result.stdout
+    assert_built(project, result)
     assert "Writing the pages" not in result.stdout and "\x1b[" not in result.stdout
 
 
@@ -186,7 +191,7 @@ def test_invoke_publish_passes_its_real_gates(project, siteurl):
     result = invoke(project, "publish", SITEURL=siteurl)
     assert_built(project, result)
     assert_gates_passed(result)
-    assert f"Quality gates for" in result.stdout and f"({siteurl})" in result.stdout
+    assert "Quality gates for" in result.stdout and f"({siteurl})" in result.stdout
     home = (project / "output" / "en" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{siteurl}/en/">' in home
     assert re.search(rf'<link rel="stylesheet" href="{re.escape(siteurl)}/theme/css/', home)
@@ -210,11 +215,11 @@ def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project,
     assert f'<link rel="canonical" href="{siteurl}/en/">' in home
 
 
-def test_invoke_nginx_serves_the_site_with_its_headers(project, tmp_path):
+def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
     require("nginx")
-    assert_built(project, invoke(project, "build"))
     port, log = free_port(), tmp_path / "nginx.log"
-    with running(project, [".venv/bin/invoke", "nginx", "--port", str(port)], log) as server:
+    command = [".venv/bin/invoke", "build", "nginx", "--port", str(port)]
+    with running(project, command, log) as server:
         wait_for(f"http://127.0.0.1:{port}/en/", server, log, contains='lang="en"')
         status, headers, _body = request(f"http://127.0.0.1:{port}/",
                                          headers={"Accept-Language": "fr-CA,fr;q=0.9"})

@@ -11,10 +11,12 @@ import pytest
 from PIL import Image
 
 from conftest import assert_refused, edit_source, run_build
+from test_commands import user_env
 
 
 def invoke(project, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project,
+    """`invoke ARGS` in the project, with a user's environment (see test_commands)."""
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, env=user_env(),
                           capture_output=True, text=True, timeout=300)
 
 

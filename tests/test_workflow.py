@@ -19,10 +19,8 @@ import tarfile
 import pytest
 import yaml
 
-from conftest import ROOT
 from test_commands import git, require
-
-WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+from test_hosting import WORKFLOW
 BASE_URL = "https://owner.github.io/embassy"
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 
@@ -48,15 +46,14 @@ def clone(project_copy, tmp_path):
     """What actions/checkout leaves: a clone of the repository (full history)."""
     git(project_copy, "init", "--quiet", "--initial-branch=main")
     git(project_copy, "add", "--all")
-    git(project_copy, "-c", "user.name=Test", "-c", "user.email=test@example.org",
-        "commit", "--quiet", "-m", "The site")
+    git(project_copy, "commit", "--quiet", "-m", "The site")
     workspace = tmp_path / "workspace"
     git(tmp_path, "clone", "--quiet", str(project_copy), str(workspace))
     return workspace
 
 
 def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone, tmp_path):
-    require("java", "chromium")
+    require("java", "chromium", "git")
     job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
     python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
     subprocess.run([sys._base_executable, "-m", "venv", str(python)], check=True)

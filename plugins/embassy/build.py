@@ -222,7 +222,7 @@ def _collect_reports(staging, children, record, report, progress):
         _add_report(result)
         record[lang] = {key: result[key] for key in ("signature", "pages", "urls", "images")}
         part = report.languages[lang]
-        part.news, part.pages = result["counts"].get("news", 0), result["counts"].get("pages", 0)
+        part.count(result["counts"])
         part.seconds = result["seconds"]
         finished.append(f"{lang} ({part.seconds:.1f} s)")
         progress.step(f"Written: {', '.join(finished)}")
@@ -355,16 +355,18 @@ def one_build_at_a_time(output):
     output/, which staff may be told to delete while a build runs.
     """
     output = Path(output).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with (output.parent / f".{output.name}.lock").open("w") as file:
-        fcntl.flock(file, fcntl.LOCK_EX)
+    with _locked(output.parent / f".{output.name}.lock"):
         yield
 
 
-@contextlib.contextmanager
 def _one_build_per_cache(settings):
     """Builds into other outputs that share this cache wait for one another too."""
-    lock = Path(settings["CACHE_PATH"]) / "build.lock"
+    return _locked(Path(settings["CACHE_PATH"]) / "build.lock")
+
+
+@contextlib.contextmanager
+def _locked(lock):
+    """Hold an exclusive lock on the file lock (waiting for it) for a block."""
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as file:
         fcntl.flock(file, fcntl.LOCK_EX)
@@ -386,8 +388,7 @@ def _build(settings_file, output, overrides, gate, settings, staging, report, pr
         summary.COUNTS.clear()
         problems = _generate(settings_file, staging, overrides)
         for lang, counts in summary.COUNTS.items():
-            report.languages[lang].news = counts.get("news", 0)
-            report.languages[lang].pages = counts.get("pages", 0)
+            report.languages[lang].count(counts)
     if result is UNCHANGED:
         report.unchanged = True
         return []

@@ -41,6 +41,10 @@ class Language:
     seconds: float | None = None  # its own process's time (fast build only)
     built: bool = True  # False: a rebuild found nothing of it changed
 
+    def count(self, counts):
+        """Take count_items' counts ({"news": n, "pages": n})."""
+        self.news, self.pages = counts.get("news", 0), counts.get("pages", 0)
+
 
 @dataclass
 class Report:

@@ -99,7 +99,8 @@ class BrowserSession:
             return route.abort()
         target = self.site.file_for(parts.path, base=self.site.siteurl + "/")
         if target is not None and target.is_dir():
-            return route.fulfill(status=301, headers={"Location": parts.path + "/"})
+            query = f"?{parts.query}" if parts.query else ""
+            return route.fulfill(status=301, headers={"Location": f"{parts.path}/{query}"})
         if target is not None and target.is_file():
             return route.fulfill(path=str(target))
         missing = self.site.root / "404.html"
