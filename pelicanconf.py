@@ -19,7 +19,7 @@ ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []  # images beside items are published by the plugin, once
 CACHE_PATH = str(HERE / "cache")
-DATA_PATH = "data"  # agreements.yaml and embassy.yaml, read by the plugin
+DATA_PATH = "data"  # agreements.yaml, chronology.yaml and embassy.yaml, read by the plugin
 OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False
@@ -37,7 +37,7 @@ LANGUAGES = ("en", "es", "fr")
 
 # Babel locale used for dates in each language. en_GB gives the day-month-year
 # order ("28 November 2026") that matches the Spanish and French pages.
-DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr_CA"}
+DATE_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}  # "October 21, 1944", as Canada.ca
 # Open Graph locales (og:locale), ll_CC as Open Graph expects.
 OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
 
@@ -69,8 +69,9 @@ SECTIONS = {
 
 # News categories: the key written in each item's metadata, and its name in
 # each language (the name also gives the category's slug in that language).
+# The "news" category is named apart from the News section that lists both.
 CATEGORIES = {
-    "news": {"en": "News", "es": "Noticias", "fr": "Actualités"},
+    "news": {"en": "Announcements", "es": "Comunicados", "fr": "Communiqués"},
     "events": {"en": "Events", "es": "Eventos", "fr": "Événements"},
 }
 
@@ -145,7 +146,8 @@ I18N_TEMPLATES_LANG = "en"
 NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "about"]
 HOME_NEWS_COUNT = 3
 # Pages whose "date modified" also follows a data file (Template -> data file).
-PAGE_DATA = {"agreements": "agreements", "about": "embassy"}
+PAGE_DATA = {"agreements": ["agreements"], "about": ["embassy"],
+             "chronology": ["chronology", "agreements"]}
 
 # Pages built from templates rather than content. The chooser and the
 # trilingual 404 are written once, at the root, by the main site.

@@ -1,7 +1,11 @@
 """Shared fixtures: the site is built once per session, as tasks.py builds it.
 
 Builds run in a subprocess (python -m embassy.build) exactly as `invoke build`
-and `invoke publish` do, into temporary folders.
+and `invoke publish` do, into temporary folders. They build a copy of the
+project whose content/news/ holds the test corpus (tests/corpus/news/): the
+real site publishes only the news the embassy really posts, and every news
+feature (lists, pagination, categories, feeds, drafts, images, search) is
+tested on the corpus.
 """
 
 import os
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
 LANGUAGES = ("en", "es", "fr")
 PRODUCTION_URL = "https://embassy.example"
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -31,38 +36,60 @@ def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
     )
 
 
-def _build_site(tmp_path_factory, settings, name, siteurl):
-    output = tmp_path_factory.mktemp(name) / "output"
-    result = run_build(settings, output, siteurl=siteurl)
+IGNORED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
+                                 "*.mo", ".pytest_cache", "artifacts", "node_modules")
+
+
+def copy_project(target, corpus=True):
+    """A copy of the project's sources, with the test corpus's news in content/news/
+    (corpus=False: the site's own content, as a clone has it)."""
+    shutil.copytree(ROOT, target, ignore=IGNORED)
+    if corpus:
+        shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def site_project(tmp_path_factory):
+    """The project with the test corpus, shared by the session's builds (never edited)."""
+    return copy_project(tmp_path_factory.mktemp("site") / "project")
+
+
+def _build_site(project, output, settings, siteurl):
+    result = run_build(settings, output, cwd=project, siteurl=siteurl)
     assert result.returncode == 0, result.stderr + result.stdout
     return BuiltSite(output, siteurl)
 
 
 @pytest.fixture(scope="session")
-def dev_site(tmp_path_factory):
+def dev_site(site_project, tmp_path_factory):
     """The development build (root-relative URLs)."""
-    return _build_site(tmp_path_factory, "pelicanconf.py", "dev", "")
+    return _build_site(site_project, tmp_path_factory.mktemp("dev") / "output",
+                       "pelicanconf.py", "")
 
 
 @pytest.fixture(scope="session")
-def prod_site(tmp_path_factory):
+def prod_site(site_project, tmp_path_factory):
     """The production build (absolute URLs under PRODUCTION_URL)."""
-    return _build_site(tmp_path_factory, "publishconf.py", "prod", PRODUCTION_URL)
+    return _build_site(site_project, tmp_path_factory.mktemp("prod") / "output",
+                       "publishconf.py", PRODUCTION_URL)
 
 
 @pytest.fixture(scope="session")
-def paginated_site(tmp_path_factory):
+def paginated_site(site_project, tmp_path_factory):
     """A development build with two news items a page, to reach every list page."""
-    folder = tmp_path_factory.mktemp("paginated")
-    settings = folder / "paginatedconf.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-        "from pelicanconf import *  # noqa\nDEFAULT_PAGINATION = 2\n",
-        encoding="utf-8",
-    )
-    result = run_build(str(settings), folder / "output", siteurl="")
-    assert result.returncode == 0, result.stderr + result.stdout
-    return BuiltSite(folder / "output", "")
+    settings = site_project / "paginatedconf.py"
+    settings.write_text("from pelicanconf import *  # noqa\nDEFAULT_PAGINATION = 2\n",
+                        encoding="utf-8")
+    return _build_site(site_project, tmp_path_factory.mktemp("paginated") / "output",
+                       settings.name, "")
+
+
+@pytest.fixture(scope="session")
+def own_site(tmp_path_factory):
+    """The development build of the site's own content (no news posted yet)."""
+    project = copy_project(tmp_path_factory.mktemp("own") / "project", corpus=False)
+    return _build_site(project, project / "output", "pelicanconf.py", "")
 
 
 @pytest.fixture(params=["dev", "prod", "paginated"], scope="session")
@@ -74,11 +101,13 @@ def site(request):
 @pytest.fixture
 def project_copy(tmp_path):
     """A copy of the project's sources to break on purpose."""
-    copy = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache",
-                                    "__pycache__", "*.mo", ".pytest_cache", "artifacts", "node_modules")
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    return copy
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def clone_copy(tmp_path):
+    """A copy of the project as a fresh clone has it: the site's own content only."""
+    return copy_project(tmp_path / "project", corpus=False)
 
 
 @pytest.fixture
@@ -119,9 +148,14 @@ def run_gate(check, site, **options):
 
 
 def content_items():
-    """(kind, key) for every news item and page folder in content/."""
+    """(kind, key) for every news item of the corpus and every page of content/."""
     return sorted(
         (kind, folder.name)
-        for kind in ("news", "pages")
-        for folder in (ROOT / "content" / kind).iterdir() if folder.is_dir()
+        for kind, parent in (("news", CORPUS / "news"), ("pages", ROOT / "content" / "pages"))
+        for folder in parent.iterdir() if folder.is_dir()
     )
+
+
+def source_file(kind, key, lang):
+    """The source of an item of content_items() in a language."""
+    return (CORPUS if kind == "news" else ROOT / "content") / kind / key / f"{lang}.md"

@@ -39,9 +39,10 @@ def require(*programs):
 
 
 @pytest.fixture
-def project(project_copy):
-    """The copy as a fresh clone is: its own git history, and the .venv that `make`
-    would install (the one running these tests)."""
+def project(clone_copy):
+    """The project as a fresh clone is (the site's own content, its own git history),
+    and the .venv that `make` would install (the one running these tests)."""
+    project_copy = clone_copy
     venv = Path(sys.prefix)
     if not (venv / ".dev-installed").exists():  # else `make` in the copy would install into it
         pytest.fail("the tests must run from the project's .venv, as `make test` runs them")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, content_items
+from conftest import LANGUAGES, ROOT, content_items, source_file
 
 NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 ROOT_PAGES = {"index.html", "404.html"}  # the trilingual chooser and 404
@@ -33,7 +33,7 @@ def test_every_item_is_published_in_every_language(dev_site, kind, key):
     urls = settings()["LANGUAGE_URLS"]
     pattern = "ARTICLE_SAVE_AS" if kind == "news" else "PAGE_SAVE_AS"
     for lang in LANGUAGES:
-        meta = metadata(ROOT / "content" / kind / key / f"{lang}.md")
+        meta = metadata(source_file(kind, key, lang))
         output = dev_site.root / urls[lang][pattern].format(slug=meta["Slug"])
         assert output.exists(), f"{key} has no {lang} page at {output}"
         assert dev_site.soup(output).html["lang"] == lang
@@ -78,9 +78,9 @@ PAGE_TYPES = {  # one of each page type, in each language
     "news": ["en/news/index.html", "es/noticias/index.html", "fr/nouvelles/index.html"],
     "news, page 2": ["en/news/page/2/index.html", "es/noticias/pagina/2/index.html",
                      "fr/nouvelles/page/2/index.html"],
-    "category, page 2": ["en/category/news/page/2/index.html",
-                         "es/categoria/noticias/pagina/2/index.html",
-                         "fr/categorie/actualites/page/2/index.html"],
+    "category, page 2": ["en/category/announcements/page/2/index.html",
+                         "es/categoria/comunicados/pagina/2/index.html",
+                         "fr/categorie/communiques/page/2/index.html"],
     "archives": ["en/archives/index.html", "es/archivo/index.html", "fr/archives/index.html"],
     "agreements": ["en/agreements/index.html", "es/tratados/index.html", "fr/accords/index.html"],
     "about": ["en/about/index.html", "es/la-embajada/index.html", "fr/l-ambassade/index.html"],

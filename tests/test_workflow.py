@@ -42,8 +42,9 @@ def read_key_values(path):
 
 
 @pytest.fixture
-def clone(project_copy, tmp_path):
+def clone(clone_copy, tmp_path):
     """What actions/checkout leaves: a clone of the repository (full history)."""
+    project_copy = clone_copy
     git(project_copy, "init", "--quiet", "--initial-branch=main")
     git(project_copy, "add", "--all")
     git(project_copy, "commit", "--quiet", "-m", "The site")

@@ -1,7 +1,8 @@
 """The site's data files: loaded once, checked field by field.
 
 content/data/agreements.yaml feeds the agreements table; content/data/embassy.yaml
-the contact details (an empty field means "not known yet").
+the contact details (an empty field means "not known yet");
+content/data/chronology.yaml, with the agreements' dates, the chronology.
 """
 
 import datetime
@@ -147,6 +148,51 @@ def load_agreements(path, languages):
     return data
 
 
+def load_chronology(path, languages, agreements):
+    """The chronology's milestones, oldest first: the events of chronology.yaml and
+    the signature and entries into force of each agreement (an unconfirmed date is
+    left out: the agreements page shows it with its caveat).
+
+    Each milestone: {date, year_only, text {lang} or None, agreement, kind, party, sources}.
+    """
+    data = read_yaml(path, "chronology")
+    check = _Checker(path, languages)
+    events = data.get("events")
+    if not isinstance(events, list) or not events:
+        check.fail("events", "the list of events is missing.",
+                   "add 'events:' followed by one '- date: …' entry per event.")
+    milestones = []
+    for number, event in enumerate(events, start=1):
+        where = f"events #{number}"
+        if not isinstance(event, dict):
+            check.fail(where, "the entry is not a set of fields.",
+                       "start it with '- date: …' and indent its fields.")
+        date = event.get("date")
+        year_only = isinstance(date, int) and not isinstance(date, bool) and 1800 <= date <= 2100
+        if year_only:
+            date = datetime.date(date, 1, 1)
+        else:
+            check.date(date, f"{where}.date")
+        milestones.append({
+            "date": date, "year_only": year_only, "kind": "event", "party": None,
+            "text": check.translated(event.get("text"), f"{where}.text"),
+            "agreement": None, "sources": check.url_list(event.get("sources"), f"{where}.sources"),
+        })
+    for agreement in agreements["agreements"]:
+        dates = [("signed", None, agreement["signed"])]
+        in_force = agreement.get("in_force")
+        if isinstance(in_force, dict):
+            dates += [("in-force", party, date) for party, date in in_force.items()]
+        elif in_force and not agreement.get("in_force_unconfirmed"):
+            dates.append(("in-force", None, in_force))
+        milestones += [{"date": date, "year_only": False, "kind": kind, "party": party,
+                        "text": None, "agreement": agreement, "sources": agreement["sources"]}
+                       for kind, party, date in dates]
+    # a year alone comes before that year's dated milestones
+    return sorted(milestones, key=lambda milestone: (
+        milestone["date"].year, not milestone["year_only"], milestone["date"]))
+
+
 def load_embassy(path, languages):
     """The embassy's contact details; empty fields stay empty."""
     data = read_yaml(path, "embassy")
@@ -191,3 +237,5 @@ def load_into_settings(pelican):
     languages = settings["LANGUAGES"]
     settings["AGREEMENTS"] = load_agreements(folder / "agreements.yaml", languages)
     settings["EMBASSY"] = load_embassy(folder / "embassy.yaml", languages)
+    settings["CHRONOLOGY"] = load_chronology(folder / "chronology.yaml", languages,
+                                             settings["AGREEMENTS"])

@@ -1,6 +1,7 @@
 """Dates formatted by Babel from CLDR data, never from the system's locales."""
 
 import functools
+import re
 
 from babel import Locale
 from babel.dates import format_date
@@ -13,8 +14,16 @@ def _locale(name):
 
 
 def format_local_date(value, lang, date_locales):
-    """A long date in a language, e.g. '28 de noviembre de 2026'."""
-    return format_date(value, format="long", locale=_locale(date_locales[lang]))
+    """A long date in a language, e.g. '28 de noviembre de 2026', 'October 21, 1944'.
+
+    French writes the first day of a month as an ordinal, "1er août 2009", which
+    CLDR's patterns do not (they have one pattern for every day).
+    """
+    locale = _locale(date_locales[lang])
+    text = format_date(value, format="long", locale=locale)
+    if locale.language == "fr" and value.day == 1:
+        text = re.sub(r"^1(?=\s)", "1er", text)
+    return text
 
 
 @pass_context

@@ -72,11 +72,19 @@ def gettext_in(context, lang, message):
 
 
 def hostname(url):
-    """Template filter: the host of a URL, as the text of a link to a source."""
+    """The host of a URL."""
     return urlsplit(url).hostname
 
 
-FILTERS = {"hostname": hostname}
+def source_links(urls):
+    """Template filter: (url, label) for a list of sources, each labelled by its site
+    ('otc-cta.gc.ca'), or by its site and path where two sources share a site."""
+    sites = [hostname(url).removeprefix("www.") for url in urls]
+    return [(url, site if sites.count(site) == 1 else site + urlsplit(url).path)
+            for url, site in zip(urls, sites)]
+
+
+FILTERS = {"source_links": source_links}
 
 GLOBALS = {
     "gettext_in": gettext_in,

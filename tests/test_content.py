@@ -1,0 +1,68 @@
+"""The site's own content: honest about what is published, and the chronology of
+relations in each language, each milestone with its date and its sources."""
+
+import pytest
+
+from conftest import LANGUAGES
+
+PAGES = {  # (home, news, archive, chronology, legal framework, agreements) per language
+    "en": ("en/index.html", "en/news/index.html", "en/archives/index.html",
+           "en/chronology/index.html", "en/legal-framework/index.html",
+           "en/agreements/index.html"),
+    "es": ("es/index.html", "es/noticias/index.html", "es/archivo/index.html",
+           "es/cronologia/index.html", "es/marco-juridico/index.html", "es/tratados/index.html"),
+    "fr": ("fr/index.html", "fr/nouvelles/index.html", "fr/archives/index.html",
+           "fr/chronologie/index.html", "fr/cadre-juridique/index.html", "fr/accords/index.html"),
+}
+NO_NEWS = {"en": "No news has been published on this site yet.",
+           "es": "Aún no se ha publicado ninguna noticia en este sitio.",
+           "fr": "Aucune nouvelle n’a encore été publiée sur ce site."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_without_news_the_lists_say_so_and_point_to_the_chronology_and_feed(own_site, lang):
+    home, news, archive, chronology, *_ = PAGES[lang]
+    for page in (home, news, archive):
+        main = own_site.soup(page).main
+        assert NO_NEWS[lang] in main.get_text(), page
+        links = [a["href"] for a in main.select(".epc-empty a")]
+        assert f"/{chronology.removesuffix('index.html')}" in links, page
+        assert f"/{lang}/feeds/all.atom.xml" in links, page
+        assert not main.select(".epc-news-list"), page
+    feed = (own_site.root / lang / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert "<entry>" not in feed
+
+
+def milestones(site, page):
+    """(datetime, text, source URLs) of each milestone of a chronology page."""
+    return [(item.time["datetime"], item.select_one(".epc-chronology__text").get_text(" ", strip=True),
+             [a["href"] for a in item.select(".epc-chronology__sources a")])
+            for item in site.soup(page).select(".epc-chronology__item")]
+
+
+def test_the_chronology_has_the_same_milestones_and_sources_in_each_language(own_site):
+    found = {lang: milestones(own_site, PAGES[lang][3]) for lang in LANGUAGES}
+    english = found["en"]
+    assert len(english) >= 10
+    assert [date for date, _text, _sources in english] == sorted(
+        (date for date, _text, _sources in english), key=lambda date: (date[:4], len(date), date))
+    assert english[0][0] == "1944-10-21"
+    for lang in LANGUAGES:
+        assert [(date, sources) for date, _text, sources in found[lang]] == \
+            [(date, sources) for date, _text, sources in english], lang
+        assert all(text and sources for _date, text, sources in found[lang]), lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_chronology_is_linked_from_the_legal_framework_and_agreements(own_site, lang):
+    _home, _news, _archive, chronology, legal, agreements = PAGES[lang]
+    target = f"/{chronology.removesuffix('index.html')}"
+    for page in (legal, agreements):
+        assert target in [a["href"] for a in own_site.soup(page).main.select(".epc-prose a")], page
+
+
+def test_history_is_not_published_as_news(own_site):
+    for path in own_site.html_files():
+        soup = own_site.soup(path)
+        assert "NewsArticle" not in str(soup), path
+        assert soup.body.get("class") != ["epc-page--article"], path
