@@ -19,7 +19,7 @@ ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []  # images beside items are published by the plugin, once
 CACHE_PATH = str(HERE / "cache")
-DATA_PATH = "data"  # agreements.yaml, chronology.yaml and embassy.yaml, read by the plugin
+DATA_PATH = "data"  # agreements, chronology, embassy and glossary (.yaml), read by the plugin
 OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False
@@ -53,7 +53,7 @@ SITESUBTITLES = {
           "relations between Peru and Canada.",
     "es": "Noticias e información de la Embajada del Perú en Canadá sobre las "
           "relaciones entre el Perú y Canadá.",
-    "fr": "Nouvelles et information de l’Ambassade du Pérou au Canada sur les "
+    "fr": "Nouvelles et information de l’ambassade du Pérou au Canada sur les "
           "relations entre le Pérou et le Canada.",
 }
 
@@ -146,8 +146,8 @@ I18N_TEMPLATES_LANG = "en"
 NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "about"]
 HOME_NEWS_COUNT = 3
 # Pages whose "date modified" also follows a data file (Template -> data file).
-PAGE_DATA = {"agreements": ["agreements"], "about": ["embassy"],
-             "chronology": ["chronology", "agreements"]}
+PAGE_DATA = {"agreements": ["agreements", "glossary"], "about": ["embassy"],
+             "chronology": ["chronology", "agreements", "glossary"]}
 
 # Pages built from templates rather than content. The chooser and the
 # trilingual 404 are written once, at the root, by the main site.

@@ -34,14 +34,18 @@ def theme_text(path):
 
 @pytest.mark.parametrize("lang", ["es", "fr"])
 def test_spanish_and_french_pages_carry_no_english_theme_text(dev_site, lang):
+    def word(text):
+        return rf"(?<!\w){re.escape(text)}(?!\w)"
+
+    # English strings, less those that are words of the language too ("Type d'instrument")
     english = {m.id for m in catalog(lang)
-               if m.id and m.string != m.id and len(m.id) > 3 and "%(" not in m.id}
+               if m.id and m.string != m.id and len(m.id) > 3 and "%(" not in m.id
+               and not re.search(word(m.id), m.string)}
     assert english, "the catalog should have translated strings"
     for path in (dev_site.root / lang).rglob("*.html"):
         text = theme_text(path)
         # whole words: "Instrument" is not in "Instrumento"
-        found = [msgid for msgid in english
-                 if re.search(rf"(?<!\w){re.escape(msgid)}(?!\w)", text)]
+        found = [msgid for msgid in english if re.search(word(msgid), text)]
         assert not found, f"{path}: English theme text {found}"
 
 

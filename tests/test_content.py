@@ -66,3 +66,25 @@ def test_history_is_not_published_as_news(own_site):
         soup = own_site.soup(path)
         assert "NewsArticle" not in str(soup), path
         assert soup.body.get("class") != ["epc-page--article"], path
+
+
+LEGAL_FR = "content/pages/legal-framework/fr.md"
+
+
+@pytest.mark.parametrize("path,old,new,message", [
+    (LEGAL_FR, "Title: Cadre juridique", "Title: Depuis le 1 août 2009, cadre juridique",
+     f"{LEGAL_FR} (Title): '1 août': in French the first day of a month is written '1er'."),
+    (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n° 13).\n\n",
+     f"{LEGAL_FR}: 'CTS' is the English name of Canada's treaty series."),
+    ("content/data/agreements.yaml", "(RTC 1957, n° 13)", "(CTS 1957, n° 13)",
+     "content/data/agreements.yaml (agreements[air-services].notes.fr): 'CTS'"),
+    ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"',
+     'msgstr "Sources du 1 mars\u00a0:"', "(msgstr of 'Sources:'): '1 mars'"),
+])
+def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, old, new, message):
+    """What the glossary's rules say a program can check: French dates and treaty series."""
+    from conftest import assert_refused, edit_source, run_build
+
+    edit_source(project_copy, path, old, new)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   message)

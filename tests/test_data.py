@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import LANGUAGES, ROOT
-from embassy.data import load_agreements, load_embassy, tel_uri
+from embassy.data import load_agreements, load_embassy, load_instrument_types, tel_uri
 from embassy.errors import SiteError
 
 AGREEMENTS = ROOT / "content" / "data" / "agreements.yaml"
@@ -47,8 +47,9 @@ def test_data_file_keeps_the_reference_facts():
 
 def test_unofficial_titles_and_unconfirmed_facts_are_marked(dev_site):
     spanish = dev_site.soup(PAGES["es"])
-    fta = spanish.select_one("tr#canada-peru-fta th")
-    assert "traducción no oficial" in fta.get_text()
+    # Peru's own name for the FTA (its trade ministry's) is not our translation
+    assert "traducción no oficial" not in spanish.select_one("tr#canada-peru-fta th").get_text()
+    assert "traducción no oficial" in spanish.select_one("tr#fipa th").get_text()
     english_fta = dev_site.soup(PAGES["en"]).select_one("tr#canada-peru-fta th")
     assert "unofficial" not in english_fta.get_text()
     fipa = dev_site.soup(PAGES["fr"]).select_one("tr#fipa")
@@ -72,17 +73,20 @@ def write(tmp_path, text):
 
 
 VALID = AGREEMENTS.read_text(encoding="utf-8")
+TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGUAGES)
 
 
 @pytest.mark.parametrize("change,message", [
     (("signed: 2008-05-29", "signed: 2008-13-45"), r"canada-peru-fta\]\.signed.*not a date"),
-    (("type: treaty\n", "type: pact\n"), r"'pact' is not a known type"),
+    (("type: treaty\n", "type: pact\n"), r"'pact' is not an instrument type of the glossary"),
+    (("scopes:", "types:\n  pact: {en: Pact, es: Pacto, fr: Pacte}\nscopes:"),
+     r"agreement types are named in the glossary"),
     (("  - id: fipa", "  - id: FIPA!"), r"the id 'FIPA!'"),
     (("scope: multilateral", "scope: global"), r"'global' is not a known scope"),
 ])
 def test_malformed_agreements_are_named(tmp_path, change, message):
     with pytest.raises(SiteError, match=message) as error:
-        load_agreements(write(tmp_path, VALID.replace(*change, 1)), LANGUAGES)
+        load_agreements(write(tmp_path, VALID.replace(*change, 1)), LANGUAGES, TYPES)
     assert "How to fix" in str(error.value)
 
 
@@ -91,12 +95,13 @@ def test_missing_title_language_is_named(tmp_path):
     data["agreements"][0]["title"].pop("fr")
     path = write(tmp_path, yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(SiteError, match=r"canada-peru-fta\]\.title"):
-        load_agreements(path, LANGUAGES)
+        load_agreements(path, LANGUAGES, TYPES)
 
 
 def test_broken_yaml_names_the_line(tmp_path):
     with pytest.raises(SiteError, match="malformed at line 3"):
-        load_agreements(write(tmp_path, "types:\n  treaty: [en: Treaty\n"), LANGUAGES)
+        load_agreements(write(tmp_path, "scopes:\n  bilateral: [en: Bilateral\n"), LANGUAGES,
+                        TYPES)
 
 
 def test_bad_email_is_named(tmp_path):

@@ -37,7 +37,7 @@ def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
     pages = browser.representative_pages(paginated_site)
     types = {(paginated_site.page_type(path), paginated_site.lang(path)) for path in pages}
     expected = {"home", "news", "article", "category", "archives", "not-found", "search",
-                "page", "agreements", "about"}
+                "page", "agreements", "about", "chronology"}
     assert {page_type for page_type, _lang in types} == expected | {"chooser", "root-not-found"}
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     views, problems = run_gate(browser.check, paginated_site, screenshots=SCREENSHOTS,

@@ -16,6 +16,7 @@
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
 - speed: the parts of the fast build that live inside Pelican (see build.py).
 - incremental: what a rebuild can take from the last build's output.
+- style: the house-style rules a program can check (French "1er", "RTC"…).
 - summary: the build's few lines for staff (counts, files, time) and its progress.
 - build: the safe build used by tasks.py (never destroys the last output).
 """
@@ -32,6 +33,7 @@ def add_template_helpers(generator):
     generator.env.filters.update(languages.FILTERS)
     generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
+    generator.env.globals.update(data.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
     generator.env.globals.update(hosting.GLOBALS)
     generator.env.globals.update(sitemap.GLOBALS)

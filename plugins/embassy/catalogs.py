@@ -14,6 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from . import style
 from .errors import SiteError
 
 # gettext_in(lang, message) translates into a given language (languages.py).
@@ -77,6 +78,7 @@ def check_catalogs(templates, folder, languages):
             for error in message.check(catalog):
                 raise SiteError(po_path, f"the translation of '{msgid}' is wrong: {error}.",
                                 "keep every %(name)s placeholder of the English text.")
+            style.check_text(message.string, lang, po_path, field=f"msgstr of '{msgid}'")
         catalogs[lang] = (po_path, catalog)
     return catalogs
 

@@ -13,6 +13,7 @@ from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 from pelican.utils import slugify
 
+from . import style
 from .errors import SiteError, display_path
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ def check_content(instance):
     else:
         return
     _check_body(instance)
+    for field, text in (("Title", instance.metadata.get("title")),
+                        ("Summary", instance.metadata.get("summary")), (None, instance._content)):
+        style.check_text(text, instance.metadata["lang"], _source(instance), field=field)
 
 
 _INTERNAL_LINK = re.compile(r"""(?:href|src)=(["'])\{(?:filename|static|attach)\}([^"'#?]*)""")

@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 import yaml
+from jinja2 import pass_context
 
+from . import style
 from .errors import SiteError
 from .typography import localize_text
 
@@ -74,6 +76,8 @@ class _Checker:
         ):
             self.fail(field, "it needs a text in each language.",
                       f"give it the sub-fields {', '.join(self.languages)}, each with a text.")
+        for lang, text in value.items():
+            style.check_text(text, lang, self.path, field=f"{field}.{lang}")
         return {lang: localize_text(text, lang) for lang, text in value.items()}
 
     def date(self, value, field, optional=False):
@@ -94,11 +98,29 @@ class _Checker:
         return value
 
 
-def load_agreements(path, languages):
-    """The agreements table's data, checked; titles resolved per language."""
+def load_instrument_types(path, languages):
+    """The glossary's instrument types: {type: {lang: name}}, the only agreement types."""
+    glossary = read_yaml(path, "glossary")
+    check = _Checker(path, languages)
+    types = glossary.get("instrument-types")
+    if not isinstance(types, dict) or not types:
+        check.fail("instrument-types", "the list of instrument types is missing.",
+                   "add 'instrument-types:' with a name in each language for each type.")
+    return {name: check.translated({lang: (entry or {}).get(lang) for lang in languages},
+                                   f"instrument-types.{name}")
+            for name, entry in types.items()}
+
+
+def load_agreements(path, languages, instrument_types):
+    """The agreements table's data, checked; titles resolved per language; each
+    agreement's type one of the glossary's instrument types."""
     data = read_yaml(path, "agreements")
     check = _Checker(path, languages)
-    for vocabulary in ("types", "scopes"):
+    if "types" in data:
+        check.fail("types", "agreement types are named in the glossary, not here.",
+                   "remove 'types:' and name a new type in content/data/glossary.yaml.")
+    data["types"] = instrument_types
+    for vocabulary in ("scopes",):
         if not isinstance(data.get(vocabulary), dict) or not data[vocabulary]:
             check.fail(vocabulary, f"the list of {vocabulary} is missing.",
                        f"add '{vocabulary}:' with a label in each language for each one.")
@@ -119,10 +141,13 @@ def load_agreements(path, languages):
             check.fail(f"{where}.id", f"the id '{ident}' is missing, malformed or repeated.",
                        "give each agreement a unique id in lowercase words joined by hyphens.")
         seen.add(ident)
-        for vocabulary, field in (("types", "type"), ("scopes", "scope")):
-            if entry.get(field) not in data[vocabulary]:
-                check.fail(f"{where}.{field}", f"'{entry.get(field)}' is not a known {field}.",
-                           f"use one of {', '.join(data[vocabulary])}, or add it to '{vocabulary}'.")
+        if entry.get("type") not in instrument_types:
+            check.fail(f"{where}.type", f"'{entry.get('type')}' is not an instrument type of "
+                       "the glossary.", f"use one of {', '.join(instrument_types)}, or add it "
+                       "to 'instrument-types' in content/data/glossary.yaml.")
+        if entry.get("scope") not in data["scopes"]:
+            check.fail(f"{where}.scope", f"'{entry.get('scope')}' is not a known scope.",
+                       f"use one of {', '.join(data['scopes'])}, or add it to 'scopes'.")
         official = entry.get("title") or {}
         unofficial = entry.get("title_unofficial") or {}
         if set(official) & set(unofficial) or set(official) | set(unofficial) != set(languages):
@@ -193,10 +218,25 @@ def load_chronology(path, languages, agreements):
         milestone["date"].year, not milestone["year_only"], milestone["date"]))
 
 
+@pass_context
+def street_address(context, office):
+    """Template global: an office's street in the page's language, with its number
+    if known: '150 Albert Street', '150, rue Albert' (Canada Post's French form)."""
+    street = (office.get("street") or {}).get(context["DEFAULT_LANG"], "")
+    number = office.get("street_number") or ""
+    if not number:
+        return street
+    return f"{number}, {street}" if context["DEFAULT_LANG"] == "fr" else f"{number} {street}"
+
+
 def load_embassy(path, languages):
     """The embassy's contact details; empty fields stay empty."""
     data = read_yaml(path, "embassy")
     check = _Checker(path, languages)
+    for field, value in (data.get("embassy") or {}).items():
+        if isinstance(value, dict) and field != "street":
+            check.fail(f"embassy.{field}", "only the street is written per language.",
+                       "give one value for the whole site.")
     offices = [("embassy", data.get("embassy"))] + [
         (f"consulates[{number}]", office)
         for number, office in enumerate(data.get("consulates") or [], start=1)
@@ -209,13 +249,18 @@ def load_embassy(path, languages):
                 if not isinstance(value, bool):
                     check.fail(f"{where}.outdated", "it should be true or false.",
                                "write true or false.")
-            elif value is not None and not isinstance(value, str):
+            elif value is not None and not isinstance(value, str) and field != "street":
                 check.fail(f"{where}.{field}", "it should be plain text.",
                            "put the value between quotes, or leave it empty.")
         email = office.get("email") or ""
         if email and not _EMAIL.match(email):
             check.fail(f"{where}.email", f"'{email}' is not an e-mail address.",
                        "write it as name@example.ca, or leave it empty.")
+        street = office.get("street")
+        if isinstance(street, dict):  # as each language writes it: rue Albert, Albert Street
+            office["street"] = check.translated(street, f"{where}.street")
+        elif street:
+            office["street"] = {lang: street for lang in languages}
     return data
 
 
@@ -226,6 +271,7 @@ def tel_uri(phone):
 
 
 FILTERS = {"tel_uri": tel_uri}
+GLOBALS = {"street_address": street_address}
 
 
 def load_into_settings(pelican):
@@ -235,7 +281,9 @@ def load_into_settings(pelican):
         return  # a subsite: its settings are a copy of the main site's
     folder = Path(settings["PATH"]) / settings["DATA_PATH"]
     languages = settings["LANGUAGES"]
-    settings["AGREEMENTS"] = load_agreements(folder / "agreements.yaml", languages)
+    settings["AGREEMENTS"] = load_agreements(
+        folder / "agreements.yaml", languages,
+        load_instrument_types(folder / "glossary.yaml", languages))
     settings["EMBASSY"] = load_embassy(folder / "embassy.yaml", languages)
     settings["CHRONOLOGY"] = load_chronology(folder / "chronology.yaml", languages,
                                              settings["AGREEMENTS"])
