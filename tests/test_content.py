@@ -88,3 +88,31 @@ def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, o
     edit_source(project_copy, path, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)
+
+
+def test_each_page_cites_the_same_sources_in_every_language(own_site):
+    """A reader of any language is given the same sources (the prose and the tables),
+    besides the sources of a title in that language alone."""
+    def sources(path):
+        main = own_site.soup(path).main
+        own = set(main.select(".epc-title-source a"))
+        return sorted({a["href"] for a in main.select("a[href^='http']") if a not in own})
+
+    checked = 0
+    for path in (own_site.root / "en").rglob("index.html"):
+        if own_site.page_type(path) not in ("page", "about", "agreements", "chronology"):
+            continue
+        links = own_site.soup(path).select('link[rel="alternate"][hreflang]')
+        for link in links:
+            if link["hreflang"] in ("es", "fr"):
+                other = own_site.file_for(link["href"])
+                assert sources(other) == sources(path), (path, other)
+                checked += 1
+    assert checked == 10  # five pages, two other languages
+
+
+def test_a_spanish_title_that_is_peru_s_name_cites_its_source(own_site):
+    fta = own_site.soup("es/tratados/index.html").select_one("tr#canada-peru-fta th")
+    assert "Fuente de este título" in fta.get_text()
+    assert fta.select_one("a[href*='scribd.com']")
+    assert "Source of this title" not in own_site.soup("en/agreements/index.html").get_text()

@@ -83,6 +83,8 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
      r"agreement types are named in the glossary"),
     (("  - id: fipa", "  - id: FIPA!"), r"the id 'FIPA!'"),
     (("scope: multilateral", "scope: global"), r"'global' is not a known scope"),
+    (("      es: [http://www.scribd.com", "      de: [http://www.scribd.com"),
+     r"canada-peru-fta\]\.title_sources.*not under 'title'"),
 ])
 def test_malformed_agreements_are_named(tmp_path, change, message):
     with pytest.raises(SiteError, match=message) as error:

@@ -170,6 +170,13 @@ def load_agreements(path, languages, instrument_types):
         for field in ("signed_at", "notes"):
             entry[field] = check.translated(entry.get(field), f"{where}.{field}", optional=True)
         check.url_list(entry.get("sources"), f"{where}.sources")
+        title_sources = entry.get("title_sources") or {}
+        if not isinstance(title_sources, dict) or not set(title_sources) <= set(official):
+            check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
+                       "under 'title'.", "give sources only for the languages under 'title'.")
+        for lang, urls in title_sources.items():
+            check.url_list(urls, f"{where}.title_sources.{lang}")
+        entry["title_sources"] = title_sources
     return data
 
 
