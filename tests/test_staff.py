@@ -122,7 +122,8 @@ NEWS = "content/news/eighty-years-of-relations/fr.md"
      [f"{NEWS}: the link to '/pages/agreement/fr.md' points to a file that does not exist."]),
     ("Pour en savoir plus", "![]({static}photo.jpg) Pour en savoir plus",
      [f"{NEWS}: the link to 'photo.jpg'"]),
-    ("Pour en savoir plus", '<p onclick="x()">Pour en savoir plus</p>', ["security policy"]),
+    ("Pour en savoir plus", '<p onclick="x()">Pour en savoir plus</p>',
+     [f"{NEWS}: the text contains onclick= on <p>, which the site does not allow"]),
 ])
 def test_content_mistakes_are_named(project_copy, good_output, old, new, messages):
     edit_source(project_copy, NEWS, old, new)

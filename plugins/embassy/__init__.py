@@ -4,6 +4,7 @@
 - catalogs: checks the theme's gettext catalogs and compiles them.
 - sources: checks each content file before Pelican reads it.
 - content: checks content metadata and bodies, localizes categories.
+- sanitize: every news item's and page's HTML through an allowlist (nh3).
 - data: loads and checks the YAML data files (agreements, embassy).
 - languages: language names and the URLs of a page in every language.
 - images: responsive images, published once for every language.
@@ -24,7 +25,7 @@
 from pelican import signals
 
 from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
-               search, sitemap, sources, speed, summary, typography)
+               sanitize, search, sitemap, sources, speed, summary, typography)
 
 
 def add_template_helpers(generator):
@@ -40,8 +41,9 @@ def add_template_helpers(generator):
 
 
 def prepare_content(instance):
-    """Check a news item or page, then prepare it: images, date modified, typography,
-    and metadata escaped last (typography works on the plain text).
+    """Check a news item or page, then prepare it: HTML through the allowlist, images,
+    date modified, typography, and metadata escaped last (typography works on the
+    plain text).
 
     An item read for its metadata only (the fast build's translations, whose
     pages another process writes) is linked to, never shown: checked only.
@@ -50,6 +52,7 @@ def prepare_content(instance):
     modified.set_last_modified(instance)
     if speed.read_for_metadata(instance):
         return
+    sanitize.sanitize_content(instance)
     images.responsive_images(instance)
     typography.apply(instance)
     content.protect_metadata(instance)

@@ -1,0 +1,100 @@
+"""Every HTML a news item or page carries goes through an allowlist (nh3, the Python
+binding of the Ammonia sanitizer) before the site or its feeds show it.
+
+Content comes from staff, and from a browser editor: it is untrusted. What
+Markdown writes (with the "extra" and "toc" extensions) is allowed; anything
+else (a script, a style, an event handler, an iframe, a form, a <meta> or
+<base>, a javascript: link) stops the build with the file and what to remove,
+so nothing is dropped without staff knowing. The content is then replaced by
+nh3's output, so that what is published is exactly what the allowlist lets
+through, whatever the report's parser and nh3's make of odd markup.
+"""
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+
+from .errors import SiteError
+
+TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "title"},  # ids: headings' anchors (toc) and footnotes
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_ATTRIBUTES = {"href", "src"}
+
+
+class _Findings(HTMLParser):
+    """What in an HTML text the allowlist does not allow, in words for staff."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def _note(self, text):
+        if text not in self.found:
+            self.found.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in TAGS:
+            self._note(f"<{tag}>")
+            return
+        for name, value in attrs:
+            allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+            if name == "class":
+                unknown = set((value or "").split()) - CLASSES.get(tag, set())
+                if unknown:
+                    self._note(f"class=\"{' '.join(sorted(unknown))}\" on <{tag}>")
+            elif name not in allowed:
+                self._note(f"{name}= on <{tag}>")
+            elif name in URL_ATTRIBUTES and _scheme(value) not in URL_SCHEMES | {""}:
+                self._note(f"a {_scheme(value)}: address in {name}= on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data):
+        self._note("an HTML comment <!-- … -->")
+
+
+def _scheme(url):
+    url = "".join((url or "").split())  # browsers ignore spaces and line breaks in a scheme
+    return urlsplit(url).scheme.lower() if ":" in url.split("/")[0] else ""
+
+
+def disallowed(html):
+    """What the allowlist would remove from html (empty when nothing)."""
+    parser = _Findings()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def clean(html):
+    """html through the allowlist (links keep their rel: the site adds none)."""
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, allowed_classes=CLASSES,
+                     url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+
+
+def sanitize_content(instance):
+    """A news item's or page's body, checked and cleaned; a SiteError names what it has
+    that the site does not allow."""
+    body = instance._content or ""
+    found = disallowed(body)
+    if found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise SiteError(instance.source_path, f"the text contains {shown}, which the site "
+                        "does not allow (only what Markdown writes is published).",
+                        "remove it and write plain Markdown: links to https://, mailto: or "
+                        "tel: addresses, images as ![description](photo.jpg).")
+    instance._content = clean(body)
