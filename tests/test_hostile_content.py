@@ -47,3 +47,51 @@ def test_what_markdown_writes_passes_unchanged_in_meaning():
             'href="#fnref:1" title="back">&#8617;</a></p></li></ol></div>')
     assert sanitize.disallowed(html) == []
     assert sanitize.clean(html) == html.replace("&#8617;", "\u21a9")
+
+
+@pytest.mark.parametrize("slug", ["../../es/index", "Free Trade", "a/b", "año-nuevo", "-x"])
+def test_a_slug_that_is_not_lowercase_words_and_hyphens_is_refused(project_copy, good_output,
+                                                                   slug):
+    edit_source(project_copy, PAGE, "Slug: legal-framework", f"Slug: {slug}")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{PAGE} (Slug): '{slug}' is not a slug.")
+
+
+NEWS = "content/news/eighty-years-of-relations"
+
+
+def add_image(project, make, name):
+    """Save an image made by make(path) beside a news item and show it in English."""
+    make(project / NEWS / name)
+    edit_source(project, f"{NEWS}/en.md", "\n\n", f"\n\n![A photo]({{static}}{name})\n\n")
+
+
+def test_a_huge_image_is_refused_before_it_is_decoded(project_copy, good_output):
+    """A 144-megapixel image that is a few kilobytes on disk (a decompression bomb)."""
+    from PIL import Image
+
+    add_image(project_copy, lambda path: Image.new("1", (12000, 12000)).save(path), "bomb.png")
+    assert (project_copy / NEWS / "bomb.png").stat().st_size < 200_000
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/bomb.png: the image has more pixels than the site accepts")
+
+
+def test_a_photo_over_the_limit_is_refused_with_its_size(project_copy, good_output):
+    """Between the limit and twice it Pillow only warns: the site's own check refuses."""
+    from PIL import Image
+
+    add_image(project_copy, lambda path: Image.new("L", (8000, 7500)).save(path), "big.png")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/big.png: the image is 8000 × 7500 pixels (60 megapixels)")
+
+
+def test_a_truncated_image_is_a_named_error_not_a_traceback(project_copy, good_output):
+    from PIL import Image
+
+    def truncated(path):  # its header reads: the decoding, in a worker, fails
+        Image.effect_noise((1200, 800), 64).convert("RGB").save(path, "JPEG")
+        path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+
+    add_image(project_copy, truncated, "cut.jpg")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/cut.jpg: the image cannot be decoded")

@@ -10,7 +10,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import assert_refused, edit_source, run_build
+from conftest import CORPUS, assert_refused, edit_source, run_build
 from test_commands import user_env
 
 
@@ -60,6 +60,22 @@ def test_new_post_refuses_bad_options(project_copy, args, message):
     result = invoke(project_copy, "new-post", "--title", "Bad", *args)
     assert result.returncode != 0
     assert message in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("title,message", [
+    ("Visit\nStatus: published", "a line break or another control character"),
+    ("Visit\x07 to Ottawa", "a line break or another control character"),
+    ("\U0001F1F5\U0001F1EA \U0001F91D", "gives no usable key"),
+    ("   ", "the title is empty"),
+])
+def test_new_post_refuses_a_title_that_breaks_the_header_or_the_key(project_copy, title, message):
+    result = invoke(project_copy, "new-post", "--title", title)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Nothing was created." in result.stderr + result.stdout
+    assert message in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    news = {p.name for p in (project_copy / "content" / "news").iterdir() if p.is_dir()}
+    assert news == {p.name for p in (CORPUS / "news").iterdir()}  # no new folder
     assert not (project_copy / "content/news/bad").exists()
 
 

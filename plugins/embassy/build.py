@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -256,7 +257,10 @@ def _index_and_make_images(staging, languages, settings):
         except SiteError as error:
             problems.append(str(error))
 
-    images.make_variants(settings, meanwhile=index)
+    try:
+        images.make_variants(settings, meanwhile=index)
+    except SiteError as error:  # an image that cannot be decoded, from a worker
+        problems.append(str(error))
     return problems
 
 
@@ -523,16 +527,32 @@ def main(argv=None):
         from . import gates
 
         gate = gates.run
-    report = build(args.settings, args.output, gate=gate,
-                   progress=summary.Progress(enabled=sys.stdout.isatty()))
+    kept = f"The site was NOT built; {args.output}/ keeps the last good version."
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl+C: staging is removed
+    try:
+        report = build(args.settings, args.output, gate=gate,
+                       progress=summary.Progress(enabled=sys.stdout.isatty()))
+    except KeyboardInterrupt:
+        print(f"\nInterrupted. {kept}", file=sys.stderr)
+        return 130
+    except SiteError as error:
+        report = summary.Report(args.output, "", {}, problems=[str(error)])
+    except Exception as error:  # noqa: BLE001 - staff get a message, never a traceback
+        report = summary.Report(args.output, "", {}, problems=[str(SiteError(
+            args.output, f"the build stopped unexpectedly ({type(error).__name__}: {error}).",
+            "run the build again; if this comes back, send this message to the site's "
+            "maintainers."))])
     if report.problems:
-        print(f"The site was NOT built; {args.output}/ keeps the last good version.\n",
-              file=sys.stderr)
+        print(f"{kept}\n", file=sys.stderr)
         for problem in report.problems:
             print(f"- {problem}", file=sys.stderr)
         return 1
     print("\n".join(report.lines()))
     return 0
+
+
+def _interrupt(_signal_number, _frame):
+    raise KeyboardInterrupt
 
 
 def _exit(code):

@@ -53,6 +53,11 @@ def _check_common(instance, kind):
         raise SiteError(path, "the key shared by the three languages is missing.",
                         "add a line 'Key: …' with the name of the item's folder, "
                         "the same in its three language files.", field="Key")
+    slug = meta.get("slug")
+    if slug is not None and not SLUG.fullmatch(slug):
+        # a slug is a path: '../../es/index' would write over another language's page
+        raise SiteError(path, f"'{slug}' is not a slug.", "write lowercase words joined by "
+                        "hyphens, without accents, e.g. 'free-trade-agreement'.", field="Slug")
 
 
 def check_content(instance):
@@ -70,6 +75,8 @@ def check_content(instance):
         style.check_text(text, instance.metadata["lang"], _source(instance), field=field)
 
 
+# A slug, a key or an id: lowercase words joined by hyphens (no '/', '.', spaces).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INTERNAL_LINK = re.compile(r"""(?:href|src)=(["'])\{(?:filename|static|attach)\}([^"'#?]*)""")
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"""\balt=(["'])\s*[^"'\s]""", re.IGNORECASE)

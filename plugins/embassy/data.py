@@ -13,11 +13,11 @@ import yaml
 from jinja2 import pass_context
 
 from . import style
+from .content import SLUG
 from .errors import SiteError
 from .typography import localize_text
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 
@@ -137,7 +137,7 @@ def load_agreements(path, languages, instrument_types):
                        "start it with '- id: …' and indent its fields.")
         ident = entry.get("id")
         where = f"agreements[{ident or f'#{number}'}]"
-        if not isinstance(ident, str) or not _ID.match(ident) or ident in seen:
+        if not isinstance(ident, str) or not SLUG.fullmatch(ident) or ident in seen:
             check.fail(f"{where}.id", f"the id '{ident}' is missing, malformed or repeated.",
                        "give each agreement a unique id in lowercase words joined by hyphens.")
         seen.add(ident)

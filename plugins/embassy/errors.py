@@ -18,3 +18,7 @@ class SiteError(Exception):
         self.path, self.problem, self.fix, self.field = display_path(path), problem, fix, field
         where = f"{self.path} ({field})" if field else self.path
         super().__init__(f"{where}: {problem}\n  How to fix: {fix}")
+
+    def __reduce__(self):
+        # raised in a worker process (image variants), it crosses back whole
+        return (SiteError, (self.path, self.problem, self.fix, self.field))

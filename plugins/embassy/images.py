@@ -20,6 +20,13 @@ from pelican.contents import Article, Page
 from .errors import SiteError
 
 WIDTHS = (480, 960, 1600)
+# A larger image is refused before it is decoded: a 100-megapixel photo, or a
+# small file that decodes to a huge one (a "decompression bomb"), would take
+# every core's memory. 50 megapixels is more than a phone's camera makes.
+MAX_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses to decode past this (twice: an error)
+RESIZE = ("resize it to at most 4,000 pixels on its longest side and save it again "
+          "(any photo editor can).")
 ORIENTATION = 0x0112  # the EXIF tag that says how a photo was turned
 FALLBACK_WIDTH = 960  # for browsers without srcset
 SIZES = "(min-width: 48rem) 45rem, calc(100vw - 2rem)"
@@ -38,9 +45,16 @@ def _variants(source, relative):
             width, height = image.size
             if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter
                 width, height = height, width
+    except Image.DecompressionBombError as error:  # twice MAX_PIXELS: Pillow refuses to open
+        raise SiteError(source, f"the image has more pixels than the site accepts "
+                        f"({MAX_PIXELS / 1e6:.0f} megapixels at most): {error}", RESIZE) from None
     except (UnidentifiedImageError, OSError) as error:
         raise SiteError(source, f"the image cannot be read ({error}).",
                         "save it again as a JPEG, PNG or WebP file.") from None
+    if width * height > MAX_PIXELS:
+        raise SiteError(source, f"the image is {width} × {height} pixels "
+                        f"({width * height / 1e6:.0f} megapixels), more than the site accepts "
+                        f"({MAX_PIXELS / 1e6:.0f}).", RESIZE)
     stem, suffix = relative.with_suffix(""), relative.suffix.lower()
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     return [(f"{stem}-{w}w{suffix}", w, round(height * w / width)) for w in widths]
@@ -92,16 +106,22 @@ def set_media_url(pelican):
 
 
 def _make_variants(job):
-    """Decode one source image once and write each wanted width into the cache."""
+    """Decode one source image once and write each wanted width into the cache; an
+    image that cannot be decoded (a truncated file whose header reads) is a SiteError."""
     source, outputs = job
     outputs = [(cached, width) for cached, width in outputs if not cached.exists()]
     if not outputs:
         return
-    with Image.open(source) as image:
-        source_format = image.format
-        plain = not (image.info.get("exif") or image.getexif() or image.info.get("xmp"))
-        image = ImageOps.exif_transpose(image)
-        image.load()
+    try:
+        with Image.open(source) as image:
+            source_format = image.format
+            plain = not (image.info.get("exif") or image.getexif() or image.info.get("xmp"))
+            image = ImageOps.exif_transpose(image)
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise SiteError(source, f"the image cannot be decoded ({error}).",
+                        "open it in a photo editor and save it again as a JPEG, PNG or WebP "
+                        "file.") from None
     larger = image  # each variant is resized from the previous, larger one: less work
     for cached, width in sorted(outputs, key=lambda output: -output[1]):
         if plain and width == image.width and FORMATS[cached.suffix] == source_format:

@@ -4,11 +4,13 @@ Used by `invoke new-post` and `invoke translations-status` (tasks.py).
 """
 
 import datetime
+import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
+from .content import SLUG
 from .errors import SiteError
 from .modified import last_change
 from .sources import check_date, read_metadata_header
@@ -41,6 +43,9 @@ def new_post(content, title, languages, categories, category="news", date=None,
     """Write a draft news item in every language; return the files written."""
     if not title.strip():
         raise SiteError("new-post", "the title is empty.", 'give one: --title "…"')
+    if any(unicodedata.category(character).startswith("C") for character in title):
+        raise SiteError("new-post", "the title contains a line break or another control "
+                        "character.", 'write the title on one line: --title "…"')
     if original not in languages:
         raise SiteError("new-post", f"'{original}' is not a language of this site.",
                         f"use --lang with one of {', '.join(languages)}.")
@@ -52,6 +57,10 @@ def new_post(content, title, languages, categories, category="news", date=None,
     else:
         date = datetime.datetime.now(OTTAWA).strftime("%Y-%m-%d %H:%M")
     key = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
+    if not SLUG.fullmatch(key):
+        raise SiteError("new-post", f"the title {title!r} gives no usable key for the item's "
+                        "folder (it needs letters or digits).",
+                        'give a title with words: --title "Official visit to Ottawa"')
     folder = Path(content) / "news" / key
     if folder.exists():
         raise SiteError(folder, f"a news item with the key '{key}' already exists.",
