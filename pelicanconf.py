@@ -194,14 +194,19 @@ MARKDOWN = {
 # Cloudflare Pages) and, less frame-ancestors, into each page's <meta
 # http-equiv> (GitHub Pages sends no custom headers); nginx/security-headers.conf
 # repeats it for nginx (a test keeps the two equal). Pagefind's search runs
-# WebAssembly, hence 'wasm-unsafe-eval' (not 'unsafe-eval': no JavaScript eval).
+# WebAssembly, hence 'wasm-unsafe-eval' (not 'unsafe-eval': no JavaScript eval),
+# on the search pages only: the hosts' header allows it (they cannot tell the
+# pages apart), and every other page's own <meta> policy, which the browser
+# enforces as well, does not.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Content-Security-Policy": SEARCH_CONTENT_SECURITY_POLICY,
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -209,13 +214,18 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
                           "magnetometer=(), microphone=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
 }
+# Cross-Origin-Resource-Policy: the site's files for its own pages only, but
+# images and feeds may be shown by feed readers on other sites.
+RESOURCE_POLICY = {"/*": "same-origin", "/media/*": "cross-origin",
+                   "/*/feeds/*": "cross-origin"}
 # Cache lifetimes by path (theme assets are fingerprinted by the build).
 CACHE_CONTROL = {
     "/theme/*": "public, max-age=31536000, immutable",
     "/media/*": "public, max-age=604800",
-    "/pagefind/*": "public, max-age=3600",
+    "/pagefind/*": "no-cache",  # entry files keep their names: revalidated
+    "/pagefind/*/fragment/*": "public, max-age=31536000, immutable",  # named by content
+    "/pagefind/*/index/*": "public, max-age=31536000, immutable",
 }
 
 # Build speed -------------------------------------------------------------------

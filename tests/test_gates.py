@@ -146,3 +146,26 @@ def test_browser_gate_opens_a_production_page_at_its_own_address(tmp_path, monke
     assert any(problem.startswith(f"browser console: {siteurl}/en/")
                and "inline style" in problem and "Content Security Policy" in problem
                for problem in problems), problems
+
+
+def test_webassembly_runs_on_the_search_pages_only(prod_site):
+    """Pagefind needs 'wasm-unsafe-eval'; every other page's own policy refuses it."""
+    # the smallest WebAssembly module: its magic number and version
+    compile_wasm = """() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))
+        .then(() => "compiled", error => error.name)"""
+
+    def outcome(session, tab, path):
+        session.visit(tab, prod_site.root / path)
+        return tab.evaluate(compile_wasm)
+
+    def check(site):
+        with browser.browser() as chromium:
+            session = browser.BrowserSession(site, chromium)
+            tab = session.new_page(1280)
+            return {path: outcome(session, tab, path) for path in
+                    ("en/search/index.html", "es/buscar/index.html", "en/index.html",
+                     "fr/accords/index.html")}, session.console_errors
+
+    results, _console = run_gate(check, prod_site)
+    assert results["en/search/index.html"] == results["es/buscar/index.html"] == "compiled"
+    assert results["en/index.html"] == results["fr/accords/index.html"] == "CompileError"

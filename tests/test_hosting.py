@@ -42,11 +42,13 @@ def test_redirects_negotiate_language_and_serve_each_language_404(prod_site):
 def test_every_page_carries_the_policy_for_hosts_without_headers(prod_site):
     import runpy
 
-    policy = runpy.run_path(str(ROOT / "pelicanconf.py"))["CONTENT_SECURITY_POLICY"]
-    expected = policy.replace("; frame-ancestors 'none'", "")
+    settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
     for path in prod_site.html_files():
+        search = prod_site.page_type(path) == "search"
+        policy = settings["SEARCH_CONTENT_SECURITY_POLICY" if search else "CONTENT_SECURITY_POLICY"]
         meta = prod_site.soup(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-        assert meta["content"] == expected, path
+        assert meta["content"] == policy.replace("; frame-ancestors 'none'", ""), path
+        assert ("'wasm-unsafe-eval'" in meta["content"]) == search, path
         head = prod_site.soup(path).head.find_all(True)
         first_resource = next(i for i, tag in enumerate(head) if tag.name in ("link", "script"))
         assert head.index(meta) < first_resource, path  # the policy precedes every resource

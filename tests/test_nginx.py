@@ -73,6 +73,9 @@ def test_every_response_has_the_security_headers(server, path):
 @pytest.mark.parametrize("language,location", [
     ("es-PE,es;q=0.9", "/es/"), ("fr-CA,fr;q=0.9,en;q=0.8", "/fr/"), ("en", "/en/"),
     ("en-US,en;q=0.9", "/en/"), ("ES", "/es/"),
+    # q-values: the reader's preference, not the header's order
+    ("fr;q=0.1, es", "/es/"), ("es;q=0.8, fr;q=0.9", "/fr/"), ("pt-BR,es;q=0.8", "/es/"),
+    ("de, fr;q=0.5", "/fr/"), ("fr-CA;q=1.0, en", "/fr/"),
 ])
 def test_root_negotiates_the_reader_language(server, language, location):
     response, _body = get(server, "/", **{"Accept-Language": language})
@@ -81,7 +84,7 @@ def test_root_negotiates_the_reader_language(server, language, location):
     assert "Accept-Language" in response.getheader("Vary")
 
 
-@pytest.mark.parametrize("language", [None, "de-DE,de;q=0.9", "pt-BR,es;q=0.8", "*"])
+@pytest.mark.parametrize("language", [None, "de-DE,de;q=0.9", "*", "fr;q=0", "esperanto"])
 def test_other_languages_get_the_chooser(server, language):
     headers = {"Accept-Language": language} if language else {}
     response, body = get(server, "/", **headers)
@@ -148,18 +151,69 @@ def test_host_files_are_not_served(server):
     assert get(server, "/_redirects")[0].status == 404
 
 
-def test_load_check_runs_with_zero_errors(prod_site, capsys):
-    """The benchmark (20,000 requests by default) on a tiny count."""
-    import sys
+def request(server, method, path):
+    url = urlsplit(server)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    connection.request(method, path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
 
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import nginx_load
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_only_get_and_head_are_served(server, method):
+    assert request(server, method, "/en/").status == 405
+    assert request(server, "HEAD", "/en/").status == 200
+
+
+def test_dot_files_are_refused_but_well_known_and_images_are_shareable(tmp_path):
+    site = tmp_path / "site"
+    (site / ".well-known").mkdir(parents=True)
+    (site / ".well-known" / "security.txt").write_text("Contact: mailto:x@example.ca\n")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[core]\n")
+    (site / ".env").write_text("SECRET=1\n")
+    (site / "en").mkdir()
+    (site / "en" / ".htpasswd").write_text("x:y\n")
+    (site / "media" / "news").mkdir(parents=True)
+    (site / "media" / "news" / "photo-480w.jpg").write_bytes(b"\xff\xd8\xff\xd9")
     try:
-        status = nginx_load.main(["--output", str(prod_site.root), "--requests", "300"])
+        with nginx_server(site, tmp_path / "nginx") as base:
+            assert get(base, "/.well-known/security.txt")[0].status == 200
+            for path in ("/.git/config", "/.env", "/en/.htpasswd"):
+                assert get(base, path)[0].status == 404, path
+            # images, like feeds, may be shown by feed readers on other sites
+            response, _ = get(base, "/media/news/photo-480w.jpg")
+            assert response.status == 200
+            assert response.getheaders().count(
+                ("Cross-Origin-Resource-Policy", "cross-origin")) == 1
     except FileNotFoundError as error:
         if IN_CI:
             raise
         pytest.skip(str(error))
-    assert status == 0
-    assert "300 requests" in capsys.readouterr().out
+
+
+def test_search_entry_files_are_revalidated_and_index_files_kept(server, prod_site):
+    """After a deploy, a reader's cached entry file must never point at index files
+    that are gone: entry files are revalidated, content-named files kept a year."""
+    for name in ("pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"):
+        assert get(server, f"/pagefind/en/{name}")[0].getheader("Cache-Control") == "no-cache"
+    fragment = next((prod_site.root / "pagefind" / "en" / "fragment").iterdir()).name
+    response, _ = get(server, f"/pagefind/en/fragment/{fragment}")
+    assert response.status == 200
+    assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("path,policy", [
+    ("/en/", "same-origin"), ("/theme/favicon.svg", None), ("/fr/feeds/all.atom.xml", "cross-origin"),
+    ("/es/feeds/all.rss.xml", "cross-origin"),
+])
+def test_feeds_and_images_may_be_shown_by_feed_readers(server, prod_site, path, policy):
+    if path == "/theme/favicon.svg":
+        path = "/" + next(prod_site.root.glob("theme/favicon.*.svg")).relative_to(
+            prod_site.root).as_posix()
+        policy = "same-origin"
+    response, _ = get(server, path)
+    assert response.status == 200, path
+    assert response.getheaders().count(("Cross-Origin-Resource-Policy", policy)) == 1, path

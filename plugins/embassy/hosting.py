@@ -80,7 +80,10 @@ def meta_content_security_policy(policy):
 def write_host_files(output, settings):
     """Write output/_headers and output/_redirects."""
     output = Path(output)
+    # A later rule for the same header overrides an earlier one (Netlify).
     lines = ["/*"] + [f"  {name}: {value}" for name, value in settings["SECURITY_HEADERS"].items()]
+    for pattern, value in settings["RESOURCE_POLICY"].items():
+        lines += [pattern, f"  Cross-Origin-Resource-Policy: {value}"]
     for pattern, value in settings["CACHE_CONTROL"].items():
         lines += [pattern, f"  Cache-Control: {value}"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -97,6 +100,8 @@ def add_meta_policy(pelican):
     settings = pelican.settings
     settings["META_CONTENT_SECURITY_POLICY"] = meta_content_security_policy(
         settings["CONTENT_SECURITY_POLICY"])
+    settings["META_SEARCH_CONTENT_SECURITY_POLICY"] = meta_content_security_policy(
+        settings["SEARCH_CONTENT_SECURITY_POLICY"])
 
 
 GLOBALS = {"asset_url": asset_url}
