@@ -12,8 +12,8 @@ serve: $(VENV)/.dev-installed  ## build the site and serve it on localhost, rebu
 test: $(VENV)/.dev-installed  ## run the whole test suite
 	$(BIN)/invoke test
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt
+# Every package, transitive ones too, pinned with its hashes (invoke lock writes it).
+$(VENV)/.dev-installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@

@@ -233,6 +233,17 @@ def check(c):
         raise SystemExit(1)
 
 
+LOCK_COMMAND = ("-m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe "
+                "--no-emit-find-links --no-emit-index-url --output-file requirements.lock "
+                "requirements-dev.txt")
+
+
+@task
+def lock(c):
+    """Pin every package (transitive ones too) with hashes into requirements.lock."""
+    c.run(f"{_python()} {LOCK_COMMAND}", env={"CUSTOM_COMPILE_COMMAND": "invoke lock"})
+
+
 @task
 def test(c, options=""):
     """Run the whole test suite."""

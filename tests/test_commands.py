@@ -245,6 +245,15 @@ def test_invoke_load_test_with_a_small_count(project):
     assert re.search(r"300 requests over \d+ URLs .*, 0 errors", result.stdout), result.stdout
 
 
+def test_invoke_lock_finds_the_lock_file_up_to_date(project):
+    """requirements.lock is what `invoke lock` writes from the pins (a registry is
+    asked for each package's hashes)."""
+    before = (project / "requirements.lock").read_text()
+    result = invoke(project, "lock")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "requirements.lock").read_text() == before
+
+
 def test_invoke_translations_finds_the_catalogs_up_to_date(project):
     """Extracting again and updating the catalogs changes no message and no translation."""
     before = {path: catalog_messages(path) for path in catalog_files(project)}

@@ -52,3 +52,27 @@ def test_every_page_carries_the_policy_for_hosts_without_headers(prod_site):
         head = prod_site.soup(path).head.find_all(True)
         first_resource = next(i for i, tag in enumerate(head) if tag.name in ("link", "script"))
         assert head.index(meta) < first_resource, path  # the policy precedes every resource
+
+
+def locked_packages():
+    """{name: (version, number of hashes)} of requirements.lock."""
+    text = (ROOT / "requirements.lock").read_text()
+    entries = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)((?: \\\n +--hash=sha256:[0-9a-f]{64})*)",
+                         text, re.MULTILINE)
+    return {name.lower(): (version, hashes.count("--hash=")) for name, version, hashes in entries}
+
+
+def test_every_package_is_locked_with_its_hashes():
+    """Each pin of requirements*.txt is in the lock at its version, and every package the
+    lock installs (transitive ones too) carries hashes: pip installs with --require-hashes."""
+    locked = locked_packages()
+    assert len(locked) > 40
+    assert all(hashes for _version, hashes in locked.values()), locked
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            pin = re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^]]*\])?==(\S+)", line)
+            if pin:
+                assert locked.get(pin.group(1).lower(), ("?",))[0] == pin.group(2), (name, line)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements.lock" in makefile
+    assert "--require-hashes -r requirements.lock" in WORKFLOW.read_text()
