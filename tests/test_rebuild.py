@@ -196,7 +196,7 @@ def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
 
 def waits_for_a_lock(pid):
     """Whether the kernel lists process pid as waiting for a file lock."""
-    with open("/proc/locks", encoding="ascii") as locks:  # "1: -> FLOCK ADVISORY WRITE pid ..."
+    with open("/proc/locks", encoding="ascii") as locks:  # "1: -> POSIX ADVISORY WRITE pid ..."
         return any("->" in line.split()[:2] and str(pid) in line.split() for line in locks)
 
 
@@ -212,7 +212,7 @@ def test_builds_wait_for_one_another(corpus, lock_file):
     append(project / "content" / "news" / "item-00004" / "en.md", "\nWhile another build runs.\n")
     before = snapshot(output)
     with (project / lock_file).open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # as a build in progress holds it
+        fcntl.lockf(lock, fcntl.LOCK_EX)  # as a build in progress holds it
         waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
                                     str(output)], cwd=project, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -166,11 +166,15 @@ def _generate_in_parallel(settings_file, staging, overrides, settings, output, r
         theirs.close()
         children[pid] = ours
     gc.unfreeze()
-    progress.step(f"Reading {', '.join(languages)}")
-    _exchange_urls(list(children.values()), urls)
-    progress.step(f"Writing the pages of {', '.join(languages)}")
-    problems = _collect_reports(staging, dict(zip(children, languages)), record, report,
-                                progress)
+    try:
+        progress.step(f"Reading {', '.join(languages)}")
+        _exchange_urls(list(children.values()), urls)
+        progress.step(f"Writing the pages of {', '.join(languages)}")
+        problems = _collect_reports(staging, dict(zip(children, languages)), record, report,
+                                    progress)
+    except BaseException:  # interrupted: no process may write into staging once it is removed
+        _stop(children)
+        raise
     if not problems and previous is None:
         progress.step("Indexing for search and making image variants")
         problems += _index_and_make_images(staging, languages, settings)
@@ -297,6 +301,19 @@ def _build_one_language(settings_file, staging, overrides, lang, connection, inp
         os._exit(status)
 
 
+# Looked up once, when the module is loaded (Linux's atomic exchange of two folders).
+_RENAMEAT2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+
+
+def _stop(children):
+    """Kill the language processes still running and wait for them."""
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
 def _exchange_urls(connections, known):
     """Collect each language's item URLs and send every process all of them
     (with known: those of the languages not built).
@@ -370,10 +387,15 @@ def _one_build_per_cache(settings):
 
 @contextlib.contextmanager
 def _locked(lock):
-    """Hold an exclusive lock on the file lock (waiting for it) for a block."""
+    """Hold an exclusive lock on the file lock (waiting for it) for a block.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process alone, so
+    the processes it forks (languages, image workers) never hold it, and it is
+    released the moment this process ends, however it ends.
+    """
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as file:
-        fcntl.flock(file, fcntl.LOCK_EX)
+        fcntl.lockf(file, fcntl.LOCK_EX)
         yield
 
 
@@ -478,10 +500,9 @@ _RENAME_EXCHANGE, _AT_FDCWD = 2, -100
 
 def _exchange(first, second):
     """Exchange two folders atomically; False where the system cannot."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
+    if _RENAMEAT2 is None:
         return False
-    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
                  _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()

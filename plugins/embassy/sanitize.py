@@ -30,7 +30,8 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
-CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
+# The classes Markdown's extensions write: footnotes, and toc's [TOC] and permalinks.
+CLASSES = {"a": {"footnote-ref", "footnote-backref", "headerlink"}, "div": {"footnote", "toc"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRIBUTES = {"href", "src"}
 
