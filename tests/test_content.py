@@ -3,7 +3,7 @@ relations in each language, each milestone with its date and its sources."""
 
 import pytest
 
-from conftest import LANGUAGES
+from conftest import LANGUAGES, assert_refused, edit_source, run_build
 
 PAGES = {  # (home, news, archive, chronology, legal framework, agreements) per language
     "en": ("en/index.html", "en/news/index.html", "en/archives/index.html",
@@ -83,8 +83,6 @@ LEGAL_FR = "content/pages/legal-framework/fr.md"
 ])
 def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, old, new, message):
     """What the glossary's rules say a program can check: French dates and treaty series."""
-    from conftest import assert_refused, edit_source, run_build
-
     edit_source(project_copy, path, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)

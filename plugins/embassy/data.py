@@ -88,6 +88,13 @@ class _Checker:
         self.fail(field, f"'{value}' is not a date.",
                   "write a real date as YYYY-MM-DD, without quotes (e.g. 2009-08-01).")
 
+    def collection(self, data, field, kind, name, fix):
+        """data[field], a non-empty kind (dict or list) of name; else a SiteError."""
+        value = data.get(field)
+        if not isinstance(value, kind) or not value:
+            self.fail(field, f"the list of {name} is missing.", fix)
+        return value
+
     def url_list(self, value, field):
         if not isinstance(value, list) or not value:
             self.fail(field, "no source is given.", "list at least one source URL.")
@@ -102,10 +109,8 @@ def load_instrument_types(path, languages):
     """The glossary's instrument types: {type: {lang: name}}, the only agreement types."""
     glossary = read_yaml(path, "glossary")
     check = _Checker(path, languages)
-    types = glossary.get("instrument-types")
-    if not isinstance(types, dict) or not types:
-        check.fail("instrument-types", "the list of instrument types is missing.",
-                   "add 'instrument-types:' with a name in each language for each type.")
+    types = check.collection(glossary, "instrument-types", dict, "instrument types",
+                             "add 'instrument-types:' with a name in each language for each type.")
     return {name: check.translated({lang: (entry or {}).get(lang) for lang in languages},
                                    f"instrument-types.{name}")
             for name, entry in types.items()}
@@ -120,16 +125,12 @@ def load_agreements(path, languages, instrument_types):
         check.fail("types", "agreement types are named in the glossary, not here.",
                    "remove 'types:' and name a new type in content/data/glossary.yaml.")
     data["types"] = instrument_types
-    for vocabulary in ("scopes",):
-        if not isinstance(data.get(vocabulary), dict) or not data[vocabulary]:
-            check.fail(vocabulary, f"the list of {vocabulary} is missing.",
-                       f"add '{vocabulary}:' with a label in each language for each one.")
-        for name, labels in data[vocabulary].items():
-            data[vocabulary][name] = check.translated(labels, f"{vocabulary}.{name}")
-    entries = data.get("agreements")
-    if not isinstance(entries, list) or not entries:
-        check.fail("agreements", "the list of agreements is missing.",
-                   "add 'agreements:' followed by one '- id: …' entry per agreement.")
+    scopes = check.collection(data, "scopes", dict, "scopes",
+                              "add 'scopes:' with a label in each language for each one.")
+    for name, labels in scopes.items():
+        scopes[name] = check.translated(labels, f"scopes.{name}")
+    entries = check.collection(data, "agreements", list, "agreements",
+                               "add 'agreements:' followed by one '- id: …' entry per agreement.")
     seen = set()
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
@@ -189,10 +190,8 @@ def load_chronology(path, languages, agreements):
     """
     data = read_yaml(path, "chronology")
     check = _Checker(path, languages)
-    events = data.get("events")
-    if not isinstance(events, list) or not events:
-        check.fail("events", "the list of events is missing.",
-                   "add 'events:' followed by one '- date: …' entry per event.")
+    events = check.collection(data, "events", list, "events",
+                              "add 'events:' followed by one '- date: …' entry per event.")
     milestones = []
     for number, event in enumerate(events, start=1):
         where = f"events #{number}"
