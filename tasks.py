@@ -4,6 +4,7 @@ Run `invoke --list` to see them. The site's own logic is in plugins/embassy.
 """
 
 import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,7 +21,6 @@ CONFIG = {
     "port": 8000,
     "templates": "theme/templates",
     "translations": "translations",
-    "languages": ["es", "fr"],
     "watched": ["content", "theme", "translations", "plugins", "pelicanconf.py"],
 }
 
@@ -41,8 +41,6 @@ def _build(c, settings, check=False, warn=False):
 @task
 def clean(c):
     """Remove the generated site (once no build is writing it)."""
-    import shutil
-
     from embassy.build import one_build_at_a_time
 
     with one_build_at_a_time(CONFIG["deploy_path"]):
@@ -56,9 +54,13 @@ def build(c):
 
 
 @task
-def rebuild(c):
-    """Remove the generated site, then build it again."""
-    clean(c)
+def clean_build(c):
+    """Remove the generated site and the build's caches, then build from scratch."""
+    from embassy.build import one_build_at_a_time
+
+    with one_build_at_a_time(CONFIG["deploy_path"]):
+        shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+        shutil.rmtree(_site_settings()["CACHE_PATH"], ignore_errors=True)
     build(c)
 
 
@@ -154,8 +156,10 @@ def translations_extract(c):
 @task(pre=[translations_extract])
 def translations_update(c):
     """Update (or create) each language's catalog from messages.pot."""
-    t = CONFIG["translations"]
-    for lang in CONFIG["languages"]:
+    t, settings = CONFIG["translations"], _site_settings()
+    for lang in settings["LANGUAGES"]:
+        if lang == settings["I18N_TEMPLATES_LANG"]:
+            continue  # the templates' own language: its strings are the messages
         po = Path(t, lang, "LC_MESSAGES", "messages.po")
         command = "update --no-fuzzy-matching --ignore-obsolete" if po.exists() else "init"
         c.run(f"{_python()} -m babel.messages.frontend {command} -D messages "

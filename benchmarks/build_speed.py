@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import make_project  # noqa: E402
+from benchmarks.corpus import make_project, write_settings  # noqa: E402
 
 SETTINGS = {"ours": "benchconf_ours.py", "baseline": "benchconf_baseline.py"}
 
@@ -55,11 +55,8 @@ def _pss_kib(pid):
     return 0
 
 
-def _settle(output):
-    """Let the earlier builds' work finish first: last outputs being deleted in the
-    background (see embassy.build._swap), and files not yet written to the disk."""
-    while list(output.parent.glob(".*.old-*")):
-        time.sleep(0.05)
+def _settle():
+    """Let the earlier builds' files be written to the disk first."""
     os.sync()
 
 
@@ -68,7 +65,7 @@ def measure(command, cwd, sample=False):
     peak memory in MiB: the summed proportional set size of those processes,
     read every 20 ms. Reading it costs CPU (more so for several processes), so
     time and memory are measured in two runs."""
-    _settle(Path(command[-1]))
+    _settle()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONPATH": str(Path(cwd) / "plugins")})
@@ -100,10 +97,8 @@ def run(items, folder, repeat=3):
     """
     project = make_project(Path(folder) / "project", items)
     for name, fast in (("ours", True), ("baseline", False)):
-        (project / SETTINGS[name]).write_text(
-            f"import sys\nsys.path.insert(0, {str(project)!r})\nfrom pelicanconf import *  # noqa\n"
-            f"FAST_BUILD = {fast}\nCACHE_PATH = {str(project / ('cache-' + name))!r}\n",
-            encoding="utf-8")
+        write_settings(project, SETTINGS[name], FAST_BUILD=fast,
+                       CACHE_PATH=str(project / f"cache-{name}"))
     edited = project / "content" / "news" / "item-00001" / "en.md"
     original = edited.read_text(encoding="utf-8")
 

@@ -69,3 +69,12 @@ def make_project(folder, items, seed=2026):
             (news / key / f"{lang}.md").write_text(
                 item_text(rng, lang, number, key, items, has_image), encoding="utf-8")
     return folder
+
+
+def write_settings(project, name, base="pelicanconf.py", **values):
+    """A settings file in project that takes base's settings and changes some
+    (FAST_BUILD=False, CACHE_PATH=…); returns its name, for the build's command line."""
+    lines = [f"from {Path(base).stem} import *  # noqa: F403"]
+    lines += [f"{setting} = {value!r}" for setting, value in values.items()]
+    (Path(project) / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return name

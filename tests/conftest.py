@@ -8,45 +8,13 @@ feature (lists, pagination, categories, feeds, drafts, images, search) is
 tested on the corpus.
 """
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "corpus"
-LANGUAGES = ("en", "es", "fr")
-PRODUCTION_URL = "https://embassy.example"
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from embassy.gates import BuiltSite, GateUnavailable  # noqa: E402
-
-IN_CI = os.environ.get("CI") == "true"
-
-
-def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
-    """Build with settings into output; return the finished process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SITEURL": siteurl}
-    return subprocess.run(
-        [sys.executable, "-m", "embassy.build", settings, str(output)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-    )
-
-
-IGNORED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
-                                 "*.mo", ".pytest_cache", "artifacts", "node_modules")
-
-
-def copy_project(target, corpus=True):
-    """A copy of the project's sources, with the test corpus's news in content/news/
-    (corpus=False: the site's own content, as a clone has it)."""
-    shutil.copytree(ROOT, target, ignore=IGNORED)
-    if corpus:
-        shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
-    return target
+from embassy.gates import BuiltSite
+from helpers import PRODUCTION_URL, copy_project, git, require, run_build, write_settings
 
 
 @pytest.fixture(scope="session")
@@ -78,11 +46,9 @@ def prod_site(site_project, tmp_path_factory):
 @pytest.fixture(scope="session")
 def paginated_site(site_project, tmp_path_factory):
     """A development build with two news items a page, to reach every list page."""
-    settings = site_project / "paginatedconf.py"
-    settings.write_text("from pelicanconf import *  # noqa\nDEFAULT_PAGINATION = 2\n",
-                        encoding="utf-8")
+    settings = write_settings(site_project, "paginatedconf.py", DEFAULT_PAGINATION=2)
     return _build_site(site_project, tmp_path_factory.mktemp("paginated") / "output",
-                       settings.name, "")
+                       settings, "")
 
 
 @pytest.fixture(scope="session")
@@ -119,43 +85,17 @@ def good_output(project_copy):
     return output
 
 
-def edit_source(project, path, old, new):
-    """Replace old by new (once) in one of the project's files."""
-    target = project / path
-    text = target.read_text(encoding="utf-8")
-    assert old in text, old
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def assert_refused(result, output, *messages):
-    """The build failed with these messages, no traceback, and kept the last output."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    for message in messages:
-        assert message in result.stderr, result.stderr
-    assert "How to fix:" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert [path.name for path in output.iterdir()] == ["last-good.txt"]
-
-
-def run_gate(check, site, **options):
-    """Run a quality gate; without its tool, skip here but fail in CI."""
-    try:
-        return check(site, **options)
-    except GateUnavailable as error:
-        if IN_CI:
-            pytest.fail(f"CI must run every gate: {error}")
-        pytest.skip(str(error))
-
-
-def content_items():
-    """(kind, key) for every news item of the corpus and every page of content/."""
-    return sorted(
-        (kind, folder.name)
-        for kind, parent in (("news", CORPUS / "news"), ("pages", ROOT / "content" / "pages"))
-        for folder in parent.iterdir() if folder.is_dir()
-    )
-
-
-def source_file(kind, key, lang):
-    """The source of an item of content_items() in a language."""
-    return (CORPUS if kind == "news" else ROOT / "content") / kind / key / f"{lang}.md"
+@pytest.fixture
+def project(clone_copy):
+    """The project as a fresh clone is (the site's own content, its own git history),
+    and the .venv that `make` would install (the one running these tests)."""
+    project_copy = clone_copy
+    venv = Path(sys.prefix)
+    if not (venv / ".dev-installed").exists():  # else `make` in the copy would install into it
+        pytest.fail("the tests must run from the project's .venv, as `make test` runs them")
+    require("git")
+    (project_copy / ".venv").symlink_to(venv)
+    git(project_copy, "init", "--quiet", "--initial-branch=main")
+    git(project_copy, "add", "--all")
+    git(project_copy, "commit", "--quiet", "-m", "The site")
+    return project_copy

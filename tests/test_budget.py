@@ -46,7 +46,7 @@ def test_one_stylesheet_and_no_blocking_script(prod_site):
 def test_stylesheet_and_scripts_are_fingerprinted_and_minified(prod_site):
     import re
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     for kind, pattern in (("css", r"\w+\.[0-9a-f]{10}\.css"), ("js", r"\w+\.[0-9a-f]{10}\.js")):
         assets = list(prod_site.root.glob(f"theme/{kind}/*.{kind}"))

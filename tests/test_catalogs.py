@@ -7,9 +7,9 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, run_build
 from embassy.catalogs import check_catalogs
 from embassy.errors import SiteError
+from helpers import ROOT, run_build
 
 TEMPLATES = ROOT / "theme" / "templates"
 

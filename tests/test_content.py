@@ -3,7 +3,7 @@ relations in each language, each milestone with its date and its sources."""
 
 import pytest
 
-from conftest import LANGUAGES, assert_refused, edit_source, run_build
+from helpers import LANGUAGES, assert_refused, edit_source, run_build
 
 PAGES = {  # (home, news, archive, chronology, legal framework, agreements) per language
     "en": ("en/index.html", "en/news/index.html", "en/archives/index.html",

@@ -5,9 +5,9 @@ import datetime
 import pytest
 import yaml
 
-from conftest import LANGUAGES, ROOT
 from embassy.data import load_agreements, load_embassy, load_instrument_types, tel_uri
 from embassy.errors import SiteError
+from helpers import LANGUAGES, ROOT
 
 AGREEMENTS = ROOT / "content" / "data" / "agreements.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference" / "agreements.yaml"

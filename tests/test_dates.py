@@ -6,9 +6,8 @@ import runpy
 
 import pytest
 
-from conftest import ROOT
-
 from embassy.dates import format_local_date
+from helpers import ROOT
 
 DATE_LOCALES = runpy.run_path(str(ROOT / "pelicanconf.py"))["DATE_LOCALES"]
 

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import LANGUAGES
+from helpers import LANGUAGES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

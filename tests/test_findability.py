@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from conftest import LANGUAGES, run_gate
 from embassy.gates import browser
+from helpers import LANGUAGES, run_gate
 
 OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -185,7 +185,7 @@ def test_404_pages_offer_a_way_back_and_search(dev_site, lang, search_path):
 
 
 def test_modified_metadata_wins_over_the_file_date(project_copy, tmp_path):
-    from conftest import run_build
+    from helpers import run_build
 
     item = project_copy / "content/news/tax-convention-in-force/es.md"
     item.write_text(item.read_text(encoding="utf-8").replace(

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, run_gate
 from embassy.gates import BuiltSite, browser, feeds, html, links, security
+from helpers import ROOT, run_gate
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 KEY_PAGES = [f"{lang}/{page}" for lang, pages in {
@@ -129,7 +129,7 @@ def test_check_reports_each_gate_and_fails_on_problems(broken_site, dev_site, mo
 def test_browser_gate_opens_a_production_page_at_its_own_address(tmp_path, monkeypatch, siteurl):
     """The published files are checked under their real origin and path, with their own
     policy: the page passes as built, and fails once it breaks its policy."""
-    from conftest import run_build
+    from helpers import run_build
 
     output = tmp_path / "output"
     result = run_build("publishconf.py", output, siteurl=siteurl)

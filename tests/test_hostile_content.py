@@ -3,8 +3,8 @@ what it would remove stops the build, named, so staff know."""
 
 import pytest
 
-from conftest import assert_refused, edit_source, run_build
 from embassy import sanitize
+from helpers import assert_refused, edit_source, run_build
 
 PAGE = "content/pages/legal-framework/en.md"
 HOSTILE = [

@@ -4,9 +4,7 @@ import re
 
 import yaml
 
-from conftest import ROOT
-
-WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+from helpers import ROOT, WORKFLOW
 
 
 def test_github_pages_workflow_has_least_privilege_and_pinned_actions():

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, content_items, source_file
+from helpers import LANGUAGES, ROOT, content_items, source_file
 
 NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 ROOT_PAGES = {"index.html", "404.html"}  # the trilingual chooser and 404

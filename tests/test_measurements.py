@@ -8,7 +8,7 @@ them. Lighthouse's other three categories do not depend on timing and must be
 
 import re
 
-from test_commands import invoke, project, require  # noqa: F401 - project is a fixture
+from helpers import invoke, require
 
 
 def test_invoke_benchmark_compares_ours_with_stock_pelican(project):

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import IN_CI, ROOT
 from embassy.hosting import nginx_server
+from helpers import IN_CI, ROOT
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 

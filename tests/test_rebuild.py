@@ -6,24 +6,23 @@ cache) of the same sources.
 """
 
 import fcntl
+import io
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import time
 
 import pytest
+from PIL import Image
 
-from conftest import ROOT, run_build
-from test_speed import differences
+from helpers import ROOT, append, differences, run_build, synthetic_project, write_settings
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.corpus import make_project
-
-    project = make_project(tmp_path_factory.mktemp("rebuild") / "project", 12)
+    project = synthetic_project(tmp_path_factory.mktemp("rebuild") / "project", 12)
     # links from an item to a page, as staff write them (a rebuild must resolve them
     # when the item itself comes from the cache of items read earlier)
     append(project / "content" / "news" / "item-00001" / "en.md",
@@ -45,24 +44,17 @@ def rebuild(project, output):
 
 
 def assert_same_as_full_build(project, output, tmp_path):
-    fresh = project / "fresh.py"
-    fresh.write_text(f"from pelicanconf import *  # noqa\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
-                     encoding="utf-8")
+    fresh = write_settings(project, "fresh.py", CACHE_PATH=str(tmp_path / "cache"))
     try:
-        result = run_build(fresh.name, tmp_path / "full", cwd=project)
+        result = run_build(fresh, tmp_path / "full", cwd=project)
     finally:
-        fresh.unlink()
+        (project / fresh).unlink()
     assert result.returncode == 0, result.stderr
     assert not differences(output, tmp_path / "full")
 
 
 def inodes(output, pattern):
     return {path.relative_to(output): path.stat().st_ino for path in output.glob(pattern)}
-
-
-def append(path, text):
-    with path.open("a", encoding="utf-8") as file:
-        file.write(text)
 
 
 def add_item(news):
@@ -110,6 +102,19 @@ def edit_each_language(news, *_):
 
 
 EDITS["each language in turn"] = edit_each_language
+
+
+def edit_taken_back(news, project, output):
+    """An edit, built, then undone: the items come back from the item cache of an
+    earlier build (with what Pelican pickled along with them)."""
+    path = news / "item-00011" / "en.md"
+    original = path.read_text(encoding="utf-8")
+    append(path, "\nFor a moment.\n")
+    rebuild(project, output)
+    path.write_text(original, encoding="utf-8")
+
+
+EDITS["an edit taken back"] = edit_taken_back
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
@@ -172,7 +177,7 @@ def test_a_damaged_item_cache_is_a_cache_missed(corpus, tmp_path, damage):
     assert_same_as_full_build(project, output, tmp_path)
 
 
-def snapshot(output):
+def files_of(output):
     return {path.relative_to(output): (path.stat().st_ino, path.read_bytes())
             for path in output.rglob("*") if path.is_file()}
 
@@ -180,7 +185,7 @@ def snapshot(output):
 def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
     project, output = corpus
     rebuild(project, output)
-    before = snapshot(output)
+    before = files_of(output)
     source = project / "content" / "news" / "item-00008" / "fr.md"
     original = source.read_text(encoding="utf-8")
     source.write_text(original.replace("Date: ", "Date: 2026-13-45 ", 1) + "\nEdited.\n",
@@ -191,7 +196,7 @@ def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
         source.write_text(original, encoding="utf-8")
     assert result.returncode == 1
     assert "item-00008/fr.md" in result.stderr
-    assert snapshot(output) == before
+    assert files_of(output) == before
 
 
 def waits_for_a_lock(pid):
@@ -206,11 +211,10 @@ def waits_for_a_lock(pid):
     ".output.lock",  # beside output/: taken by builds and `invoke clean`, whatever staff delete
 ])
 def test_builds_wait_for_one_another(corpus, lock_file):
-    # A rebuild updates the output in place: one build must not run into another.
     project, output = corpus
     rebuild(project, output)
     append(project / "content" / "news" / "item-00004" / "en.md", "\nWhile another build runs.\n")
-    before = snapshot(output)
+    before = files_of(output)
     with (project / lock_file).open("w") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)  # as a build in progress holds it
         waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
@@ -222,54 +226,76 @@ def test_builds_wait_for_one_another(corpus, lock_file):
             assert waiting.poll() is None, f"the build did not wait: {waiting.stdout.read()}"
             assert time.monotonic() < deadline, "the build neither waited nor ended"
             time.sleep(0.05)
-        assert snapshot(output) == before
+        assert files_of(output) == before
     assert waiting.wait(timeout=300) == 0, waiting.stdout.read()
-    assert snapshot(output) != before
+    assert files_of(output) != before
 
 
-def test_an_interrupted_update_of_the_output_is_undone(tmp_path):
-    """The in-place update of a rebuild (incremental.Update) puts everything back."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from embassy.incremental import Update
-
-    output, staging = tmp_path / "output", tmp_path / "staging"
-    for folder, files in ((output, {"en/a/index.html": "old a", "en/b/index.html": "old b",
-                                    "sitemap.xml": "old map"}),
-                          (staging, {"en/a/index.html": "new a", "en/c/index.html": "new c",
-                                     "sitemap.xml": "new map"})):
-        for name, text in files.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(text, encoding="utf-8")
-    before = snapshot(output)
-    update = Update({"CACHE_PATH": str(tmp_path / "cache")}, output)
-    update.move_in(staging)
-    update.remove(["en/b/index.html"])
-    assert (output / "en" / "c" / "index.html").read_text(encoding="utf-8") == "new c"
-    assert not (output / "en" / "b").exists()  # no empty folder left behind
-    update.undo()  # as when the search index cannot be made
-    assert snapshot(output) == before
-    assert not (output / "en" / "c").exists()
-    assert not list(tmp_path.glob(".output.undo-*"))
+def test_a_rebuild_never_writes_into_the_live_output(corpus, tmp_path):
+    """The new site is the last output's files (hard links) with the changes moved
+    in, and replaces the output in one step: no file of the live output is ever
+    written to, so a reader (or a stop) during a rebuild sees the old site whole."""
+    project, output = corpus
+    rebuild(project, output)
+    witness = tmp_path / "witness"  # the same files as the live output
+    for path in output.rglob("*"):
+        if path.is_file():
+            (witness / path.relative_to(output)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, witness / path.relative_to(output))
+    before = {name: data for name, (_inode, data) in files_of(witness).items()}
+    folder = output.stat().st_ino
+    append(project / "content" / "news" / "item-00005" / "es.md", "\nUna frase más.\n")
+    rebuild(project, output)
+    assert {name: data for name, (_inode, data) in files_of(witness).items()} == before
+    assert files_of(output) != files_of(witness)
+    assert output.stat().st_ino != folder  # replaced whole, not updated in place
+    shared = files_of(output).items() & files_of(witness).items()
+    assert len(shared) > len(before) / 2  # the unchanged files are the same files
+    assert not [path for path in project.glob(".output.*") if path.is_dir()]
 
 
-def test_an_update_replaces_a_folder_with_a_new_one_on_the_same_disk(tmp_path):
-    """As a rebuild swaps in a language's new search index (files already there and
-    named by their content are kept; the others are replaced; old ones go)."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from embassy.incremental import Update
+def test_an_edit_that_keeps_the_file_time_is_built(corpus, tmp_path):
+    """Caches are keyed on what files hold, not on their times (an edit saved while a
+    build reads, or a file restored from a copy, keeps or reuses a time)."""
+    project, output = corpus
+    rebuild(project, output)
+    source = project / "content" / "news" / "item-00009" / "fr.md"
+    stat = source.stat()
+    append(source, "\nUne phrase ajoutée sans changer l’heure du fichier.\n")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rebuild(project, output)
+    page = output / "fr" / "nouvelles" / "fr-item-00009" / "index.html"
+    assert "sans changer" in page.read_text(encoding="utf-8")
+    assert_same_as_full_build(project, output, tmp_path)
 
-    output, new = tmp_path / "output", tmp_path / "new"
-    for folder, files in ((output / "pagefind" / "en", {"kept.pf": "same", "entry.json": "old",
-                                                       "gone.pf": "old"}),
-                          (new, {"kept.pf": "same", "entry.json": "new", "added.pf": "new"})):
-        folder.mkdir(parents=True)
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-    kept = (output / "pagefind" / "en" / "kept.pf").stat().st_ino
-    update = Update({"CACHE_PATH": str(tmp_path / "cache")}, output)
-    update.replace_folder(new, "pagefind/en", unchanged=lambda name, _old: name == "kept.pf")
-    update.commit()
-    bundle = output / "pagefind" / "en"
-    assert {path.name: path.read_text(encoding="utf-8") for path in bundle.iterdir()} == {
-        "kept.pf": "same", "entry.json": "new", "added.pf": "new"}
-    assert (bundle / "kept.pf").stat().st_ino == kept
+
+def test_an_image_replaced_with_the_same_size_and_time_is_published(corpus, tmp_path):
+    project, output = corpus
+    rebuild(project, output)
+    photo = project / "content" / "news" / "item-00000" / "photo.jpg"
+    stat, original = photo.stat(), photo.read_bytes()
+    with Image.open(photo) as image:
+        replacement = io.BytesIO()
+        Image.new("RGB", image.size, (200, 30, 30)).save(replacement, "JPEG", quality=40)
+    data = replacement.getvalue()
+    assert len(data) < len(original)
+    photo.write_bytes(data + b"\0" * (len(original) - len(data)))  # decoders stop at the end mark
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)
+
+
+def test_a_file_record_made_by_other_checks_is_not_trusted(corpus, tmp_path):
+    """files.pickle keeps what the checks found in each file; checks of another
+    version of the plugin start it anew."""
+    project, output = corpus
+    rebuild(project, output)
+    known = project / "cache" / "files.pickle"
+    code, entries = pickle.loads(known.read_bytes())
+    source = str(project / "content" / "news" / "item-00001" / "es.md")
+    stamp, (_lang, meta, full, fields) = entries[source]
+    entries[source] = (stamp, ("fr", meta, full, fields))  # what other checks might find
+    known.write_bytes(pickle.dumps(("other checks", entries)))
+    append(project / "content" / "news" / "item-00002" / "en.md", "\nAnd again.\n")
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)

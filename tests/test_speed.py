@@ -2,31 +2,25 @@
 and the benchmark runs (on a tiny corpus here; the real measurement is
 `invoke benchmark --items 1000`, outside the timed suite)."""
 
-import filecmp
+import os
+import shutil
+import subprocess
 import sys
 
-from conftest import ROOT, run_build
+import pytest
+import smartypants
 
-
-def differences(left, right):
-    comparison = filecmp.dircmp(left, right)
-    found = [f"{left}: {name}" for name in comparison.left_only + comparison.right_only]
-    _match, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
-    found += [f"{left}/{name} differs" for name in mismatch + errors]
-    for folder in comparison.common_dirs:
-        found += differences(left / folder, right / folder)
-    return found
+from embassy.fast import patches
+from helpers import ROOT, differences, run_build, synthetic_project, write_settings
 
 
 def build_both(project, tmp_path, settings="pelicanconf.py"):
     outputs = {}
     for name, fast in (("fast", True), ("stock", False)):
-        conf = project / f"speed_{name}.py"
-        conf.write_text(f"import sys\nsys.path.insert(0, {str(project)!r})\n"
-                        f"from {settings[:-3]} import *  # noqa\nFAST_BUILD = {fast}\n"
-                        f"CACHE_PATH = {str(tmp_path / ('cache-' + name))!r}\n", encoding="utf-8")
+        conf = write_settings(project, f"speed_{name}.py", base=settings, FAST_BUILD=fast,
+                              CACHE_PATH=str(tmp_path / f"cache-{name}"))
         outputs[name] = tmp_path / name
-        result = run_build(conf.name, outputs[name], cwd=project)
+        result = run_build(conf, outputs[name], cwd=project)
         assert result.returncode == 0, result.stderr
     return outputs
 
@@ -38,28 +32,60 @@ def test_fast_build_output_is_identical_to_stock_pelican(project_copy, tmp_path)
 
 
 def test_fast_build_is_identical_on_a_synthetic_corpus_with_images(tmp_path):
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.corpus import make_project
-
-    project = make_project(tmp_path / "project", 24)
+    project = synthetic_project(tmp_path / "project", 24)
     outputs = build_both(project, tmp_path)
     assert not differences(outputs["fast"], outputs["stock"])
     assert len(list((outputs["fast"] / "media").rglob("*.jpg"))) == 9  # 3 images × 3 widths
 
 
 def test_smartypants_skips_a_step_only_on_text_it_cannot_change():
-    import smartypants
-
-    from embassy import speed
-
     samples = ["plain words", 'he said "yes"', "it's", "'90s", '"Hi," she', "a -- b", "x--",
                "wait...", "wait . . . now", "``quoted''", "a \\\\ b", 'a \\" b', "\\-", "\\.",
                "&quot;x&quot;", "&nbsp;'a'", '"', "'", "``", "''", "--", "...", "\\"]
     samples += [left + right for left in samples for right in samples]
-    for name, marks in speed.SMARTYPANTS_MARKS.items():
-        step = getattr(smartypants, name)
-        stock = getattr(step, "stock", step)
-        fast = speed._only_with_marks(stock, marks)
+    for name, marks in patches.SMARTYPANTS_MARKS.items():
+        stock = getattr(smartypants, name)  # this process never installs the patches
+        fast = patches._only_with_marks(stock, marks)
         changed = [text for text in samples if stock(text) != text]
         assert changed, f"no sample exercises {name}"
         assert [fast(text) for text in samples] == [stock(text) for text in samples], name
+
+
+def build_with(project, output, *prefix, pythonpath=()):
+    """The build's command line in project, run after prefix (e.g. taskset), with
+    folders put before the project's packages."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, pythonpath),
+                                                       str(ROOT / "plugins")])}
+    return subprocess.run([*prefix, sys.executable, "-m", "embassy.build", "pelicanconf.py",
+                           str(output)], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_another_pelican_release_builds_with_stock_pelican(tmp_path):
+    """patches.py changes Pelican's internals as Pelican 4.12 has them. With the release
+    before it installed, the build neither breaks nor guesses: it says so in one
+    line and builds with stock Pelican, and the site is the one Pelican 4.12 makes."""
+    previous = tmp_path / "pelican-previous"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--require-hashes", "--target", str(previous),
+                    "-r", str(ROOT / "tests" / "pelican-previous.txt")], check=True)
+    project = synthetic_project(tmp_path / "project", 12)
+    result = build_with(project, tmp_path / "previous", pythonpath=[previous])
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "fast build" in line]
+    assert lines == ["the fast build is off: it was written for pelican 4.12.0, and 4.11.0 "
+                     "is installed; building with stock Pelican (slower)."]
+    outputs = build_both(project, tmp_path)
+    assert not differences(tmp_path / "previous", outputs["fast"])
+
+
+@pytest.mark.skipif(not shutil.which("taskset"), reason="taskset (util-linux) limits the cores")
+def test_one_core_means_the_stock_build(tmp_path):
+    """One mode per promise: the fast build forks a process per language, and with one
+    core it builds with stock Pelican instead, and says so."""
+    project = synthetic_project(tmp_path / "project", 12)
+    result = build_with(project, tmp_path / "one-core", "taskset", "-c", "0")
+    assert result.returncode == 0, result.stderr
+    assert "the fast build is off: one core only; building with stock Pelican." in result.stdout
+    outputs = build_both(project, tmp_path)
+    assert not differences(tmp_path / "one-core", outputs["fast"])

@@ -10,8 +10,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import CORPUS, assert_refused, edit_source, run_build
-from test_commands import user_env
+from helpers import CORPUS, assert_refused, edit_source, run_build, user_env
 
 
 def invoke(project, *args):

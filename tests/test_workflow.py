@@ -19,8 +19,8 @@ import tarfile
 import pytest
 import yaml
 
-from test_commands import git, require
-from test_hosting import WORKFLOW
+from helpers import WORKFLOW, git, require
+
 BASE_URL = "https://owner.github.io/embassy"
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 

@@ -15,17 +15,20 @@
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
-- speed: the parts of the fast build that live inside Pelican (see build.py).
-- incremental: what a rebuild can take from the last build's output.
 - style: the house-style rules a program can check (French "1er", "RTC"…).
+- state: what one build's Pelican passes share (passed in the settings).
 - summary: the build's few lines for staff (counts, files, time) and its progress.
-- build: the safe build used by tasks.py (never destroys the last output).
+- gates/: the quality gates a site must pass before it is published.
+
+Two subpackages use these modules; none of these modules uses them:
+- build/: the safe build that tasks.py runs (never destroys the last output).
+- fast/: the fast build, one process per language (see docs/architecture.md).
 """
 
 from pelican import signals
 
 from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
-               sanitize, search, sitemap, sources, speed, summary, typography)
+               sanitize, search, sitemap, sources, state, summary, typography)
 
 
 def add_template_helpers(generator):
@@ -37,21 +40,15 @@ def add_template_helpers(generator):
     generator.env.globals.update(data.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
     generator.env.globals.update(hosting.GLOBALS)
-    generator.env.globals.update(sitemap.GLOBALS)
 
 
 def prepare_content(instance):
     """Check a news item or page, then prepare it: HTML through the allowlist, images,
     date modified, typography, and metadata escaped last (typography works on the
     plain text).
-
-    An item read for its metadata only (the fast build's translations, whose
-    pages another process writes) is linked to, never shown: checked only.
     """
     content.check_content(instance)
     modified.set_last_modified(instance)
-    if speed.read_for_metadata(instance):
-        return
     sanitize.sanitize_content(instance)
     images.responsive_images(instance)
     typography.apply(instance)
@@ -65,23 +62,16 @@ def check_generated_content(generator):
     content.filter_drafts(generator)
 
 
-def finish_site(settings, indexed=(), theme_ready=False, published=None):
-    """Once every language is written: media, fingerprints (unless the theme's files
-    come fingerprinted from the last output), host files, sitemap, and the search
-    index of each language not yet indexed.
-
-    published: the output a rebuild updates; image variants it has are not
-    written again.
-    """
+def finish_site(settings):
+    """Once every language is written: image variants, fingerprinted assets, host files,
+    the sitemap, and the search index of each language."""
     output = settings["OUTPUT_PATH"]
-    images.write_variants(settings, published=published)
-    if not theme_ready:
-        hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
+    images.write_variants(settings)
+    hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     hosting.write_host_files(output, settings)
-    sitemap.write(output, settings["SITEURL"])
+    sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
     for lang in settings["LANGUAGES"]:
-        if lang not in indexed:
-            search.index_language(output, lang)
+        search.index_language(output, lang)
 
 
 def finish_after_main_site(pelican):
@@ -93,6 +83,7 @@ def finish_after_main_site(pelican):
 
 def register():
     """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(state.provide)
     signals.initialized.connect(catalogs.check_and_compile)
     signals.initialized.connect(data.load_into_settings)
     signals.initialized.connect(content.configure_categories)
@@ -100,15 +91,13 @@ def register():
     signals.initialized.connect(images.set_media_url)
     signals.initialized.connect(modified.load_data_times)
     signals.initialized.connect(hosting.add_meta_policy)
-    signals.initialized.connect(speed.limit_to_build_languages)
     signals.readers_init.connect(sources.use_checked_reader)
     signals.generator_init.connect(add_template_helpers)
     # One handler, as blinker does not promise an order between receivers.
     signals.content_object_init.connect(prepare_content)
     signals.article_generator_finalized.connect(check_generated_content)
     signals.page_generator_finalized.connect(check_generated_content)
-    signals.all_generators_finalized.connect(speed.run_own_language_only)
     signals.all_generators_finalized.connect(summary.count_items)
-    signals.get_writer.connect(speed.writer_for_build_languages)
+    signals.content_written.connect(sitemap.record_page)
     signals.feed_generated.connect(feeds.complete_feed)
     signals.finalized.connect(finish_after_main_site)

@@ -146,10 +146,6 @@ def check_languages(generator):
     Each (sub)site checks the items written in its own language, so an item
     is checked wherever it exists.
     """
-    from .speed import is_built_here
-
-    if not is_built_here(generator.settings):
-        return  # another process builds (and checks) this language
     languages = generator.settings["LANGUAGES"]
     contents = getattr(generator, "articles", []) + getattr(generator, "pages", [])
     for content in contents:

@@ -20,5 +20,27 @@ class SiteError(Exception):
         super().__init__(f"{where}: {problem}\n  How to fix: {fix}")
 
     def __reduce__(self):
-        # raised in a worker process (image variants), it crosses back whole
+        # raised in a worker process (image variants, a language), it crosses back whole
         return (SiteError, (self.path, self.problem, self.fix, self.field))
+
+    def __eq__(self, other):  # the same message twice is one problem
+        return isinstance(other, SiteError) and str(self) == str(other)
+
+    def __hash__(self):
+        return hash(str(self))
+
+
+class Reported(SiteError):
+    """A warning or error of Pelican's own (or a library's), reported as it was
+    worded: its cause is often a mistake that a SiteError names better."""
+
+    def __init__(self, text):  # noqa: PLW0231 - no path and no fix to name
+        Exception.__init__(self, text)
+        self.path = self.problem = self.fix = self.field = None
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+    def __reduce__(self):
+        return (Reported, (self.text,))

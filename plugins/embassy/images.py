@@ -7,6 +7,7 @@ with its orientation applied and its metadata (EXIF, GPS) removed; the <img>
 gets srcset, sizes, width, height, lazy loading and async decoding.
 """
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -14,10 +15,13 @@ import re
 import shutil
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+import PIL
 from pelican.contents import Article, Page
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import state
 from .errors import SiteError
+from .run import helper_process
 
 WIDTHS = (480, 960, 1600)
 # A larger image is refused before it is decoded: a 100-megapixel photo, or a
@@ -32,11 +36,6 @@ FALLBACK_WIDTH = 960  # for browsers without srcset
 SIZES = "(min-width: 48rem) 45rem, calc(100vw - 2rem)"
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 _STATIC_IMAGE = re.compile(r"""<img\b([^>]*?)\ssrc=(["'])\{static\}([^"']+)\2([^>]*)>""")
-
-# Variants the (sub)sites asked for: {output name: (source, width)}. Written
-# once, by the main site, when every language has been read.
-WANTED = {}
-
 
 def _variants(source, relative):
     """[(output name, width, height)] for one source image."""
@@ -93,9 +92,9 @@ def responsive_images(instance):
 
 
 def remember_variants(instance):
-    """Publish the variants a news item or page shows (also when the fast build
-    takes the item from Pelican's cache instead of reading it)."""
-    WANTED.update(getattr(instance, "image_variants", {}))
+    """Publish the variants a news item or page shows (also for an item taken from
+    Pelican's cache instead of being read)."""
+    state.of(instance.settings).images.update(getattr(instance, "image_variants", {}))
 
 
 def set_media_url(pelican):
@@ -105,13 +104,10 @@ def set_media_url(pelican):
         settings["MEDIA_URL"] = settings["SITEURL"].rstrip("/") + "/media"
 
 
-def _make_variants(job):
-    """Decode one source image once and write each wanted width into the cache; an
-    image that cannot be decoded (a truncated file whose header reads) is a SiteError."""
+def make_variant_files(job):
+    """Decode one source image once and write each wanted width (cache files); an image
+    that cannot be decoded (a truncated file whose header reads) is a SiteError."""
     source, outputs = job
-    outputs = [(cached, width) for cached, width in outputs if not cached.exists()]
-    if not outputs:
-        return
     try:
         with Image.open(source) as image:
             source_format = image.format
@@ -124,9 +120,11 @@ def _make_variants(job):
                         "file.") from None
     larger = image  # each variant is resized from the previous, larger one: less work
     for cached, width in sorted(outputs, key=lambda output: -output[1]):
+        partial = cached.with_suffix(f".{os.getpid()}.part{cached.suffix}")  # renamed once whole
         if plain and width == image.width and FORMATS[cached.suffix] == source_format:
             # already the right size and format, with nothing private to strip
-            shutil.copyfile(source, cached)
+            shutil.copyfile(source, partial)
+            os.replace(partial, cached)
             continue
         variant = larger
         if larger.width > width:
@@ -137,59 +135,73 @@ def _make_variants(job):
         if kind == "JPEG" and variant.mode not in ("RGB", "L"):
             variant = variant.convert("RGB")
         options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
-        partial = cached.with_suffix(".part" + cached.suffix)
         variant.save(partial, kind, **options)  # no EXIF: location data stays private
         os.replace(partial, cached)
 
 
+@functools.lru_cache(maxsize=1)
+def _code_version():
+    """What the variants' bytes depend on besides the image: Pillow and this module."""
+    return f"{PIL.__version__} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+
+
+@functools.lru_cache(maxsize=None)
+def _content_digest(source, _size, _mtime_ns):
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+
+
 def _cached(cache, name, source, width):
+    """A variant's file in the cache, named by the image's bytes, the width and the code."""
     stat = source.stat()
-    stamp = hashlib.sha1(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{width}".encode())
-    return cache / f"{stamp.hexdigest()}{Path(name).suffix}"
+    content = _content_digest(str(source), stat.st_size, stat.st_mtime_ns)
+    key = hashlib.sha256(f"{content} {width} {Path(name).suffix} {_code_version()}".encode())
+    return cache / f"{key.hexdigest()[:40]}{Path(name).suffix.lower()}"
 
 
-def _missing_variants(settings):
-    """{source image: [(cache file, width)]} of the variants WANTED and not yet cached."""
+def variant_jobs(settings, wanted):
+    """[(source image, [(cache file, width)])] for the variants wanted
+    ({output name: (source, width)}) that are not cached yet."""
     cache = Path(settings["CACHE_PATH"]) / "images"
     cache.mkdir(parents=True, exist_ok=True)
-    jobs = {}
-    for name, (source, width) in sorted(WANTED.items()):
+    jobs, scheduled = {}, set()
+    for name, (source, width) in sorted(wanted.items()):
         cached = _cached(cache, name, source, width)
-        if not cached.exists():
+        if cached not in scheduled and not cached.exists():  # two copies of one image: once
+            scheduled.add(cached)
             jobs.setdefault(source, []).append((cached, width))
-    return jobs
+    return list(jobs.items())
 
 
-def make_variants(settings, meanwhile=None, processes=None):
-    """Make the variants WANTED and not yet cached, on every core; meanwhile(), if
-    given, runs in this process while they are made (the fast build indexes)."""
-    jobs = _missing_variants(settings)
+def make_variants(jobs, processes=None):
+    """Make the variant files of variant_jobs(), on every core."""
     if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            made = pool.map_async(_make_variants, jobs.items())
-            if meanwhile is not None:
-                meanwhile()
-            made.get()
+        with multiprocessing.get_context("fork").Pool(processes, helper_process) as pool:
+            pool.map(make_variant_files, jobs)
+            pool.close()  # the workers end as they finish, not by a signal
+            pool.join()
         return
-    if meanwhile is not None:
-        meanwhile()
-    for job in jobs.items():
-        _make_variants(job)
+    for job in jobs:
+        make_variant_files(job)
 
 
-def write_variants(settings, processes=None, published=None):
-    """Write the variants every language asked for, through a cache, on every core
-    (but those that published, an earlier output, has: the same image files
-    make the same variants, and any change to an image means a full build)."""
-    make_variants(settings, processes=processes)
+def publish_variants(settings, wanted, output, published=None):
+    """Put the variants wanted into output/media/ from the cache (but those that
+    published, an earlier output, has: the same name means the same image)."""
     cache = Path(settings["CACHE_PATH"]) / "images"
-    output = Path(settings["OUTPUT_PATH"]) / "media"
-    copies = [(_cached(cache, name, source, width), output / name)
-              for name, (source, width) in sorted(WANTED.items())
-              if published is None or not (Path(published) / "media" / name).is_file()]
-    for cached, target in copies:
+    media = Path(output) / "media"
+    for name, (source, width) in sorted(wanted.items()):
+        if published is not None and (Path(published) / "media" / name).is_file():
+            continue
+        target = media / name
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(cached, target)  # cached files are never written to again
+            os.link(_cached(cache, name, source, width), target)  # never written to again
         except OSError:
-            shutil.copyfile(cached, target)  # another file system
+            shutil.copyfile(_cached(cache, name, source, width), target)  # another file system
+
+
+def write_variants(settings):
+    """finish step: make the variants the pages show and publish them under media/."""
+    wanted = state.of(settings).images
+    make_variants(variant_jobs(settings, wanted))
+    publish_variants(settings, wanted, settings["OUTPUT_PATH"])

@@ -82,16 +82,9 @@ def newest(context, *groups):
     return max(dates) if dates else None
 
 
-# How many times a page showed site_modified(): the fast build's page reuse
-# then knows that page changes with any file of its language.
-SITE_WIDE_READS = 0
-
-
 @pass_context
 def site_modified(context):
     """Template global: the newest change of any item or data file of this language."""
-    global SITE_WIDE_READS  # noqa: PLW0603
-    SITE_WIDE_READS += 1
     items = list(context.get("articles", [])) + list(context.get("pages", []))
     return newest(context, items, *context["DATA_MODIFIED"].values())
 

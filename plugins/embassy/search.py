@@ -3,15 +3,14 @@
 Pagefind (the PyPI package with its bundled binary) writes
 output/pagefind/<lang>/ from that language's pages only, so a search from
 /es/ only finds Spanish pages. Only the elements marked data-pagefind-body
-(news items and pages) are indexed. A rebuild indexes into a separate
-folder and moves in only the files that changed (see build._update).
+(news items and pages) are indexed.
 """
 
 import functools
 import subprocess
-from pathlib import Path
 
 from .errors import SiteError
+from .run import DIE_WITH_BUILD
 
 
 @functools.lru_cache(maxsize=None)
@@ -26,25 +25,15 @@ def _executable():
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).") from None
 
 
-def index_language(output, lang, bundle=None):
-    """Write output/pagefind/<lang>/ (the index and the search library), or, with
-    bundle, that folder; stop the build if Pagefind fails."""
-    where = ["--output-path", str(bundle)] if bundle else ["--output-subdir", f"pagefind/{lang}"]
+def index_language(output, lang):
+    """Write output/pagefind/<lang>/ (the index and the search library); stop the
+    build if Pagefind fails."""
     result = subprocess.run(
-        [_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html", *where],
+        [*DIE_WITH_BUILD, _executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
+         "--output-subdir", f"pagefind/{lang}"],
         capture_output=True, text=True,
     )
     if result.returncode != 0:
         raise SiteError("pagefind", f"the search index could not be built: "
                         f"{result.stderr.strip() or result.stdout.strip()}",
                         "run `pip install -r requirements.txt` (it installs pagefind[bin]).")
-
-
-# Pagefind names these files by a hash of what they hold.
-HASHED_FOLDERS = ("fragment", "index", "filter")
-
-
-def same_bundle_file(relative, existing):
-    """Whether a new index's file is one an earlier index of the site already has."""
-    return Path(relative).parts[0] in HASHED_FOLDERS
-

@@ -1,24 +1,16 @@
 """Checks on a content file before Pelican reads it: encoding, emptiness, dates.
 
 Pelican would skip such a file with a bare exception; these checks name the
-file, the line or field, and the fix. The checked Markdown reader and the
-fast build's content cache live here too.
+file, the line or field, and the fix.
 """
 
 import datetime
-import functools
-import hashlib
 import re
-import zlib
 from pathlib import Path
 
-from markdown import Markdown
-from markdown.extensions.meta import MetaPreprocessor
-from pelican.readers import METADATA_PROCESSORS, MarkdownReader
-from pelican.utils import get_date, pelican_open
+from pelican.readers import MarkdownReader
 
 from .errors import SiteError
-from .incremental import read_cache, write_cache
 
 _FIELD = re.compile(r"^(?P<name>[A-Za-z][\w-]*):(?P<value>.*)$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -110,121 +102,17 @@ def _checked_header(path, raw=None):
 
 
 class CheckedMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, after check_source.
-
-    In the fast build, a file whose page another process writes is read for
-    its metadata only (see speed.reading_mode; a site another process builds
-    does not even list the files).
-    """
+    """Pelican's Markdown reader, after check_source."""
 
     def read(self, source_path):
-        from .speed import reading_mode
-
-        fields = check_source(Path(source_path))
-        mode = reading_mode(self.settings, fields.get("lang", (self.settings["DEFAULT_LANG"],))[0])
-        if mode == "full":
-            if self.settings.get("FAST_BUILD"):
-                return self._read_reusing_markdown(source_path)
-            return super().read(source_path)
-        # FORMATTED_FIELDS is empty: every field is plain text, as for a full read.
-        return "", {name: self.process_metadata(name, value)
-                    for name, (value, _line) in fields.items()}
-
-    def _read_reusing_markdown(self, source_path):
-        """MarkdownReader.read, with one Markdown instance for every file of the process,
-        and the HTML of files unchanged since the last build taken from CONTENT_CACHE.
-
-        Pelican makes a new instance per file, which costs as much as a
-        third of the conversion; Python-Markdown supports reuse with reset().
-        Pelican's metadata parsing removes the instance's "meta" preprocessor;
-        it is put back as markdown.extensions.meta registers it.
-        """
-        if getattr(self, "_reused", None) is None:
-            self._reused = Markdown(**self.settings["MARKDOWN"])
-        self._md = self._reused.reset()
-        if "meta" not in self._md.preprocessors:
-            self._md.preprocessors.register(MetaPreprocessor(self._md), "meta", 27)
-        self._source_path = source_path
-        cached = CONTENT_CACHE.get(source_path) if CONTENT_CACHE else None
-        if cached is None:
-            with pelican_open(source_path) as text:
-                content = self._md.convert(text)
-            meta = getattr(self._md, "Meta", None)
-            if CONTENT_CACHE is not None:
-                CONTENT_CACHE.put(source_path, content, meta)
-        else:
-            content, meta = cached
-        return content, self._parse_metadata(meta) if meta is not None else {}
-
-
-class ContentCache:
-    """The fast build's content cache: the HTML of each Markdown file (and its
-    metadata lines as Markdown read them), kept from one build to the next.
-
-    An entry counts only for the exact file it was made from (its
-    signature, see incremental.Inputs), and the whole cache only for the
-    Markdown settings, plugin code and package versions it was made with.
-    """
-
-    def __init__(self, path, inputs):
-        self.path, self.inputs = Path(path), inputs
-        cached = read_cache(self.path, ())
-        if len(cached) == 3 and cached[0] == inputs.contents:
-            _made_by, self.previous, self.previous_results = cached
-        else:  # none yet, made with other Markdown settings, plugin or packages, or damaged
-            self.previous, self.previous_results = {}, {}
-        self.current, self.results = {}, {}
-
-    def result(self, kind, text, compute):
-        """compute(text), kept from the last build when text is the same (typography)."""
-        key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogateescape")).digest()
-        result = self.previous_results.get(key)
-        if result is None:
-            result = compute(text)
-        self.results[key] = result
-        return result
-
-    def get(self, source_path):
-        entry = self.previous.get(str(source_path))
-        if entry is None or entry[0] != self.inputs.full(source_path):
-            return None
-        self.current[str(source_path)] = entry
-        return zlib.decompress(entry[1]).decode("utf-8"), entry[2]
-
-    def put(self, source_path, content, meta):
-        # compressed: a language's HTML stays in memory until the cache is saved
-        self.current[str(source_path)] = (self.inputs.full(source_path),
-                                          zlib.compress(content.encode("utf-8"), 1), meta)
-
-    def save(self):
-        """Keep this build's entries and the earlier ones of files unchanged since (which
-        Pelican's item cache may have spared reading); files since deleted or
-        changed are forgotten."""
-        for path, entry in self.previous.items():
-            if path not in self.current and entry[0] == self.inputs.full(path):
-                self.current[path] = entry
-        self.results = {**self.previous_results, **self.results}
-        write_cache(self.path, (self.inputs.contents, self.current, self.results))
-
-
-# This process's content cache during a fast build (see build.py), else None.
-CONTENT_CACHE = None
-
-
-@functools.lru_cache(maxsize=None)
-def _date(value):
-    return get_date(value)
+        check_source(Path(source_path))
+        return super().read(source_path)
 
 
 def use_checked_reader(readers):
-    """readers_init handler: read Markdown through CheckedMarkdownReader.
-
-    Dates are parsed once a process (dateutil is slow, and every (sub)site
-    reads every file); the processor is Pelican's own.
-    """
-    if readers.settings.get("FAST_BUILD"):
-        METADATA_PROCESSORS["date"] = lambda value, _settings: _date(value.replace("_", " "))
-        METADATA_PROCESSORS["modified"] = lambda value, _settings: _date(value)
+    """readers_init handler: read Markdown through CheckedMarkdownReader (or the
+    subclass of it that the READERS setting names)."""
     for extension in CheckedMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = CheckedMarkdownReader
-        readers.readers[extension] = CheckedMarkdownReader(readers.settings)
+        configured = readers.reader_classes.get(extension)
+        if not (isinstance(configured, type) and issubclass(configured, CheckedMarkdownReader)):
+            readers.reader_classes[extension] = CheckedMarkdownReader

@@ -12,23 +12,21 @@ from dataclasses import dataclass, field
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-# {lang: {"news": n, "pages": n}} of the (sub)sites this process builds; filled by
-# count_items (all_generators_finalized), read once the Pelican pass ends.
-COUNTS = {}
+from . import state
 
 
 def count_items(generators):
     """all_generators_finalized handler: the published news items and pages of a
-    (sub)site, if this process writes its language."""
+    (sub)site, kept in the build's state (a site that read no file has none)."""
     settings = generators[0].settings
-    lang = settings["DEFAULT_LANG"]
-    if lang not in settings.get("BUILD_LANGUAGES", settings["LANGUAGES"]):
-        return
+    counts = {}
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            COUNTS.setdefault(lang, {})["news"] = len(generator.articles)
+            counts["news"] = len(generator.articles)
         elif isinstance(generator, PagesGenerator):
-            COUNTS.setdefault(lang, {})["pages"] = len(generator.pages)
+            counts["pages"] = len(generator.pages)
+    if any(counts.values()):
+        state.of(settings).counts[settings["DEFAULT_LANG"]] = counts
 
 
 @dataclass
@@ -53,7 +51,8 @@ class Report:
     output: str  # the output folder, as staff know it (output/)
     siteurl: str
     languages: dict  # {lang: Language}
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # SiteError
+    notices: list = field(default_factory=list)  # lines for staff, shown first
     shared_files: int = 0
     seconds: float = 0.0
     unchanged: bool = False

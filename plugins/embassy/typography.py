@@ -12,7 +12,7 @@ import smartypants
 from pelican.contents import Article, Page
 from typogrify.filters import typogrify
 
-from . import sources
+from . import state
 
 NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space, narrow no-break space
 SKIPPED_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "math"}
@@ -99,14 +99,13 @@ def apply(instance):
     """content_object_init handler: typography for a news item or page."""
     if not isinstance(instance, (Article, Page)) or instance.lang not in (*RULES, "en"):
         return
-    lang, cache = instance.lang, sources.CONTENT_CACHE
+    lang, memo = instance.lang, state.of(instance.settings).text_memo
 
     def kept(kind, localize):
-        """localize(value, lang), kept from one build to the next by the fast build."""
-        if cache is None:
-            return lambda value: localize(value, lang)
-        return lambda value: cache.result(f"{kind} {lang}", value,
-                                          lambda value: localize(value, lang))
+        """localize(value, lang), through the build's memo (the fast build's keeps
+        results from one build to the next)."""
+        return lambda value: memo.result(f"{kind} {lang}", value,
+                                         lambda value: localize(value, lang))
 
     fragment, text = kept("html", localize_fragment), kept("text", localize_text)
     instance._content = fragment(instance._content)

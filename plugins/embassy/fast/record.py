@@ -1,4 +1,4 @@
-"""Rebuilds that redo only what an edit changed (used by build.py's fast build).
+"""What a rebuild can keep from the last build: signatures of every input, and records.
 
 After each successful build, a record of it is kept in CACHE_PATH/builds/:
 what every language's site was built from, and, for every page and feed
@@ -18,24 +18,26 @@ the same output compares:
   change, every file of its language. A page whose signature did not change
   is not rendered: the output keeps it.
 
-A rebuild renders what changed into a staging folder; only when the whole
-build succeeded does Update move those files into the output and delete the
-pages the sources no longer make, then the languages built are indexed
-again for search. Any failure there puts the output back as it was.
+A rebuild renders what changed into a staging folder; the new site is the
+last output's files (hard links, made meanwhile) with those moved in, and it
+replaces the output in one step, as a full build's does (see build/output.py).
 Anything unexpected (a record from another configuration, a file missing
-from the output) means a full build, into a fresh folder swapped in whole.
+from the output) means a full build.
 """
 
 import hashlib
 import json
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
+
+from .. import sources
+from ..errors import SiteError
+from ..sitemap import Entry
 
 # Packages whose versions change what a build writes.
 PACKAGES = ("pelican", "markdown", "jinja2", "typogrify", "smartypants", "babel", "pillow",
@@ -104,12 +106,16 @@ def _git_head(folder):
 class _Known:
     """What earlier builds worked out from each file (its signatures, its checked
     header), kept in CACHE_PATH/files.pickle for as long as the file's size,
-    times and inode stay the same: reading and hashing every file again was
-    most of what a build with nothing to do spent."""
+    times and inode stay the same, and the code that worked it out (the checks
+    of sources.py, this module, Python) is the same: reading and hashing every
+    file again was most of what a build with nothing to do spent."""
 
     def __init__(self, cache):
         self.path = Path(cache) / "files.pickle"
-        self.entries = read_cache(self.path, {})
+        self.code = digest(sys.version, *(_file_digest(module.__file__)
+                                          for module in (sources, sys.modules[__name__])))
+        made_by, entries = read_cache(self.path, ("", {}))
+        self.entries = entries if made_by == self.code else {}
         self.seen, self.changed = {}, False
 
     def get(self, path, compute):
@@ -125,18 +131,15 @@ class _Known:
 
     def save(self):
         if self.changed or self.seen.keys() != self.entries.keys():
-            write_cache(self.path, self.seen)
+            write_cache(self.path, (self.code, self.seen))
 
 
 def _source_facts(path, stat):
     """A Markdown file's (lang, metadata signature, full signature, checked header)."""
-    from .errors import SiteError
-    from .sources import check_source, header_text
-
     raw = path.read_bytes()
-    header, lang = header_text(raw)
+    header, lang = sources.header_text(raw)
     try:
-        fields = check_source(path, raw)  # once here: the language processes share the result
+        fields = sources.check_source(path, raw)  # once here: the language processes share the result
     except SiteError:
         fields = None  # reported by the build, with the file's name
     full = digest(path, hashlib.sha256(raw).hexdigest(), stat.st_mtime_ns)
@@ -150,9 +153,7 @@ def _file_stamp(path, stat):
 class Inputs:
     """What a build reads, summed up as signatures (computed once, before the build)."""
 
-    def __init__(self, settings_file, settings, overrides):
-        from .sources import remember_checked
-
+    def __init__(self, settings_file, settings):
         project = Path(settings_file).resolve().parent
         self.cache = Path(settings["CACHE_PATH"])
         known = _Known(self.cache)
@@ -169,7 +170,7 @@ class Inputs:
                 continue
             (lang, meta, full, fields), stat = known.get(path, _source_facts)
             if fields is not None:
-                remember_checked(path, stat, fields)
+                sources.remember_checked(path, stat, fields)
             self.sources[str(path)] = (lang, meta, full)
         versions = []
         for package in PACKAGES:
@@ -203,6 +204,36 @@ class Inputs:
         return self.sources.get(str(source_path), (None, None, "?"))[2]
 
 
+class PageRecord(NamedTuple):
+    """A page or feed a build wrote: the signature of what it was rendered from,
+    its sitemap entry (a sitemap.Entry, or None) and whether it shows its
+    language's newest change (then every file of the language is among its inputs)."""
+
+    signature: str
+    sitemap: Entry | None
+    site_wide: bool
+
+
+class LanguageRecord(NamedTuple):
+    """What a language's process built: its inputs' signature, its pages
+    ({name: PageRecord}), its items' URLs (for the other languages' links),
+    the image variants its pages show ({name: (source, width)}), its counts."""
+
+    signature: str
+    pages: dict
+    urls: dict
+    images: dict
+    counts: dict
+
+    @classmethod
+    def from_json(cls, data):
+        signature, pages, urls, images, counts = data
+        pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide)
+                 for name, (page_signature, entry, site_wide) in pages.items()}
+        return cls(signature, pages,
+                   urls, {name: tuple(image) for name, image in images.items()}, counts)
+
+
 def _record_path(settings, output):
     name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
     return Path(settings["CACHE_PATH"]) / "builds" / f"{name}.json"
@@ -214,31 +245,27 @@ def _identity(output):
 
 
 def load_record(settings, output, inputs):
-    """The last build's record, if it describes the output as it is and the same site."""
+    """The last build's {lang: LanguageRecord}, if it describes the output as it is
+    and the same site; else None."""
     path = _record_path(settings, output)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record["site"] == inputs.site and record["output"] == _identity(output):
-            return record
-    except (OSError, ValueError, KeyError):
+            return {lang: LanguageRecord.from_json(data)
+                    for lang, data in record["languages"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
 
 
 def save_record(settings, output, inputs, languages):
-    """Remember this build (once its output is in place)."""
+    """Remember this build ({lang: LanguageRecord}), once its output is in place."""
+    record = {"site": inputs.site, "output": _identity(output), "languages": languages}
     path = _record_path(settings, output)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"site": inputs.site, "output": _identity(output), "languages": languages}
     partial = path.with_suffix(".part")
     partial.write_text(json.dumps(record), encoding="utf-8")
     os.replace(partial, path)
-
-
-def check_pages(output, names):
-    """Raise OSError if a page of the last build is missing from its output."""
-    for name in names:
-        os.stat(os.path.join(output, name))
 
 
 def walk(folder):
@@ -248,76 +275,3 @@ def walk(folder):
         relative = os.path.relpath(parent, folder)
         found += [os.path.normpath(os.path.join(relative, name)) for name in files]
     return found
-
-
-class Update:
-    """A rebuild's changes to the last output, made in place and undone on failure.
-
-    A rebuild writes only what changed (in a staging folder); the rest of the
-    output is left as it is. move_in() puts the staging folder's files in
-    the output, remove() deletes what the new build no longer has; each
-    replaced or deleted file is kept aside until commit(), so undo() puts the
-    output back as it was. While an update runs, the build's record is gone:
-    if it is interrupted, the next build is a full one.
-    """
-
-    def __init__(self, settings, output):
-        self.output = Path(output)
-        self.aside = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.undo-",
-                                           dir=self.output.parent))
-        self.done = []  # (output file, its earlier version aside, or None if it is new)
-        _record_path(settings, output).unlink(missing_ok=True)
-
-    def _put_aside(self, target):
-        backup = self.aside / str(len(self.done))
-        os.replace(target, backup)
-        return backup
-
-    def move_in(self, staging, into="", unchanged=None):
-        """Move every file of staging into output/into; unchanged(relative path, old
-        file) says an existing file is the same and is kept (the staged one is not moved)."""
-        target_root = self.output / into
-        for relative in walk(staging):
-            source, target = Path(staging) / relative, target_root / relative
-            exists = target.exists()
-            if exists and unchanged is not None and unchanged(relative, target):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            backup = self._put_aside(target) if exists else None
-            self.done.append((target, backup))
-            try:
-                os.replace(source, target)
-            except OSError:  # staging on another file system (see build.fast_temporary_folder)
-                shutil.copyfile(source, target)
-
-    def replace_folder(self, new, within, unchanged=None):
-        """Make output/within hold new's files (see move_in), and no others."""
-        new_files = set(walk(new))  # before move_in moves them away
-        self.move_in(new, into=within, unchanged=unchanged)
-        self.remove(set(walk(self.output / within)) - new_files, within=within)
-
-    def remove(self, names, within=""):
-        """Delete output/within/name for each name, and the folders left empty."""
-        for name in names:
-            target = self.output / within / name
-            if target.is_file():
-                self.done.append((target, self._put_aside(target)))
-                self._remove_empty(target.parent)
-
-    def _remove_empty(self, folder):
-        while folder != self.output and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-
-    def undo(self):
-        for target, backup in reversed(self.done):
-            if backup is None:
-                target.unlink(missing_ok=True)
-                self._remove_empty(target.parent)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(backup, target)
-        shutil.rmtree(self.aside, ignore_errors=True)
-
-    def commit(self):
-        shutil.rmtree(self.aside, ignore_errors=True)

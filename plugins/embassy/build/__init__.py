@@ -1,0 +1,136 @@
+"""The safe build that tasks.py runs: a new site replaces the output only whole.
+
+Run as ``python -m embassy.build SETTINGS OUTPUT`` (see __main__.py). The site
+is built into a staging folder beside the output, by the fast build (fast/,
+when the settings ask for it, the machine has more than one core and the
+installed packages are those it was written for) or else by stock Pelican;
+every warning or error stops it with a message naming the file; publishing
+runs the quality gates on it; and only then does it replace the output, in
+one step (output.py). Any failure, or a stop at any moment, leaves the last
+good output as it was.
+"""
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from .. import fast, run, state, summary
+from ..errors import Reported
+from ..run import Result
+from . import output as folders
+from .lock import one_build_at_a_time, one_build_per_cache
+
+__all__ = ["build", "one_build_at_a_time"]
+
+
+def build(settings_file, output, overrides=None, gate=None, progress=None):
+    """Build the site of settings_file and put it in place of output.
+
+    gate, if given, is called with the new site's folder and must return True
+    for it to replace the output (publish runs the quality gates this way).
+    Returns a summary.Report; output is untouched unless it has no problems.
+    """
+    started = time.monotonic()
+    progress = progress or summary.Progress(enabled=False)
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    overrides = overrides or {}
+    settings = read_settings(str(settings_file), override=dict(overrides))
+    report = summary.Report(os.path.relpath(output), settings["SITEURL"],
+                            {lang: summary.Language() for lang in settings["LANGUAGES"]})
+    try:
+        with one_build_at_a_time(output), one_build_per_cache(settings):
+            folders.remove_leftovers(output)
+            staging = folders.new_staging(output)
+            try:
+                report.problems = _build(settings_file, settings, overrides, output, staging,
+                                         gate, report, progress)
+            finally:
+                folders.remove(staging)
+                folders.remove(Path(f"{staging}.next"))
+    finally:
+        progress.stop()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def fast_build_refused(settings):
+    """Why this build cannot be the fast one (a line for staff), or None."""
+    if not settings.get("FAST_BUILD"):
+        return None
+    if len(os.sched_getaffinity(0)) < 2:  # the cores this process may use
+        return "the fast build is off: one core only; building with stock Pelican."
+    reason = fast.unsupported()
+    if reason:
+        return f"the fast build is off: {reason}; building with stock Pelican (slower)."
+    return None
+
+
+def _build(settings_file, settings, overrides, output, staging, gate, report, progress):
+    """build(), once no other build shares the output or the cache; returns the problems."""
+    progress.step(f"Building {', '.join(settings['LANGUAGES'])}")
+    refused = fast_build_refused(settings)
+    if refused:
+        report.notices.append(refused)
+    if settings.get("FAST_BUILD") and not refused:
+        # Publishing (with gates) builds everything, and always checks it.
+        result = fast.build(settings_file, settings, overrides, staging, output, report,
+                            progress, reuse=gate is None)
+    else:
+        result = _stock_build(settings_file, overrides, staging, report)
+    if result.unchanged:
+        report.unchanged = True
+        return []
+    if result.problems:
+        # A mistake in the sources often makes Pelican stumble later on; staff
+        # need the cause, so the plugin's own messages come alone when present.
+        causes = [problem for problem in result.problems if not isinstance(problem, Reported)]
+        return causes or result.problems
+    if gate is not None:
+        progress.stop()  # the gates print their own verdicts
+        if not gate(result.site):
+            return [Reported("the quality gates failed (see the report above); "
+                             "nothing was published.")]
+    with _put_in_place(report):
+        folders.remove(folders.replace(output, result.site))
+        if result.inputs is not None:
+            fast.remember(settings, output, result)
+    return []
+
+
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _put_in_place(report):
+    """Ctrl+C or SIGTERM while the new site replaces the output waits for the block to
+    end, then is dropped (and told): once in place, the new site is the build's
+    outcome, and the little that remains (deleting the last output, the record
+    for the next build) is done."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        pending = signal.sigpending() & STOPS
+        handlers = {number: signal.signal(number, signal.SIG_IGN) for number in pending}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if pending:
+            report.notices.append("Stopped only once the new site was in place: it is built.")
+
+
+def _stock_build(settings_file, overrides, staging, report):
+    """Stock Pelican and i18n-subsites, every language in this process."""
+    build_state = state.BuildState(str(staging))
+    problems = run.run_pelican(settings_file, {**overrides, "OUTPUT_PATH": str(staging),
+                                               "FAST_BUILD": False, "BUILD_STATE": build_state})
+    for lang, counts in build_state.counts.items():
+        report.languages[lang].count(counts)
+    report.count_files(staging)
+    return Result(problems, staging)
+

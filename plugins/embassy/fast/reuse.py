@@ -1,0 +1,120 @@
+"""A rebuild's page reuse: a page whose inputs did not change is not rendered again.
+
+Each page and feed a language's process writes gets a signature of what it
+was rendered from (see record.py): the metadata of every item, the items it
+was given in full, and, when it shows the language's newest change, every
+file of the language. A rebuild compares each page's signature with the last
+build's record and keeps the last output's page when they match (the new site
+is made from the last output's files, see build/output.py).
+"""
+
+import os
+from pathlib import Path
+
+from jinja2 import pass_context
+from pelican.contents import Content
+
+from .. import modified
+from .record import PageRecord, digest
+
+
+class PageReuse:
+    """A language process's pages: kept from the last output when unchanged.
+
+    previous: the last build's {name: PageRecord} of this language (empty for a
+    full build); pages collects this build's, for the next one; sitemap is the
+    build's sitemap entries ({name: entry}), where a kept page's entry goes.
+    """
+
+    def __init__(self, inputs, lang, staging, sitemap, previous=None, previous_output=None):
+        self.inputs, self.lang, self.staging = inputs, lang, Path(staging)
+        self.sitemap = sitemap
+        self.previous = previous or {}
+        self.previous_output = Path(previous_output) if previous_output else None
+        self.pages = {}
+
+    def shown(self, items):
+        """One signature for the items a page is given, in full."""
+        full = self.inputs.full
+        return digest(*[full(item.source_path) for item in items])
+
+    def signature(self, name, shown, site_wide):
+        return digest(self.inputs.metadata, name, shown,
+                      self.inputs.languages[self.lang] if site_wide else "")
+
+    def name(self, site_output, path):
+        """A page's path in the whole site (a subsite writes below its language)."""
+        return os.path.relpath(os.path.join(site_output, path), self.staging)
+
+    def reuse(self, name, shown):
+        """Keep the last output's page if what it shows is unchanged; True if kept."""
+        previous = self.previous.get(name)
+        if previous is None or self.previous_output is None:
+            return False
+        if previous.signature != self.signature(name, shown, previous.site_wide):
+            return False
+        if not os.path.isfile(os.path.join(self.previous_output, name)):
+            return False  # deleted by hand: written again
+        self.pages[name] = previous
+        if previous.sitemap is not None:
+            self.sitemap[name] = previous.sitemap
+        return True
+
+    def written(self, name, shown, site_wide):
+        """Record a page this build rendered (its sitemap entry is in by now)."""
+        self.pages[name] = PageRecord(self.signature(name, shown, site_wide),
+                                      self.sitemap.get(name), site_wide)
+
+
+def items_of(values):
+    """The news items and pages a template is given (the others it shows by metadata)."""
+    items = []
+    for value in values:
+        if isinstance(value, Content):
+            items.append(value)
+        elif isinstance(value, (list, tuple)):
+            items += [item for item in value if isinstance(item, Content)]
+    return items
+
+
+class Rendering:
+    """A template as the fast writer hands it to Pelican: keeps the last output's page
+    when unchanged, else renders it and records what it showed."""
+
+    def __init__(self, template, reuse, site_output, items):
+        self.template, self.reuse, self.site_output, self.items = (template, reuse, site_output,
+                                                                   items)
+        self.all_shown = None
+        self.kept = set()  # pages left to the last output (the writer writes nothing)
+        self.rendered = []  # (name, shown, site-wide) of the pages rendered, for record()
+
+    def _shown(self, context):
+        """A page of a list shows that page's items in full (and the list by metadata)."""
+        pages = [context[key] for key in ("articles_page", "dates_page") if key in context]
+        if pages:
+            return self.reuse.shown([item for page in pages for item in page.object_list])
+        if self.all_shown is None:
+            self.all_shown = self.reuse.shown(self.items)
+        return self.all_shown
+
+    def render(self, context):
+        name = self.reuse.name(self.site_output, context["output_file"])
+        shown = self._shown(context)
+        if self.reuse.reuse(name, shown):
+            self.kept.add(name)
+            return ""
+        reads = []
+
+        @pass_context
+        def site_modified(page_context):  # the template global, noting that it was read
+            reads.append(True)
+            return modified.site_modified(page_context)
+
+        html = self.template.render({**context, "site_modified": site_modified})
+        self.rendered.append((name, shown, bool(reads)))
+        return html
+
+    def record(self):
+        """Once Pelican has written the pages (and the sitemap read them): record them."""
+        for name, shown, site_wide in self.rendered:
+            self.reuse.written(name, shown, site_wide)

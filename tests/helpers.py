@@ -1,0 +1,140 @@
+"""What the tests share besides fixtures (those are in conftest.py): the project's
+places, building it as tasks.py does, copies of it, and comparisons."""
+
+import filecmp
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
+from benchmarks.corpus import write_settings  # noqa: F401 - for the tests
+from embassy.gates import GateUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+LANGUAGES = ("en", "es", "fr")
+PRODUCTION_URL = "https://embassy.example"
+IN_CI = os.environ.get("CI") == "true"
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
+    """Build with settings into output; return the finished process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SITEURL": siteurl}
+    return subprocess.run(
+        [sys.executable, "-m", "embassy.build", settings, str(output)],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+IGNORED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
+                                 "*.mo", ".pytest_cache", "artifacts", "node_modules")
+
+
+def copy_project(target, corpus=True):
+    """A copy of the project's sources, with the test corpus's news in content/news/
+    (corpus=False: the site's own content, as a clone has it)."""
+    shutil.copytree(ROOT, target, ignore=IGNORED)
+    if corpus:
+        shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
+    return target
+
+
+def edit_source(project, path, old, new):
+    """Replace old by new (once) in one of the project's files."""
+    target = project / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_refused(result, output, *messages):
+    """The build failed with these messages, no traceback, and kept the last output."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    for message in messages:
+        assert message in result.stderr, result.stderr
+    assert "How to fix:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert [path.name for path in output.iterdir()] == ["last-good.txt"]
+
+
+def run_gate(check, site, **options):
+    """Run a quality gate; without its tool, skip here but fail in CI."""
+    try:
+        return check(site, **options)
+    except GateUnavailable as error:
+        if IN_CI:
+            pytest.fail(f"CI must run every gate: {error}")
+        pytest.skip(str(error))
+
+
+def content_items():
+    """(kind, key) for every news item of the corpus and every page of content/."""
+    return sorted(
+        (kind, folder.name)
+        for kind, parent in (("news", CORPUS / "news"), ("pages", ROOT / "content" / "pages"))
+        for folder in parent.iterdir() if folder.is_dir()
+    )
+
+
+def source_file(kind, key, lang):
+    """The source of an item of content_items() in a language."""
+    return (CORPUS if kind == "news" else ROOT / "content") / kind / key / f"{lang}.md"
+
+
+def require(*programs):
+    """Skip (fail in CI) when a program the command needs is not installed."""
+    paths = {"java": "/usr/bin/java", "chromium": "/usr/bin/chromium", "nginx": "/usr/sbin/nginx"}
+    missing = [name for name in programs
+               if not (os.access(paths[name], os.X_OK) if name in paths else shutil.which(name))]
+    if missing:
+        message = f"needs {', '.join(missing)} (apt-get install {' '.join(missing)})"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+
+
+def git(folder, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def user_env(**variables):
+    """The environment of a user's shell: none of the tests' own settings."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SITEURL", "PYTHONPATH")}
+    return {**env, **variables}
+
+
+def invoke(project, *args, **variables):
+    """`.venv/bin/invoke ARGS` in the project, as the README shows it."""
+    return subprocess.run([str(project / ".venv" / "bin" / "invoke"), *args], cwd=project,
+                          env=user_env(**variables), capture_output=True, text=True,
+                          timeout=600)
+
+
+def differences(left, right):
+    """What differs between two folders, file by file (an empty list: identical)."""
+    comparison = filecmp.dircmp(left, right)
+    found = [f"{left}: {name}" for name in comparison.left_only + comparison.right_only]
+    _match, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    found += [f"{left}/{name} differs" for name in mismatch + errors]
+    for folder in comparison.common_dirs:
+        found += differences(Path(left) / folder, Path(right) / folder)
+    return found
+
+
+def snapshot(folder):
+    """{relative path: sha256} of every file in folder."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+
+
+def append(path, text):
+    with Path(path).open("a", encoding="utf-8") as file:
+        file.write(text)
