@@ -41,10 +41,10 @@ def _build(c, settings, check=False, warn=False):
 @task
 def clean(c):
     """Remove the generated site (once no build is writing it)."""
-    from embassy.build import one_build_at_a_time
+    from embassy.build import one_build_at_a_time, remove_output
 
     with one_build_at_a_time(CONFIG["deploy_path"]):
-        shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+        remove_output(CONFIG["deploy_path"])
 
 
 @task
@@ -56,10 +56,10 @@ def build(c):
 @task
 def clean_build(c):
     """Remove the generated site and the build's caches, then build from scratch."""
-    from embassy.build import one_build_at_a_time
+    from embassy.build import one_build_at_a_time, remove_output
 
     with one_build_at_a_time(CONFIG["deploy_path"]):
-        shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+        remove_output(CONFIG["deploy_path"])
         shutil.rmtree(_site_settings()["CACHE_PATH"], ignore_errors=True)
     build(c)
 

@@ -129,8 +129,13 @@ def test_invoke_build_check_clean_and_clean_build(project):
     assert "(development build)" in result.stdout
     assert_gates_passed(result)
 
+    page = project / "content" / "pages" / "legal-framework" / "en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = invoke(project, "build")  # a rebuild of English: it keeps a standby
+    assert result.returncode == 0 and "es  Español   unchanged" in result.stdout, result.stdout
+    assert (project / ".output-standby").is_dir()
     assert invoke(project, "clean").returncode == 0
-    assert not (project / "output").exists()
+    assert not (project / "output").exists() and not (project / ".output-standby").exists()
     (project / "cache" / "stale").write_text("from an earlier build")
     result = invoke(project, "clean-build")
     assert_built(project, result)

@@ -254,6 +254,27 @@ def test_a_rebuild_never_writes_into_the_live_output(corpus, tmp_path):
     assert not [path for path in project.glob(".output.*") if path.is_dir()]
 
 
+def test_a_standby_not_known_to_be_up_to_date_is_not_used(corpus, tmp_path):
+    """A rebuild keeps the output it replaced beside it (.output-standby) and the next
+    one brings it up to date instead of linking the whole site again; one that
+    may not be what its record says (a stop while it was brought up to date) is
+    deleted and the site linked anew."""
+    project, output = corpus
+    for number in range(2):
+        append(project / "content" / "news" / "item-00004" / "fr.md", f"\nRetouche {number}.\n")
+        rebuild(project, output)
+    standby = project / ".output-standby"
+    assert standby.is_dir()
+    marker = next((project / "cache" / "builds").glob("*.standby.json"))
+    marker.unlink()  # as the next build does before it touches the standby
+    page = standby / "en" / "index.html"
+    page.unlink()
+    page.write_text("half brought up to date", encoding="utf-8")
+    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche finale.\n")
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)
+
+
 def test_an_edit_that_keeps_the_file_time_is_built(corpus, tmp_path):
     """Caches are keyed on what files hold, not on their times (an edit saved while a
     build reads, or a file restored from a copy, keeps or reuses a time)."""

@@ -37,6 +37,7 @@ class Result:
     inputs: object = None  # fast.record.Inputs
     languages: dict | None = None  # {lang: fast.record.LanguageRecord}
     unchanged: bool = False
+    changes: object = None  # what a rebuild changed (fast.standby.Changes)
 
 
 class _Collector(logging.Handler):

@@ -56,6 +56,7 @@ class Report:
     shared_files: int = 0
     seconds: float = 0.0
     unchanged: bool = False
+    replaced: bool = False  # the new site is in place of the output
 
     def count_files(self, folder):
         """Files written into folder, by language (the rest is shared: theme, media,

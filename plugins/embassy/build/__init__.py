@@ -24,7 +24,13 @@ from ..run import Result
 from . import output as folders
 from .lock import one_build_at_a_time, one_build_per_cache
 
-__all__ = ["build", "one_build_at_a_time"]
+__all__ = ["build", "one_build_at_a_time", "remove_output"]
+
+
+def remove_output(output):
+    """Delete output/ and what a rebuild keeps beside it (invoke clean)."""
+    folders.remove(Path(output))
+    fast.standby.remove(output)
 
 
 def build(settings_file, output, overrides=None, gate=None, progress=None):
@@ -42,16 +48,20 @@ def build(settings_file, output, overrides=None, gate=None, progress=None):
     settings = read_settings(str(settings_file), override=dict(overrides))
     report = summary.Report(os.path.relpath(output), settings["SITEURL"],
                             {lang: summary.Language() for lang in settings["LANGUAGES"]})
+    staging = None
     try:
         with one_build_at_a_time(output), one_build_per_cache(settings):
-            folders.remove_leftovers(output)
-            staging = folders.new_staging(output)
             try:
+                with _stops_held(report):  # a stop comes once staging is known, to be removed
+                    folders.remove_leftovers(output)
+                    staging = folders.new_staging(output)
                 report.problems = _build(settings_file, settings, overrides, output, staging,
                                          gate, report, progress)
             finally:
-                folders.remove(staging)
-                folders.remove(Path(f"{staging}.next"))
+                with _stops_held(report):  # a stop would leave staging half-removed
+                    if staging is not None:
+                        folders.remove(staging)
+                        folders.remove(Path(f"{staging}.next"))
     finally:
         progress.stop()
     report.seconds = time.monotonic() - started
@@ -95,10 +105,13 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
         if not gate(result.site):
             return [Reported("the quality gates failed (see the report above); "
                              "nothing was published.")]
-    with _put_in_place(report):
-        folders.remove(folders.replace(output, result.site))
+    with _stops_held(report):
+        old = folders.replace(output, result.site)
+        report.replaced = True
         if result.inputs is not None:
-            fast.remember(settings, output, result)
+            fast.remember(settings, output, result, old)
+        else:
+            folders.remove(old)
     return []
 
 
@@ -106,18 +119,18 @@ STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextlib.contextmanager
-def _put_in_place(report):
-    """Ctrl+C or SIGTERM while the new site replaces the output waits for the block to
-    end, then is dropped (and told): once in place, the new site is the build's
-    outcome, and the little that remains (deleting the last output, the record
-    for the next build) is done."""
+def _stops_held(report):
+    """Ctrl+C or SIGTERM during the block waits for it to end. Then, if the new site
+    replaced the output (report.replaced), the stop is dropped and told: the new
+    site is the build's outcome, and what remains (deleting folders, the record
+    for the next build) is done; otherwise it stops the build (KeyboardInterrupt)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         yield
     finally:
-        pending = signal.sigpending() & STOPS
+        pending = signal.sigpending() & STOPS if report.replaced else set()
         handlers = {number: signal.signal(number, signal.SIG_IGN) for number in pending}
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # the others act now
         for number, handler in handlers.items():
             signal.signal(number, handler)
         if pending:

@@ -40,7 +40,7 @@ def replace(output, site):
     if _exchange(site, output):
         return site
     old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    output.rename(old / output.name)
+    output.rename(old)  # onto the empty folder just made: a name no one else has
     site.rename(output)
     return old
 
@@ -71,7 +71,7 @@ def remove_leftovers(output):
     renames), the last output is put back first, never deleted.
     """
     if not output.exists():
-        for kept in sorted(output.parent.glob(f".{output.name}.old-*/{output.name}")):
+        for kept in sorted(output.parent.glob(f".{output.name}.old-*")):
             kept.rename(output)
             break
     for leftover in output.parent.glob(f".{output.name}.*"):

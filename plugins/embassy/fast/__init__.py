@@ -29,14 +29,16 @@ from pathlib import Path
 from .. import catalogs, hosting, images, run, search, sitemap
 from ..errors import SiteError
 from ..run import Result
-from . import language, patches, record
+from . import language, patches, record, standby
 
 unsupported = patches.unsupported
 
 
-def remember(settings, output, result):
-    """Once output/ is the new site: keep its record for the next build."""
+def remember(settings, output, result, old):
+    """Once output/ is the new site: keep its record for the next build, and the last
+    output (at old) as the next rebuild's standby (see standby.py)."""
     record.save_record(settings, output, result.inputs, result.languages)
+    standby.keep(settings, output, old, result.changes)
 
 
 def build(settings_file, settings, overrides, staging, output, report, progress, reuse=True):
@@ -76,27 +78,40 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
     entries = [page.sitemap for part in records.values() for page in part.pages.values()
                if page.sitemap is not None]
     try:
-        jobs = images.variant_jobs(settings, wanted)
-        with multiprocessing.get_context("fork").Pool(initializer=run.helper_process) as pool:
-            made = pool.map_async(images.make_variant_files, jobs)
-            if previous is None:  # search indexes every language while the images are made
-                progress.step("Indexing for search and making image variants")
-                for lang in languages:
-                    search.index_language(staging, lang)
-            made.get()
-            pool.close()  # the workers end as they finish, not by a signal
-            pool.join()
+        # A full build indexes every language for search while the images are made
+        # (a rebuild indexes in _update); Pagefind waits on the disk, the images on the CPU.
+        _index_while_making_images(settings, wanted, staging,
+                                   languages if previous is None else [], progress)
         images.publish_variants(settings, wanted, staging, published=output if previous else None)
         if settings["I18N_TEMPLATES_LANG"] in languages:
             hosting.fingerprint_assets(staging, settings["THEME"], settings["THEME_STATIC_DIR"])
         hosting.write_host_files(staging, settings)
         sitemap.write(staging, settings["SITEURL"], entries)
         report.count_files(staging)
-        if previous is not None:
-            _update(site, staging, previous, records, languages)
+        changes = _update(site, staging, previous, records, languages) if previous else None
     except SiteError as error:
         return Result([error])
-    return Result([], site, inputs, records)
+    return Result([], site, inputs, records, changes=changes)
+
+
+def _index_while_making_images(settings, wanted, staging, languages, progress):
+    """Index languages for search while the image variants wanted are made (on every
+    core, when there are several to make)."""
+    jobs = images.variant_jobs(settings, wanted)
+    if languages:
+        progress.step("Indexing for search and making image variants")
+    if len(jobs) < 2:
+        images.make_variants(jobs)
+        for lang in languages:
+            search.index_language(staging, lang)
+        return
+    with multiprocessing.get_context("fork").Pool(initializer=run.helper_process) as pool:
+        made = pool.map_async(images.make_variant_files, jobs)
+        for lang in languages:
+            search.index_language(staging, lang)
+        made.get()
+        pool.close()  # the workers end as they finish, not by a signal
+        pool.join()
 
 
 def _still_there(output, previous):
@@ -136,7 +151,7 @@ def _run_languages(settings_file, settings, overrides, staging, previous_output,
         early = _exchange_urls(children, dict(known))
         progress.step(f"Writing the pages of {', '.join(languages)}")
         if previous_output is not None and not early:
-            _link_tree(previous_output, site)
+            standby.new_site(settings, previous_output, site)
         return _collect_reports(children, early, records, report, progress)
     except BaseException:  # interrupted: no process may write into staging once it is removed
         _stop(children)
@@ -206,21 +221,13 @@ def _stop(children):
             pass
 
 
-def _link_tree(source, target):
-    """Make target a copy of the folder source whose files are hard links (the same
-    files, never written to again: a build replaces a file, never rewrites it)."""
-    for parent, folders, files in os.walk(source):
-        into = os.path.join(target, os.path.relpath(parent, source))
-        os.makedirs(into, exist_ok=True)
-        for name in files:
-            os.link(os.path.join(parent, name), os.path.join(into, name))
-
-
 def _update(site, staging, previous, records, languages):
     """Make site (the last output's files) the new site: move staging's files in,
     remove the pages the sources no longer make and the image variants no
-    page shows, and index the languages built again for search."""
-    for relative in record.walk(staging):
+    page shows, and index the languages built again for search. Returns the
+    standby.Changes made."""
+    moved = record.walk(staging)
+    for relative in moved:
         target = site / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / relative, target)
@@ -228,7 +235,8 @@ def _update(site, staging, previous, records, languages):
             if name not in records[lang].pages]
     gone_images = {name for part in previous.values() for name in part.images}
     gone_images -= {name for part in records.values() for name in part.images}
-    for name in gone + [os.path.join("media", name) for name in sorted(gone_images)]:
+    gone += [os.path.join("media", name) for name in sorted(gone_images)]
+    for name in gone:
         (site / name).unlink(missing_ok=True)
         folder = (site / name).parent
         while folder != site and not any(folder.iterdir()):
@@ -238,6 +246,7 @@ def _update(site, staging, previous, records, languages):
         # removed, not written over: these files are the live output's too
         shutil.rmtree(site / "pagefind" / lang, ignore_errors=True)
         search.index_language(site, lang)
+    return standby.Changes(moved, gone, [os.path.join("pagefind", lang) for lang in languages])
 
 
 def _remove_other_folders(parent, keep):

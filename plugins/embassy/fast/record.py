@@ -234,7 +234,7 @@ class LanguageRecord(NamedTuple):
                    urls, {name: tuple(image) for name, image in images.items()}, counts)
 
 
-def _record_path(settings, output):
+def record_path(settings, output):
     name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
     return Path(settings["CACHE_PATH"]) / "builds" / f"{name}.json"
 
@@ -247,7 +247,7 @@ def _identity(output):
 def load_record(settings, output, inputs):
     """The last build's {lang: LanguageRecord}, if it describes the output as it is
     and the same site; else None."""
-    path = _record_path(settings, output)
+    path = record_path(settings, output)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record["site"] == inputs.site and record["output"] == _identity(output):
@@ -261,7 +261,7 @@ def load_record(settings, output, inputs):
 def save_record(settings, output, inputs, languages):
     """Remember this build ({lang: LanguageRecord}), once its output is in place."""
     record = {"site": inputs.site, "output": _identity(output), "languages": languages}
-    path = _record_path(settings, output)
+    path = record_path(settings, output)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     partial.write_text(json.dumps(record), encoding="utf-8")

@@ -1,0 +1,96 @@
+"""A rebuild's new site, made from the last output without copying it.
+
+The new site must be whole before it replaces the output in one step, so a
+rebuild starts from a folder with every file of the last output, as hard
+links (never written to: files are replaced, never rewritten). Linking the
+whole site costs about 0.4 s per 1,000 items, and deleting the replaced
+output as much again; so the replaced output is kept beside it as a standby
+(.output-standby), with the list of what the rebuild changed. The next
+rebuild brings the standby up to date with those changes only, and uses it.
+A standby that may not be what its list says (a stop while it was being
+brought up to date, a record missing) is deleted, and the site linked anew.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import NamedTuple
+
+from .record import record_path
+
+
+class Changes(NamedTuple):
+    """What a rebuild changed in the site (paths relative to it): files put in or
+    replaced, files removed, folders replaced whole (search indexes)."""
+
+    files: list
+    removed: list
+    folders: list
+
+
+def _standby(output):
+    return output.parent / f".{output.name}-standby"
+
+
+def _marker(settings, output):
+    return record_path(settings, output).with_suffix(".standby.json")
+
+
+def new_site(settings, output, site):
+    """Make site a folder with every file of output, the standby's if it can be trusted."""
+    standby, marker = _standby(output), _marker(settings, output)
+    try:
+        kept = json.loads(marker.read_text(encoding="utf-8"))
+        marker.unlink()  # from here on, until keep(), the standby is not trusted
+        if kept["standby"] != standby.stat().st_ino:
+            raise ValueError("another folder")
+        _bring_up_to_date(standby, output, Changes(*kept["changes"]))
+        standby.rename(site)
+    except (OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(standby, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        link_tree(output, site)
+
+
+def _bring_up_to_date(standby, output, changes):
+    for name in changes.removed:
+        (standby / name).unlink(missing_ok=True)
+    for name in changes.files:
+        (standby / name).unlink(missing_ok=True)
+        (standby / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(output / name, standby / name)
+    for name in changes.folders:
+        shutil.rmtree(standby / name, ignore_errors=True)
+        link_tree(output / name, standby / name)
+
+
+def keep(settings, output, old, changes):
+    """After the exchange: keep the last output (now at old) as the standby, with
+    changes, what this rebuild changed (None after a full build: deleted)."""
+    standby, marker = _standby(output), _marker(settings, output)
+    marker.unlink(missing_ok=True)
+    shutil.rmtree(standby, ignore_errors=True)
+    if old is None:
+        return
+    if changes is None:
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    old.rename(standby)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"standby": standby.stat().st_ino, "changes": changes}),
+                      encoding="utf-8")
+
+
+def remove(output):
+    """The standby of output, if any (invoke clean)."""
+    shutil.rmtree(_standby(Path(output).resolve()), ignore_errors=True)
+
+
+def link_tree(source, target):
+    """Make target a copy of the folder source whose files are hard links."""
+    for parent, _folders, files in os.walk(source):
+        into = os.path.join(target, os.path.relpath(parent, source))
+        os.makedirs(into, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(parent, name), os.path.join(into, name))
