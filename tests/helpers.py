@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
 from benchmarks.corpus import write_settings  # noqa: F401 - for the tests
+from embassy.fast import unsupported
 from embassy.gates import GateUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,10 @@ LANGUAGES = ("en", "es", "fr")
 PRODUCTION_URL = "https://embassy.example"
 IN_CI = os.environ.get("CI") == "true"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+# Tests of what only the fast build does (rebuilds, per-language processes): with
+# other versions of Pelican and its plugins the build is stock Pelican's.
+needs_fast_build = pytest.mark.skipif(unsupported() is not None,
+                                      reason=f"the fast build is off: {unsupported()}")
 
 
 def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from embassy.hosting import free_port
-from helpers import LANGUAGES, git, invoke, require, user_env
+from helpers import LANGUAGES, git, invoke, needs_fast_build, require, user_env
 
 GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")
 SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
@@ -103,6 +103,7 @@ def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
                  contains="Phrase ajoutée en direct.")
 
 
+@needs_fast_build
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2,
                     reason="one core builds the languages in one Pelican pass: no per-language progress")
 def test_a_build_in_a_terminal_shows_its_progress_per_language(project):

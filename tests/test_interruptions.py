@@ -53,9 +53,10 @@ def finished(project, output, full):
     return snapshot(output)
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    project = synthetic_project(tmp_path_factory.mktemp("interrupted") / "project", 40)
+@pytest.fixture
+def corpus(tmp_path):
+    """Each test's own project: a synthetic corpus of 40 items, built once."""
+    project = synthetic_project(tmp_path / "project", 40)
     finished(project, project / "output", full=True)  # cold: the caches are filled
     return project
 

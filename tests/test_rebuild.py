@@ -17,12 +17,16 @@ import time
 import pytest
 from PIL import Image
 
-from helpers import ROOT, append, differences, run_build, synthetic_project, write_settings
+from helpers import (ROOT, append, differences, needs_fast_build, run_build, synthetic_project,
+                     write_settings)
+
+pytestmark = needs_fast_build
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    project = synthetic_project(tmp_path_factory.mktemp("rebuild") / "project", 12)
+@pytest.fixture
+def corpus(tmp_path):
+    """Each test's own project: a synthetic corpus of 12 items, built once."""
+    project = synthetic_project(tmp_path / "project", 12)
     # links from an item to a page, as staff write them (a rebuild must resolve them
     # when the item itself comes from the cache of items read earlier)
     append(project / "content" / "news" / "item-00001" / "en.md",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import state
+from .languages import language_name
 
 
 def count_items(generators):
@@ -71,8 +72,6 @@ class Report:
 
     def lines(self):
         """The summary, in a few lines."""
-        from .languages import language_name
-
         where = f"{self.output}/ ({self.siteurl or 'development build'})"
         if self.unchanged:
             return [f"Nothing changed since the last build: {where} is up to date."]
