@@ -229,13 +229,11 @@ CACHE_CONTROL = {
 }
 
 # Build speed -------------------------------------------------------------------
-# The fast build (plugins/embassy/build.py, speed.py): one process per
-# language, each reading and rendering only its own language's items. False
+# The fast build (plugins/embassy/fast/, see docs/architecture.md): one process
+# per language, each reading and rendering only its own language's items. False
 # gives stock Pelican + pelican-i18n-subsites (the benchmark's baseline); the
 # output is the same byte for byte (a test checks it).
 FAST_BUILD = True
-BUILD_LANGUAGES = LANGUAGES  # which languages this process writes
-FINISH_SITE = True  # media, fingerprints, host files, sitemap and search index
 
 # Plugins ----------------------------------------------------------------------
 PLUGIN_PATHS = [str(HERE / "plugins")]

@@ -30,7 +30,7 @@ def _python():
 
 
 def _build(c, settings, check=False, warn=False):
-    """The safe build (plugins/embassy/build.py); check runs the quality gates first."""
+    """The safe build (plugins/embassy/build/); check runs the quality gates first."""
     env = {"PYTHONPATH": str(ROOT / "plugins")}
     gates = " --check" if check else ""
     # In a terminal the build shows its progress: it needs a terminal of its own.

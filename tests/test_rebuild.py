@@ -279,6 +279,26 @@ def test_a_standby_not_known_to_be_up_to_date_is_not_used(corpus, tmp_path):
     assert_same_as_full_build(project, output, tmp_path)
 
 
+def test_a_standby_kept_for_an_earlier_output_is_not_used(corpus, tmp_path):
+    """A full build in between (here: a new theme) makes the standby two versions old:
+    its marker, had a stop kept it, names an output that is no longer there."""
+    project, output = corpus
+    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche.\n")
+    rebuild(project, output)
+    standby = project / ".output-standby"
+    marker = next((project / "cache" / "builds").glob("*.standby.json"))
+    kept = marker.read_text(encoding="utf-8")
+    os.rename(standby, tmp_path / "standby")
+    append(project / "theme" / "static" / "css" / "site.css", "\n.epc-new { color: inherit; }\n")
+    rebuild(project, output)  # a full build
+    # as a stop between the full build's record and the standby's removal would leave them
+    os.rename(tmp_path / "standby", standby)
+    marker.write_text(kept, encoding="utf-8")
+    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche finale.\n")
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)
+
+
 def test_an_edit_that_keeps_the_file_time_is_built(corpus, tmp_path):
     """Caches are keyed on what files hold, not on their times (an edit saved while a
     build reads, or a file restored from a copy, keeps or reuses a time)."""

@@ -75,9 +75,11 @@ def finish_site(settings):
 
 
 def finish_after_main_site(pelican):
-    """finalized handler: the main site finishes last, after its subsites."""
+    """finalized handler: the main site finishes last, after its subsites (unless the
+    run only writes pages: FINISH_SITE = False, as a language's process does)."""
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] == settings["I18N_TEMPLATES_LANG"] and settings["FINISH_SITE"]:
+    if settings["DEFAULT_LANG"] == settings["I18N_TEMPLATES_LANG"] and settings.get(
+            "FINISH_SITE", True):
         finish_site(settings)
 
 

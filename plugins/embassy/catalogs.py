@@ -97,7 +97,7 @@ def check_and_compile(pelican):
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"] or settings.get(
             "CATALOGS_COMPILED"):
-        return  # a subsite, or a language process of the fast build (compiled before it)
+        return  # a subsite, or a run whose catalogs were compiled before it (a language's process)
     compile_for(settings)
 
 

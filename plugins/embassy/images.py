@@ -163,6 +163,8 @@ def variant_jobs(settings, wanted):
     ({output name: (source, width)}) that are not cached yet."""
     cache = Path(settings["CACHE_PATH"]) / "images"
     cache.mkdir(parents=True, exist_ok=True)
+    for partial in cache.glob("*.part.*"):  # left by a stopped build (one build per cache)
+        partial.unlink(missing_ok=True)
     jobs, scheduled = {}, set()
     for name, (source, width) in sorted(wanted.items()):
         cached = _cached(cache, name, source, width)
@@ -186,18 +188,26 @@ def make_variants(jobs, processes=None):
 
 def publish_variants(settings, wanted, output, published=None):
     """Put the variants wanted into output/media/ from the cache (but those that
-    published, an earlier output, has: the same name means the same image)."""
+    published, an earlier output, has already: the very cache file, linked)."""
     cache = Path(settings["CACHE_PATH"]) / "images"
     media = Path(output) / "media"
     for name, (source, width) in sorted(wanted.items()):
-        if published is not None and (Path(published) / "media" / name).is_file():
+        cached = _cached(cache, name, source, width)
+        if published is not None and _same_file(Path(published) / "media" / name, cached):
             continue
         target = media / name
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(_cached(cache, name, source, width), target)  # never written to again
+            os.link(cached, target)  # cache files are never written to again
         except OSError:
-            shutil.copyfile(_cached(cache, name, source, width), target)  # another file system
+            shutil.copyfile(cached, target)  # another file system
+
+
+def _same_file(first, second):
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def write_variants(settings):

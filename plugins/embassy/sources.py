@@ -48,7 +48,7 @@ def read_metadata_header(path, raw=None):
 
 def header_text(raw):
     """(the metadata lines, the Lang: value or None) of a file's bytes, never failing:
-    what a build's record compares (see incremental.py); checks come later."""
+    what a build's record compares (see fast/record.py); checks come later."""
     lines, lang = [], None
     for line in raw.decode("utf-8-sig", errors="replace").splitlines():
         if not line.strip():

@@ -1,6 +1,6 @@
 """What one build's Pelican passes share, passed to them in the settings.
 
-build.py (or the plugin, for a plain `pelican` run) puts one BuildState in
+build/ and fast/ (or the plugin, for a plain `pelican` run) put one BuildState in
 the settings as BUILD_STATE; i18n-subsites copies the settings of the main
 site for each language's pass, so every pass holds the same object. The
 handlers add to it while Pelican reads and writes; the steps that finish the
@@ -28,7 +28,7 @@ class NoMemo:
     """A memo that remembers nothing (the text_memo of a stock build)."""
 
     @staticmethod
-    def result(_kind, text, compute):
+    def result(_source_path, _kind, text, compute):
         return compute(text)
 
 
@@ -43,7 +43,8 @@ class BuildState(LivesWithTheBuild):
     sitemap: dict = field(default_factory=dict)
     # the published news items and pages of each language: {lang: {"news": n, "pages": n}}
     counts: dict = field(default_factory=dict)
-    # pure text functions' results (typography) kept between builds: .result(kind, text, compute)
+    # results of pure text functions (typography) kept between builds:
+    # .result(source file, kind, text, compute)
     text_memo: object = field(default_factory=NoMemo)
 
 
@@ -53,6 +54,6 @@ def of(settings):
 
 
 def provide(pelican):
-    """initialized handler: a build started without build.py (a plain `pelican` run) gets
+    """initialized handler: a build started without build/ (a plain `pelican` run) gets
     its state here, on the main site; the language subsites copy its settings."""
     pelican.settings.setdefault("BUILD_STATE", BuildState(pelican.settings["OUTPUT_PATH"]))

@@ -104,7 +104,7 @@ def apply(instance):
     def kept(kind, localize):
         """localize(value, lang), through the build's memo (the fast build's keeps
         results from one build to the next)."""
-        return lambda value: memo.result(f"{kind} {lang}", value,
+        return lambda value: memo.result(instance.source_path, f"{kind} {lang}", value,
                                          lambda value: localize(value, lang))
 
     fragment, text = kept("html", localize_fragment), kept("text", localize_text)

@@ -28,8 +28,13 @@ __all__ = ["build", "one_build_at_a_time", "remove_output"]
 
 
 def remove_output(output):
-    """Delete output/ and what a rebuild keeps beside it (invoke clean)."""
-    folders.remove(Path(output))
+    """Delete output/ (gone in one step: renamed, then deleted) and what a rebuild
+    keeps beside it (invoke clean)."""
+    output = Path(output).resolve()
+    if output.exists():
+        gone = folders.new_staging(output)  # a stop now leaves a folder the next build removes
+        output.rename(gone)
+        folders.remove(gone)
     fast.standby.remove(output)
 
 
@@ -68,11 +73,18 @@ def build(settings_file, output, overrides=None, gate=None, progress=None):
     return report
 
 
+def available_cores():
+    """The cores this process may use (where the system says; else all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def fast_build_refused(settings):
     """Why this build cannot be the fast one (a line for staff), or None."""
     if not settings.get("FAST_BUILD"):
         return None
-    if len(os.sched_getaffinity(0)) < 2:  # the cores this process may use
+    if available_cores() < 2:
         return "the fast build is off: one core only; building with stock Pelican."
     reason = fast.unsupported()
     if reason:
@@ -108,10 +120,16 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
     with _stops_held(report):
         old = folders.replace(output, result.site)
         report.replaced = True
-        if result.inputs is not None:
-            fast.remember(settings, output, result, old)
-        else:
-            folders.remove(old)
+        try:
+            if result.inputs is not None:
+                fast.remember(settings, output, result, old)
+            else:
+                folders.remove(old)
+        except OSError as error:  # the site is built; the next build will be a full one
+            fast.forget(settings, output)
+            report.notices.append(f"The new site is in place, but what a rebuild would keep "
+                                  f"of it could not be saved ({error}): the next build "
+                                  "builds everything.")
     return []
 
 

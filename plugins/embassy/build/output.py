@@ -21,7 +21,7 @@ _RENAME_EXCHANGE, _AT_FDCWD = 2, -100
 
 def new_staging(output):
     """A new, empty staging folder beside output."""
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
 
 
 def replace(output, site):
@@ -74,6 +74,6 @@ def remove_leftovers(output):
         for kept in sorted(output.parent.glob(f".{output.name}.old-*")):
             kept.rename(output)
             break
-    for leftover in output.parent.glob(f".{output.name}.*"):
-        if leftover.is_dir():
+    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)

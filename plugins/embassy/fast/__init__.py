@@ -12,9 +12,10 @@ output is byte-identical.
 A rebuild (the last build's record matches its output, see record.py) builds
 only the languages whose inputs changed, and in those renders only the pages
 whose inputs changed (reuse.py). The new site is then the last output's
-files, linked (not copied) into a new folder while the processes render,
-with the new pages moved in and the pages no longer made removed; the build
-puts it in place of the output in one step, as it does a full build's.
+files (standby.py: hard links, or the standby brought up to date, made while
+the processes render), with the new pages moved in and the pages no longer
+made removed; the build puts it in place of the output in one step, as it
+does a full build's.
 
 The steps after the languages' passes are the plugin's own (images,
 hosting, sitemap, search), called here with what the processes reported.
@@ -34,9 +35,16 @@ from . import language, patches, record, standby
 unsupported = patches.unsupported
 
 
+def forget(settings, output):
+    """Keep nothing of this build for the next (it will build everything)."""
+    standby.forget(settings, output)
+    record.forget_record(settings, output)
+
+
 def remember(settings, output, result, old):
     """Once output/ is the new site: keep its record for the next build, and the last
     output (at old) as the next rebuild's standby (see standby.py)."""
+    standby.forget(settings, output)  # until keep(): the standby matches no record
     record.save_record(settings, output, result.inputs, result.languages)
     standby.keep(settings, output, old, result.changes)
 
@@ -68,7 +76,7 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
         report.languages[lang].built = False
     progress.step(f"Reading {', '.join(languages)}")
     site = Path(f"{staging}.next") if previous else staging
-    problems = _run_languages(settings_file, settings, {**overrides, "CATALOGS_COMPILED": True},
+    problems = _run_languages(settings_file, settings, overrides,
                               staging, output if previous else None, site, inputs, languages,
                               previous or {}, records, report, progress)
     if problems:
@@ -132,21 +140,21 @@ def _run_languages(settings_file, settings, overrides, staging, previous_output,
     (added to records and report); meanwhile, for a rebuild, link the last output's
     files into site. Returns the problems reported."""
     language.warm_up(settings)
-    gc.freeze()  # the processes share what is loaded so far, untouched by their collector
     children = {}
-    for lang in languages:
-        ours, theirs = multiprocessing.Pipe()
-        pid = os.fork()
-        if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
-            ours.close()
-            for _other, connection in children.values():
-                connection.close()
-            language.build_language(settings_file, staging, overrides, lang, theirs, inputs,
-                                    previous.get(lang), previous_output)
-        theirs.close()
-        children[pid] = (lang, ours)
-    gc.unfreeze()
     try:
+        gc.freeze()  # the processes share what is loaded so far, untouched by their collector
+        for lang in languages:
+            ours, theirs = multiprocessing.Pipe()
+            pid = os.fork()
+            if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
+                ours.close()
+                for _other, connection in children.values():
+                    connection.close()
+                language.build_language(settings_file, staging, overrides, lang, theirs, inputs,
+                                        previous.get(lang), previous_output)
+            theirs.close()
+            children[pid] = (lang, ours)
+        gc.unfreeze()
         known = {url for part in records.values() for url in part.urls.items()}
         early = _exchange_urls(children, dict(known))
         progress.step(f"Writing the pages of {', '.join(languages)}")
@@ -198,8 +206,11 @@ def _collect_reports(children, early, records, report, progress):
                                      "run the build again; if this comes back, send this "
                                      "message to the site's maintainers."))
             continue
-        if result.stopped:
-            continue  # another language's failure: that one is reported
+        if result.stopped:  # by another language's failure, reported by that one
+            stopped.append(SiteError(lang, "the build of this language stopped because "
+                                     "another language's could not read its items.",
+                                     "fix the problems listed for the other language."))
+            continue
         problems += [problem for problem in result.problems if problem not in problems]
         if result.record is not None:
             records[lang] = result.record
@@ -238,10 +249,7 @@ def _update(site, staging, previous, records, languages):
     gone += [os.path.join("media", name) for name in sorted(gone_images)]
     for name in gone:
         (site / name).unlink(missing_ok=True)
-        folder = (site / name).parent
-        while folder != site and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+        standby.remove_empty_folders(site, (site / name).parent)
     for lang in languages:
         # removed, not written over: these files are the live output's too
         shutil.rmtree(site / "pagefind" / lang, ignore_errors=True)

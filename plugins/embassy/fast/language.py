@@ -114,6 +114,7 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
         problems = run.run_pelican(settings_file, {
             **overrides, **patches.install(), **item_cache_settings(inputs, previous is not None),
             "OUTPUT_PATH": str(staging), "BUILD_LANGUAGES": [lang], "FINISH_SITE": False,
+            "CATALOGS_COMPILED": True,
             "BUILD_STATE": build, "FAST_PROCESS": process})
         if process.other_failed:
             problems = []

@@ -1,9 +1,10 @@
-"""The fast build's memo: what a language's process computed from each file's text
+"""The fast build's memo: what a language's process computed from each file
 (Markdown's HTML, typography), kept from one build to the next.
 
 An entry counts only for the exact file it was made from (its signature, see
-record.Inputs), and the whole memo only for the Markdown settings, plugin
-code and package versions it was made with (Inputs.contents).
+record.Inputs) and is forgotten once the file changes or goes; the whole memo
+counts only for the Markdown settings, plugin code and package versions it was
+made with (Inputs.contents).
 """
 
 import hashlib
@@ -14,46 +15,53 @@ from .record import read_cache, write_cache
 
 
 class Memo:
-    """The memo of one language's process (CACHE_PATH/contents/<lang>.pickle)."""
+    """The memo of one language's process (CACHE_PATH/contents/<lang>.pickle):
+    {source file: [its signature, its HTML (compressed) or None, Markdown's
+    metadata, {typography's input: its result}]}."""
 
     def __init__(self, path, inputs):
         self.path, self.inputs = Path(path), inputs
         cached = read_cache(self.path, ())
-        if len(cached) == 3 and cached[0] == inputs.contents:
-            _made_by, self.previous, self.previous_results = cached
-        else:  # none yet, made with other Markdown settings, plugin or packages, or damaged
-            self.previous, self.previous_results = {}, {}
-        self.current, self.results = {}, {}
+        # none yet, made with other Markdown settings, plugin or packages, or damaged: empty
+        self.previous = cached[1] if len(cached) == 2 and cached[0] == inputs.contents else {}
+        self.current = {}
 
-    def result(self, kind, text, compute):
-        """compute(text), kept from the last build when text is the same (the build
-        state's text_memo: typography)."""
+    def _entry(self, source_path):
+        """This build's entry of a file, started from the last build's if the file is
+        the same."""
+        source, signature = str(source_path), self.inputs.full(source_path)
+        if source not in self.current:
+            previous = self.previous.get(source)
+            self.current[source] = (previous if previous and previous[0] == signature
+                                    else [signature, None, None, {}])
+        return self.current[source]
+
+    def result(self, source_path, kind, text, compute):
+        """compute(text) for a file (the build state's text_memo: typography), kept from
+        the last build when the file and text are the same."""
+        results = self._entry(source_path)[3]
         key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogateescape")).digest()
-        result = self.previous_results.get(key)
-        if result is None:
-            result = compute(text)
-        self.results[key] = result
-        return result
+        if key not in results:
+            results[key] = compute(text)
+        return results[key]
 
     def get(self, source_path):
         """(HTML, Markdown's metadata) of a file unchanged since the last build, or None."""
-        entry = self.previous.get(str(source_path))
-        if entry is None or entry[0] != self.inputs.full(source_path):
+        entry = self._entry(source_path)
+        if entry[1] is None:
             return None
-        self.current[str(source_path)] = entry
         return zlib.decompress(entry[1]).decode("utf-8"), entry[2]
 
     def put(self, source_path, content, meta):
         # compressed: a language's HTML stays in memory until the memo is saved
-        self.current[str(source_path)] = (self.inputs.full(source_path),
-                                          zlib.compress(content.encode("utf-8"), 1), meta)
+        entry = self._entry(source_path)
+        entry[1], entry[2] = zlib.compress(content.encode("utf-8"), 1), meta
 
     def save(self):
         """Keep this build's entries and the earlier ones of files unchanged since (which
-        Pelican's item cache may have spared reading); files since deleted or
-        changed are forgotten."""
-        for path, entry in self.previous.items():
-            if path not in self.current and entry[0] == self.inputs.full(path):
-                self.current[path] = entry
-        self.results = {**self.previous_results, **self.results}
-        write_cache(self.path, (self.inputs.contents, self.current, self.results))
+        Pelican's item cache may have spared reading); files changed or gone are
+        forgotten."""
+        for source, entry in self.previous.items():
+            if source not in self.current and entry[0] == self.inputs.full(source):
+                self.current[source] = entry
+        write_cache(self.path, (self.inputs.contents, self.current))

@@ -20,11 +20,12 @@ the same output compares:
 
 A rebuild renders what changed into a staging folder; the new site is the
 last output's files (hard links, made meanwhile) with those moved in, and it
-replaces the output in one step, as a full build's does (see build/output.py).
+replaces the output in one step, as a full build's does (see standby.py).
 Anything unexpected (a record from another configuration, a file missing
 from the output) means a full build.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -40,8 +41,9 @@ from ..errors import SiteError
 from ..sitemap import Entry
 
 # Packages whose versions change what a build writes.
-PACKAGES = ("pelican", "markdown", "jinja2", "typogrify", "smartypants", "babel", "pillow",
-            "pagefind", "feedgenerator", "rcssmin", "rjsmin", "pyyaml")
+PACKAGES = ("pelican", "pelican-i18n-subsites", "markdown", "jinja2", "markupsafe", "typogrify",
+            "smartypants", "babel", "pillow", "pagefind", "feedgenerator", "rcssmin", "rjsmin",
+            "pyyaml", "nh3", "python-dateutil")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
@@ -239,7 +241,7 @@ def record_path(settings, output):
     return Path(settings["CACHE_PATH"]) / "builds" / f"{name}.json"
 
 
-def _identity(output):
+def identity(output):
     stat = Path(output).stat()
     return [stat.st_ino, stat.st_mtime_ns]
 
@@ -250,7 +252,7 @@ def load_record(settings, output, inputs):
     path = record_path(settings, output)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        if record["site"] == inputs.site and record["output"] == _identity(output):
+        if record["site"] == inputs.site and record["output"] == identity(output):
             return {lang: LanguageRecord.from_json(data)
                     for lang, data in record["languages"].items()}
     except (OSError, ValueError, KeyError, TypeError):
@@ -258,9 +260,14 @@ def load_record(settings, output, inputs):
     return None
 
 
+def forget_record(settings, output):
+    with contextlib.suppress(OSError):
+        record_path(settings, output).unlink()
+
+
 def save_record(settings, output, inputs, languages):
     """Remember this build ({lang: LanguageRecord}), once its output is in place."""
-    record = {"site": inputs.site, "output": _identity(output), "languages": languages}
+    record = {"site": inputs.site, "output": identity(output), "languages": languages}
     path = record_path(settings, output)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")

@@ -5,7 +5,7 @@ was rendered from (see record.py): the metadata of every item, the items it
 was given in full, and, when it shows the language's newest change, every
 file of the language. A rebuild compares each page's signature with the last
 build's record and keeps the last output's page when they match (the new site
-is made from the last output's files, see build/output.py).
+is made from the last output's files, see standby.py).
 """
 
 import os

@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from .record import record_path
+from .record import identity, record_path
 
 
 class Changes(NamedTuple):
@@ -43,8 +43,8 @@ def new_site(settings, output, site):
     try:
         kept = json.loads(marker.read_text(encoding="utf-8"))
         marker.unlink()  # from here on, until keep(), the standby is not trusted
-        if kept["standby"] != standby.stat().st_ino:
-            raise ValueError("another folder")
+        if kept["standby"] != standby.stat().st_ino or kept["output"] != identity(output):
+            raise ValueError("another folder, or an output it was not kept for")
         _bring_up_to_date(standby, output, Changes(*kept["changes"]))
         standby.rename(site)
     except (OSError, ValueError, KeyError, TypeError):
@@ -56,6 +56,7 @@ def new_site(settings, output, site):
 def _bring_up_to_date(standby, output, changes):
     for name in changes.removed:
         (standby / name).unlink(missing_ok=True)
+        remove_empty_folders(standby, (standby / name).parent)
     for name in changes.files:
         (standby / name).unlink(missing_ok=True)
         (standby / name).parent.mkdir(parents=True, exist_ok=True)
@@ -68,8 +69,8 @@ def _bring_up_to_date(standby, output, changes):
 def keep(settings, output, old, changes):
     """After the exchange: keep the last output (now at old) as the standby, with
     changes, what this rebuild changed (None after a full build: deleted)."""
-    standby, marker = _standby(output), _marker(settings, output)
-    marker.unlink(missing_ok=True)
+    standby = _standby(output)
+    forget(settings, output)
     shutil.rmtree(standby, ignore_errors=True)
     if old is None:
         return
@@ -77,9 +78,22 @@ def keep(settings, output, old, changes):
         shutil.rmtree(old, ignore_errors=True)
         return
     old.rename(standby)
+    marker = _marker(settings, output)
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"standby": standby.stat().st_ino, "changes": changes}),
-                      encoding="utf-8")
+    marker.write_text(json.dumps({"standby": standby.stat().st_ino, "output": identity(output),
+                                  "changes": changes}), encoding="utf-8")
+
+
+def forget(settings, output):
+    """Trust the standby no more (its marker removed): it will be deleted, not used."""
+    _marker(settings, output).unlink(missing_ok=True)
+
+
+def remove_empty_folders(root, folder):
+    """Remove folder and its parents up to root, as long as they are empty."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def remove(output):
