@@ -7,7 +7,7 @@ drafts) have none.
 """
 
 import re
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -28,31 +28,22 @@ class Entry(NamedTuple):
     modified: str | None
 
 
-class _Head(HTMLParser):
-    """The canonical and alternate links and the robots meta of a page's <head>."""
-
-    def __init__(self):
-        super().__init__()
-        self.canonical, self.links, self.noindex = None, [], False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "canonical":
-            self.canonical = attrs.get("href")
-        elif tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
-            self.links.append([attrs["hreflang"], attrs.get("href")])
-        elif tag == "meta" and attrs.get("name") == "robots":
-            self.noindex = "noindex" in attrs.get("content", "")
+# The theme writes these tags (partials/alternate-links.html, base.html), one per line;
+# a page is read back a thousand times a build, so a few patterns, not an HTML parser.
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)">')
+_ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]*)" href="([^"]*)">')
+_NOINDEX = '<meta name="robots" content="noindex">'
 
 
 def entry_of(html):
     """The sitemap entry a page's HTML states, or None (noindex, or not a page)."""
-    head = _Head()
-    head.feed(html[: html.find("</head>") + 1 or None])
-    if head.noindex or head.canonical is None:
+    head = html[: html.find("</head>")]
+    canonical = _CANONICAL.search(head)
+    if canonical is None or _NOINDEX in head:
         return None
     modified = _MODIFIED.search(html)
-    return Entry(head.canonical, head.links, modified[1] if modified else None)
+    links = [[unescape(lang), unescape(href)] for lang, href in _ALTERNATE.findall(head)]
+    return Entry(unescape(canonical[1]), links, modified[1] if modified else None)
 
 
 def record_page(path, context=None):
