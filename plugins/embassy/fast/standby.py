@@ -67,10 +67,10 @@ def _bring_up_to_date(standby, output, changes):
 
 
 def keep(settings, output, old, changes):
-    """After the exchange: keep the last output (now at old) as the standby, with
-    changes, what this rebuild changed (None after a full build: deleted)."""
+    """After the exchange, once the old standby is forgotten (forget()): keep the last
+    output (now at old) as the standby, with changes, what this rebuild changed (None
+    after a full build: deleted)."""
     standby = _standby(output)
-    forget(settings, output)
     shutil.rmtree(standby, ignore_errors=True)
     if old is None:
         return
