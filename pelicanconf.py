@@ -17,6 +17,11 @@ TIMEZONE = "America/Toronto"  # Ottawa's time zone
 PATH = str(HERE / "content")
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
+# One folder per news item or page, one file per language: news/<key>/index.en.md.
+# The key (shared by the languages) and the language come from the path; the
+# browser editor (admin/) writes the same layout. Files are Markdown with YAML
+# front matter (pelican-yaml-metadata).
+PATH_METADATA = r"(?:news|pages)/(?P<key>[^/]+)/index\.(?P<lang>[^./]+)\.md"
 STATIC_PATHS = []  # images beside items are published by the plugin, once
 CACHE_PATH = str(HERE / "cache")
 DATA_PATH = "data"  # agreements, chronology, embassy and glossary (.yaml), read by the plugin

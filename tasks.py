@@ -205,7 +205,7 @@ def new_post(c, title, category="news", date=None, lang="en"):
         print(f"  {path.relative_to(ROOT)}")
     print("Preview with `make serve` (drafts are shown there, marked as drafts, under "
           "/en/drafts/, /es/borradores/, /fr/brouillons/); when every language is ready, "
-          "delete the 'Status: draft' line in each file.")
+          "change 'status: draft' to 'status: published' in each file.")
 
 
 @task

@@ -99,7 +99,7 @@ def run(items, folder, repeat=3):
     for name, fast in (("ours", True), ("baseline", False)):
         write_settings(project, SETTINGS[name], FAST_BUILD=fast,
                        CACHE_PATH=str(project / f"cache-{name}"))
-    edited = project / "content" / "news" / "item-00001" / "en.md"
+    edited = project / "content" / "news" / "item-00001" / "index.en.md"
     original = edited.read_text(encoding="utf-8")
 
     def edit(number):

@@ -41,13 +41,13 @@ def item_text(rng, lang, number, key, count, has_image):
     body = [paragraph(rng, lang), f"## {sentence(rng, lang, 4)[:-1]}", paragraph(rng, lang),
             "\n".join(f"- {sentence(rng, lang, 6)}" for _ in range(3)),
             f"{sentence(rng, lang, 8)} [{sentence(rng, lang, 3)[:-1]}]"
-            f"({{filename}}/news/{other}/{lang}.md)", paragraph(rng, lang)]
+            f"({{filename}}/news/{other}/index.{lang}.md)", paragraph(rng, lang)]
     if has_image:
         body.insert(1, f"![{sentence(rng, lang, 6)[:-1]}]({{static}}photo.jpg)")
     date = f"20{10 + number % 16:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
-    header = (f"Title: {title}\nKey: {key}\nLang: {lang}\nDate: {date} {number % 24:02d}:00\n"
-              f"Category: {rng.choice(['news', 'events'])}\nSlug: {lang}-{key}\n"
-              f"Summary: {sentence(rng, lang, 16)}\n")
+    header = (f"---\ntitle: {title}\ndate: {date} {number % 24:02d}:00\n"
+              f"category: {rng.choice(['news', 'events'])}\nslug: {lang}-{key}\n"
+              f"summary: {sentence(rng, lang, 16)}\nstatus: published\n---\n")
     return header + "\n" + "\n\n".join(body) + "\n"
 
 
@@ -66,7 +66,7 @@ def make_project(folder, items, seed=2026):
         if has_image:
             Image.new("RGB", (1200, 800), (number % 256, 80, 120)).save(news / key / "photo.jpg")
         for lang in WORDS:
-            (news / key / f"{lang}.md").write_text(
+            (news / key / f"index.{lang}.md").write_text(
                 item_text(rng, lang, number, key, items, has_image), encoding="utf-8")
     return folder
 

@@ -4,12 +4,14 @@ places, building it as tasks.py does, copies of it, and comparisons."""
 import filecmp
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
 from benchmarks.corpus import write_settings  # noqa: F401 - for the tests
@@ -51,11 +53,39 @@ def copy_project(target, corpus=True):
 
 
 def edit_source(project, path, old, new):
-    """Replace old by new (once) in one of the project's files."""
+    """Replace old by new (once) in one of the project's files; old is a string or a
+    compiled pattern, such as field_line("date") (new is then taken as it is)."""
     target = project / path
     text = target.read_text(encoding="utf-8")
-    assert old in text, old
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if isinstance(old, re.Pattern):
+        assert old.search(text), old.pattern
+        text = old.sub(lambda _match: new, text, count=1)
+    else:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    target.write_text(text, encoding="utf-8")
+
+
+def field_line(name):
+    """The whole line 'name: …' of a content file's front matter, newline included,
+    however its value is written (quoted or not): edit_source(…, field_line("date"),
+    "date: 2024-02-30\n") replaces it, "" removes it."""
+    return re.compile(rf"^{re.escape(name)}:.*\n", re.MULTILINE)
+
+
+def set_field(path, name, line):
+    """Replace the line 'name: …' of the content file at path by line (one or more
+    lines, without the final newline; "" removes it)."""
+    path = Path(path)
+    edit_source(path.parent, path.name, field_line(name), f"{line}\n" if line else "")
+
+
+def front_matter(path):
+    """The metadata of a content file (index.<lang>.md), as YAML reads it."""
+    text = Path(path).read_text(encoding="utf-8")
+    start, header, _body = text.split("---\n", 2)
+    assert start == "", f"{path} does not start with '---'"
+    return yaml.safe_load(header)
 
 
 def assert_refused(result, output, *messages):
@@ -89,7 +119,7 @@ def content_items():
 
 def source_file(kind, key, lang):
     """The source of an item of content_items() in a language."""
-    return (CORPUS if kind == "news" else ROOT / "content") / kind / key / f"{lang}.md"
+    return (CORPUS if kind == "news" else ROOT / "content") / kind / key / f"index.{lang}.md"
 
 
 def require(*programs):

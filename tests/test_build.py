@@ -3,21 +3,41 @@
 import pytest
 
 from embassy.build import build
-from helpers import assert_refused, edit_source, run_build
+from helpers import assert_refused, edit_source, field_line, run_build
 
-NEWS = "content/news/eighty-years-of-relations/fr.md"
+FOLDER = "content/news/eighty-years-of-relations"
+NEWS = f"{FOLDER}/index.fr.md"
+NAMES = "index.en.md, index.es.md, index.fr.md"
 
 
 @pytest.mark.parametrize("old,new,message", [
-    ("Lang: fr", "Lang: de", f"{NEWS} (Lang): 'de' is not a language of this site."),
-    ("Lang: fr\n", "", f"{NEWS} (Lang): the language is missing."),
-    ("Category: events", "Category: sports", f"{NEWS} (Category): 'sports' is not a news category."),
-    ("Key: eighty-years-of-relations\n", "", f"{NEWS} (Key): the key"),
-    ("Lang: fr", "Lang: es", "is also in content/news/eighty-years-of-relations/"),
+    (field_line("category"), "category: sports\n",
+     f"{NEWS} (category): 'sports' is not a news category."),
+    ("---\n", "---\nlang: fr\n", f"{NEWS} (lang): line 2: 'lang' is not written in the file: "
+     "it is the file's name (index.<lang>.md).\n  How to fix: remove the line 'lang: …'."),
+    ("---\n", "---\nkey: eighty-years-of-relations\n", f"{NEWS} (key): line 2: 'key' is not "
+     "written in the file: it is the folder's name.\n  How to fix: remove the line 'key: …'."),
 ])
 def test_content_mistake_stops_the_build_and_keeps_output(project_copy, good_output,
                                                           old, new, message):
     edit_source(project_copy, NEWS, old, new)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   message)
+
+
+@pytest.mark.parametrize("name,message", [
+    # the key and the language come from the path: a file named otherwise says neither
+    (f"{FOLDER}/index.de.md", f"{FOLDER}/index.de.md (file name): 'de' is not a language of "
+     f"this site.\n  How to fix: rename the file to one of {NAMES}."),
+    (f"{FOLDER}/fr.md", f"{FOLDER}/fr.md (file name): the file's name or folder does not say "
+     "which news item and language it is.\n  How to fix: put it in the news item's own folder "
+     f"(news/<key>/ or pages/<key>/), named one of {NAMES}."),
+    ("content/news/index.fr.md", "content/news/index.fr.md (file name): the file's name or "
+     "folder does not say which news item and language it is."),
+])
+def test_a_file_named_otherwise_stops_the_build_and_keeps_output(project_copy, good_output,
+                                                                 name, message):
+    (project_copy / NEWS).rename(project_copy / name)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)
 

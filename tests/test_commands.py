@@ -93,7 +93,7 @@ def assert_gates_passed(result):
 
 def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
     port, log = free_port(), tmp_path / "serve.log"
-    page = project / "content" / "pages" / "legal-framework" / "fr.md"
+    page = project / "content" / "pages" / "legal-framework" / "index.fr.md"
     with running(project, ["make", "serve", f"PORT={port}"], log) as server:
         wait_for(f"http://localhost:{port}/fr/cadre-juridique/", server, log,
                  contains="Cadre juridique")
@@ -130,7 +130,7 @@ def test_invoke_build_check_clean_and_clean_build(project):
     assert "(development build)" in result.stdout
     assert_gates_passed(result)
 
-    page = project / "content" / "pages" / "legal-framework" / "en.md"
+    page = project / "content" / "pages" / "legal-framework" / "index.en.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     result = invoke(project, "build")  # a rebuild of English: it keeps a standby
     assert result.returncode == 0 and "es  Español   unchanged" in result.stdout, result.stdout

@@ -185,11 +185,10 @@ def test_404_pages_offer_a_way_back_and_search(dev_site, lang, search_path):
 
 
 def test_modified_metadata_wins_over_the_file_date(project_copy, tmp_path):
-    from helpers import run_build
+    from helpers import run_build, set_field
 
-    item = project_copy / "content/news/tax-convention-in-force/es.md"
-    item.write_text(item.read_text(encoding="utf-8").replace(
-        "Date: 2003-02-17", "Date: 2003-02-17\nModified: 2025-05-05"), encoding="utf-8")
+    item = project_copy / "content/news/tax-convention-in-force/index.es.md"
+    set_field(item, "date", "date: 2003-02-17\nmodified: 2025-05-05")
     assert run_build("pelicanconf.py", tmp_path / "out", cwd=project_copy).returncode == 0
     pages = (tmp_path / "out/es/noticias").glob("*convenio-para-evitar*/index.html")
     text = next(pages).read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 from embassy import sanitize
 from helpers import assert_refused, edit_source, run_build
 
-PAGE = "content/pages/legal-framework/en.md"
+PAGE = "content/pages/legal-framework/index.en.md"
 HOSTILE = [
     ('<img/onerror=alert(1) src=x alt="x">', "onerror= on <img>"),
     ('<p onerror = "alert(1)">x</p>', "onerror= on <p>"),
@@ -52,9 +52,9 @@ def test_what_markdown_writes_passes_unchanged_in_meaning():
 @pytest.mark.parametrize("slug", ["../../es/index", "Free Trade", "a/b", "año-nuevo", "-x"])
 def test_a_slug_that_is_not_lowercase_words_and_hyphens_is_refused(project_copy, good_output,
                                                                    slug):
-    edit_source(project_copy, PAGE, "Slug: legal-framework", f"Slug: {slug}")
+    edit_source(project_copy, PAGE, "slug: legal-framework", f"slug: {slug}")
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
-                   f"{PAGE} (Slug): '{slug}' is not a slug.")
+                   f"{PAGE} (slug): '{slug}' is not a slug.")
 
 
 NEWS = "content/news/eighty-years-of-relations"
@@ -63,7 +63,7 @@ NEWS = "content/news/eighty-years-of-relations"
 def add_image(project, make, name):
     """Save an image made by make(path) beside a news item and show it in English."""
     make(project / NEWS / name)
-    edit_source(project, f"{NEWS}/en.md", "\n\n", f"\n\n![A photo]({{static}}{name})\n\n")
+    edit_source(project, f"{NEWS}/index.en.md", "\n\n", f"\n\n![A photo]({{static}}{name})\n\n")
 
 
 def test_a_huge_image_is_refused_before_it_is_decoded(project_copy, good_output):

@@ -64,7 +64,7 @@ def corpus(tmp_path):
 def edit(project, number, full):
     """Change the site: every language (for a full build), or one item in English."""
     for lang in ("en", "es", "fr") if full else ("en",):
-        item = project / "content" / "news" / f"item-{number % 40:05d}" / f"{lang}.md"
+        item = project / "content" / "news" / f"item-{number % 40:05d}" / f"index.{lang}.md"
         with item.open("a", encoding="utf-8") as file:
             file.write(f"\nEdit {number}.\n")
 

@@ -16,10 +16,10 @@ def language_pages(site):
 
 
 def metadata(path):
-    from embassy.sources import read_metadata_header
+    from embassy.sources import read_front_matter
 
-    _text, fields = read_metadata_header(path)
-    return {name.capitalize(): value for name, (value, _line) in fields.items()}
+    _text, fields = read_front_matter(path)
+    return {name: value for name, (value, _line) in fields.items()}
 
 
 def settings():
@@ -34,7 +34,7 @@ def test_every_item_is_published_in_every_language(dev_site, kind, key):
     pattern = "ARTICLE_SAVE_AS" if kind == "news" else "PAGE_SAVE_AS"
     for lang in LANGUAGES:
         meta = metadata(source_file(kind, key, lang))
-        output = dev_site.root / urls[lang][pattern].format(slug=meta["Slug"])
+        output = dev_site.root / urls[lang][pattern].format(slug=meta["slug"])
         assert output.exists(), f"{key} has no {lang} page at {output}"
         assert dev_site.soup(output).html["lang"] == lang
 

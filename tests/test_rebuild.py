@@ -15,10 +15,11 @@ import sys
 import time
 
 import pytest
+import yaml
 from PIL import Image
 
-from helpers import (ROOT, append, differences, needs_fast_build, run_build, synthetic_project,
-                     write_settings)
+from helpers import (ROOT, append, differences, front_matter, needs_fast_build, run_build,
+                     set_field, synthetic_project, write_settings)
 
 pytestmark = needs_fast_build
 
@@ -29,12 +30,13 @@ def corpus(tmp_path):
     project = synthetic_project(tmp_path / "project", 12)
     # links from an item to a page, as staff write them (a rebuild must resolve them
     # when the item itself comes from the cache of items read earlier)
-    append(project / "content" / "news" / "item-00001" / "en.md",
-           "\nSee the [agreements]({filename}/pages/agreements/en.md).\n")
+    append(project / "content" / "news" / "item-00001" / "index.en.md",
+           "\nSee the [agreements]({filename}/pages/agreements/index.en.md).\n")
     # and an image shown in one language only
     news = project / "content" / "news"
     shutil.copyfile(news / "item-00000" / "photo.jpg", news / "item-00002" / "photo.jpg")
-    append(news / "item-00002" / "en.md", "\n![A photo for English readers]({static}photo.jpg)\n")
+    append(news / "item-00002" / "index.en.md",
+           "\n![A photo for English readers]({static}photo.jpg)\n")
     output = project / "output"
     result = run_build("pelicanconf.py", output, cwd=project)
     assert result.returncode == 0, result.stderr
@@ -67,7 +69,7 @@ def add_item(news):
         return
     shutil.copytree(news / "item-00005", news / "item-00099")
     for lang in ("en", "es", "fr"):
-        path = news / "item-00099" / f"{lang}.md"
+        path = news / "item-00099" / f"index.{lang}.md"
         path.write_text(path.read_text(encoding="utf-8").replace("item-00005", "item-00099"),
                         encoding="utf-8")
 
@@ -79,14 +81,17 @@ def delete_item(news, project, output):
 
 
 def retitle(path):
-    path.write_text(path.read_text(encoding="utf-8").replace("Title: ", "Title: New: ", 1),
-                    encoding="utf-8")
+    """A new title, with ': ' in it (so written between quotes)."""
+    title = f"New: {front_matter(path)['title']}"
+    set_field(path, "title", yaml.safe_dump({"title": title}, allow_unicode=True,
+                                            width=float("inf")).strip())
+    assert front_matter(path)["title"] == title
 
 
 EDITS = {
-    "an English body": lambda news, *_: append(news / "item-00003" / "en.md",
+    "an English body": lambda news, *_: append(news / "item-00003" / "index.en.md",
                                                "\nOne more sentence for the test.\n"),
-    "a Spanish title": lambda news, *_: retitle(news / "item-00004" / "es.md"),
+    "a Spanish title": lambda news, *_: retitle(news / "item-00004" / "index.es.md"),
     "a new item": lambda news, *_: add_item(news),
     "a deleted item": delete_item,
     "an image": lambda news, *_: shutil.copyfile(news / "item-00000" / "photo.jpg",
@@ -101,7 +106,7 @@ EDITS = {
 def edit_each_language(news, *_):
     """Three rebuilds in a row, one per language (items taken from the item cache)."""
     for lang in ("en", "es", "fr"):
-        append(news / "item-00006" / f"{lang}.md", f"\nEdited in {lang}.\n")
+        append(news / "item-00006" / f"index.{lang}.md", f"\nEdited in {lang}.\n")
         rebuild(news.parent.parent, news.parent.parent / "output")
 
 
@@ -111,7 +116,7 @@ EDITS["each language in turn"] = edit_each_language
 def edit_taken_back(news, project, output):
     """An edit, built, then undone: the items come back from the item cache of an
     earlier build (with what Pelican pickled along with them)."""
-    path = news / "item-00011" / "en.md"
+    path = news / "item-00011" / "index.en.md"
     original = path.read_text(encoding="utf-8")
     append(path, "\nFor a moment.\n")
     rebuild(project, output)
@@ -133,7 +138,7 @@ def test_a_body_edit_rebuilds_only_that_language_and_its_changed_pages(corpus):
     rebuild(project, output)  # settle any earlier test's edit
     before = {lang: inodes(output, f"{lang}/**/*.html") for lang in ("en", "es", "fr")}
     edited = next(name for name in before["en"] if "item-00007" in str(name))
-    append(project / "content" / "news" / "item-00007" / "en.md", "\nA late addition.\n")
+    append(project / "content" / "news" / "item-00007" / "index.en.md", "\nA late addition.\n")
     rebuild(project, output)
     after = {lang: inodes(output, f"{lang}/**/*.html") for lang in ("en", "es", "fr")}
     assert after["es"] == before["es"] and after["fr"] == before["fr"]  # linked, not written
@@ -155,7 +160,7 @@ def test_an_output_changed_by_hand_is_built_again_in_full(corpus, tmp_path):
     project, output = corpus
     rebuild(project, output)
     os.unlink(output / "fr" / "index.html")
-    append(project / "content" / "news" / "item-00002" / "en.md", "\nEdited again.\n")
+    append(project / "content" / "news" / "item-00002" / "index.en.md", "\nEdited again.\n")
     assert_same_as_full_build(project, rebuild(project, output), tmp_path)
 
 
@@ -176,7 +181,8 @@ def test_a_damaged_item_cache_is_a_cache_missed(corpus, tmp_path, damage):
     for cache in caches:
         data = cache.read_bytes()
         cache.write_bytes(b"garbage\n" if damage == "text" else data[: len(data) // 2])
-    append(project / "content" / "news" / "item-00003" / "en.md", f"\nOne more line ({damage}).\n")
+    append(project / "content" / "news" / "item-00003" / "index.en.md",
+           f"\nOne more line ({damage}).\n")
     rebuild(project, output)
     assert_same_as_full_build(project, output, tmp_path)
 
@@ -190,16 +196,16 @@ def test_a_rebuild_that_fails_leaves_the_output_as_it_was(corpus):
     project, output = corpus
     rebuild(project, output)
     before = files_of(output)
-    source = project / "content" / "news" / "item-00008" / "fr.md"
+    source = project / "content" / "news" / "item-00008" / "index.fr.md"
     original = source.read_text(encoding="utf-8")
-    source.write_text(original.replace("Date: ", "Date: 2026-13-45 ", 1) + "\nEdited.\n",
-                      encoding="utf-8")
+    set_field(source, "date", "date: 2026-13-45 10:00")
+    append(source, "\nEdited.\n")
     try:
         result = run_build("pelicanconf.py", output, cwd=project)
     finally:
         source.write_text(original, encoding="utf-8")
     assert result.returncode == 1
-    assert "item-00008/fr.md" in result.stderr
+    assert "item-00008/index.fr.md" in result.stderr
     assert files_of(output) == before
 
 
@@ -217,7 +223,8 @@ def waits_for_a_lock(pid):
 def test_builds_wait_for_one_another(corpus, lock_file):
     project, output = corpus
     rebuild(project, output)
-    append(project / "content" / "news" / "item-00004" / "en.md", "\nWhile another build runs.\n")
+    append(project / "content" / "news" / "item-00004" / "index.en.md",
+           "\nWhile another build runs.\n")
     before = files_of(output)
     with (project / lock_file).open("w") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)  # as a build in progress holds it
@@ -248,7 +255,7 @@ def test_a_rebuild_never_writes_into_the_live_output(corpus, tmp_path):
             os.link(path, witness / path.relative_to(output))
     before = {name: data for name, (_inode, data) in files_of(witness).items()}
     folder = output.stat().st_ino
-    append(project / "content" / "news" / "item-00005" / "es.md", "\nUna frase más.\n")
+    append(project / "content" / "news" / "item-00005" / "index.es.md", "\nUna frase más.\n")
     rebuild(project, output)
     assert {name: data for name, (_inode, data) in files_of(witness).items()} == before
     assert files_of(output) != files_of(witness)
@@ -265,7 +272,8 @@ def test_a_standby_not_known_to_be_up_to_date_is_not_used(corpus, tmp_path):
     deleted and the site linked anew."""
     project, output = corpus
     for number in range(2):
-        append(project / "content" / "news" / "item-00004" / "fr.md", f"\nRetouche {number}.\n")
+        append(project / "content" / "news" / "item-00004" / "index.fr.md",
+               f"\nRetouche {number}.\n")
         rebuild(project, output)
     standby = project / ".output-standby"
     assert standby.is_dir()
@@ -274,7 +282,7 @@ def test_a_standby_not_known_to_be_up_to_date_is_not_used(corpus, tmp_path):
     page = standby / "en" / "index.html"
     page.unlink()
     page.write_text("half brought up to date", encoding="utf-8")
-    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche finale.\n")
+    append(project / "content" / "news" / "item-00004" / "index.fr.md", "\nRetouche finale.\n")
     rebuild(project, output)
     assert_same_as_full_build(project, output, tmp_path)
 
@@ -283,7 +291,7 @@ def test_a_standby_kept_for_an_earlier_output_is_not_used(corpus, tmp_path):
     """A full build in between (here: a new theme) makes the standby two versions old:
     its marker, had a stop kept it, names an output that is no longer there."""
     project, output = corpus
-    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche.\n")
+    append(project / "content" / "news" / "item-00004" / "index.fr.md", "\nRetouche.\n")
     rebuild(project, output)
     standby = project / ".output-standby"
     marker = next((project / "cache" / "builds").glob("*.standby.json"))
@@ -294,7 +302,7 @@ def test_a_standby_kept_for_an_earlier_output_is_not_used(corpus, tmp_path):
     # as a stop between the full build's record and the standby's removal would leave them
     os.rename(tmp_path / "standby", standby)
     marker.write_text(kept, encoding="utf-8")
-    append(project / "content" / "news" / "item-00004" / "fr.md", "\nRetouche finale.\n")
+    append(project / "content" / "news" / "item-00004" / "index.fr.md", "\nRetouche finale.\n")
     rebuild(project, output)
     assert_same_as_full_build(project, output, tmp_path)
 
@@ -304,7 +312,7 @@ def test_an_edit_that_keeps_the_file_time_is_built(corpus, tmp_path):
     build reads, or a file restored from a copy, keeps or reuses a time)."""
     project, output = corpus
     rebuild(project, output)
-    source = project / "content" / "news" / "item-00009" / "fr.md"
+    source = project / "content" / "news" / "item-00009" / "index.fr.md"
     stat = source.stat()
     append(source, "\nUne phrase ajoutée sans changer l’heure du fichier.\n")
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -337,10 +345,10 @@ def test_a_file_record_made_by_other_checks_is_not_trusted(corpus, tmp_path):
     rebuild(project, output)
     known = project / "cache" / "files.pickle"
     code, entries = pickle.loads(known.read_bytes())
-    source = str(project / "content" / "news" / "item-00001" / "es.md")
+    source = str(project / "content" / "news" / "item-00001" / "index.es.md")
     stamp, (_lang, meta, full, fields) = entries[source]
     entries[source] = (stamp, ("fr", meta, full, fields))  # what other checks might find
     known.write_bytes(pickle.dumps(("other checks", entries)))
-    append(project / "content" / "news" / "item-00002" / "en.md", "\nAnd again.\n")
+    append(project / "content" / "news" / "item-00002" / "index.en.md", "\nAnd again.\n")
     rebuild(project, output)
     assert_same_as_full_build(project, output, tmp_path)

@@ -10,7 +10,8 @@ import time
 import pytest
 from PIL import Image
 
-from helpers import CORPUS, assert_refused, edit_source, run_build, user_env
+from helpers import (CORPUS, assert_refused, edit_source, field_line, front_matter, run_build,
+                     user_env)
 
 
 def invoke(project, *args):
@@ -24,13 +25,20 @@ def test_new_post_scaffolds_a_draft_in_three_languages(project_copy):
                     "--lang", "es", "--category", "events", "--date", "2026-11-28 10:30")
     assert result.returncode == 0, result.stderr
     folder = project_copy / "content" / "news" / "visita-oficial-a-ottawa"
+    assert "change 'status: draft' to 'status: published'" in result.stdout
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "index.en.md", "index.es.md", "index.fr.md"]
     for lang in ("en", "es", "fr"):
-        assert f"content/news/visita-oficial-a-ottawa/{lang}.md" in result.stdout
-        text = (folder / f"{lang}.md").read_text(encoding="utf-8")
-        assert "Key: visita-oficial-a-ottawa\n" in text
-        assert f"Lang: {lang}\n" in text and "Status: draft\n" in text
-        assert "Date: 2026-11-28 10:30\n" in text and "Category: events\n" in text
-        assert ("Translated: no" in text) == (lang != "es")
+        assert f"content/news/visita-oficial-a-ottawa/index.{lang}.md" in result.stdout
+        meta = front_matter(folder / f"index.{lang}.md")
+        # the key and the language are the file's path, never written in it
+        assert "key" not in meta and "lang" not in meta, meta
+        assert meta["title"] == "Visita oficial a Ottawa"
+        assert meta["slug"] == "visita-oficial-a-ottawa"
+        assert meta["status"] == "draft" and meta["original"] == "es"
+        assert str(meta["date"]) == "2026-11-28 10:30" and meta["category"] == "events"
+        assert ("translated" in meta) == (lang != "es")
+        assert meta.get("translated", False) is False  # YAML's false, not the text 'no'
     again = invoke(project_copy, "new-post", "--title", "Visita oficial a Ottawa")
     assert again.returncode != 0
     assert "already exists" in again.stderr + again.stdout
@@ -46,8 +54,8 @@ def test_new_post_dates_default_to_ottawa_time(project_copy):
     before = today()
     assert invoke(project_copy, "new-post", "--title", "Ottawa time").returncode == 0
     after = today()  # the command may run across midnight
-    text = (project_copy / "content/news/ottawa-time/en.md").read_text()
-    assert any(f"Date: {day}" in text for day in {before, after}), text
+    meta = front_matter(project_copy / "content/news/ottawa-time/index.en.md")
+    assert str(meta["date"])[:10] in {before, after}, meta
 
 
 @pytest.mark.parametrize("args,message", [
@@ -62,7 +70,7 @@ def test_new_post_refuses_bad_options(project_copy, args, message):
 
 
 @pytest.mark.parametrize("title,message", [
-    ("Visit\nStatus: published", "a line break or another control character"),
+    ("Visit\nstatus: published", "a line break or another control character"),
     ("Visit\x07 to Ottawa", "a line break or another control character"),
     ("\U0001F1F5\U0001F1EA \U0001F91D", "gives no usable key"),
     ("   ", "the title is empty"),
@@ -95,10 +103,10 @@ def test_translation_status_reports_missing_and_outdated(project_copy):
     result = invoke(project_copy, "translations-status")
     assert result.returncode == 0, result.stdout
     assert "news/tax-convention-in-force" in result.stdout
-    original = project_copy / "content/news/tax-convention-in-force/en.md"
+    original = project_copy / "content/news/tax-convention-in-force/index.en.md"
     later = time.time() + 60
     os.utime(original, (later, later))
-    spanish = project_copy / "content/news/cptpp-in-force-for-peru/es.md"
+    spanish = project_copy / "content/news/cptpp-in-force-for-peru/index.es.md"
     spanish.unlink()
     result = invoke(project_copy, "translations-status")
     assert result.returncode == 1
@@ -113,7 +121,7 @@ def test_translation_status_reports_missing_and_outdated(project_copy):
 
 def test_missing_language_builds_with_a_notice_but_blocks_publish(project_copy, good_output,
                                                                    tmp_path):
-    (project_copy / "content/news/cptpp-in-force-for-peru/fr.md").unlink()
+    (project_copy / "content/news/cptpp-in-force-for-peru/index.fr.md").unlink()
     dev = run_build("pelicanconf.py", tmp_path / "dev", cwd=project_copy)
     assert dev.returncode == 0, dev.stderr
     page = (tmp_path / "dev/en/news/cptpp-enters-into-force-for-peru/index.html").read_text()
@@ -123,18 +131,38 @@ def test_missing_language_builds_with_a_notice_but_blocks_publish(project_copy, 
                    "'cptpp-in-force-for-peru' is not ready in: fr")
 
 
-NEWS = "content/news/eighty-years-of-relations/fr.md"
+NEWS = "content/news/eighty-years-of-relations/index.fr.md"
+QUOTE_FIX = "How to fix: put the value between double quotes"
 
 
+# The metadata of the French file: line 1 is '---', title on line 2, date on line 3.
 @pytest.mark.parametrize("old,new,messages", [
-    ("Title: Le Canada et le Pérou célèbrent 80 ans de relations diplomatiques\n", "",
-     [f"{NEWS} (Title): the title is missing."]),
-    ("Date: 2024-01-29", "Date: 29/01/2024", [f"{NEWS} (Date): line 4: '29/01/2024' is not a date"]),
-    ("Date: 2024-01-29", "Date: 2024-02-30", [f"{NEWS} (Date): line 4: '2024-02-30' is not a real date"]),
-    ("Date: 2024-01-29\n", "", [f"{NEWS} (Date): the date is missing."]),
-    ("Category: events", "Category: sports", ["'sports' is not a news category"]),
-    ("{filename}/pages/agreements/fr.md", "{filename}/pages/agreement/fr.md",
-     [f"{NEWS}: the link to '/pages/agreement/fr.md' points to a file that does not exist."]),
+    (field_line("title"), "", [f"{NEWS} (title): the title is missing."]),
+    (field_line("date"), "date: 29/01/2024\n",
+     [f"{NEWS} (date): line 3: '29/01/2024' is not a date"]),
+    (field_line("date"), "date: '2024-02-30'\n",
+     [f"{NEWS} (date): line 3: '2024-02-30' is not a real date"]),
+    (field_line("date"), "date: 2024-02-30\n",  # unquoted: YAML reads it as a date
+     [f"{NEWS} (date): line 3: '2024-02-30' is not a real date"]),
+    (field_line("date"), "", [f"{NEWS} (date): the date is missing."]),
+    (field_line("category"), "category: sports\n",
+     [f"{NEWS} (category): 'sports' is not a news category"]),
+    # YAML: a value with ': ' in it needs quotes; the line is named
+    (field_line("title"), 'title: Il a dit: "oui"\n',
+     [f"{NEWS}: line 2: the metadata cannot be read (mapping values are not allowed here).",
+      QUOTE_FIX]),
+    (field_line("title"), "title: 1944\n",
+     [f"{NEWS} (title): line 2: 'title' is read as int, not text.", QUOTE_FIX]),
+    (field_line("summary"), "summary:\n  - un\n  - deux\n",
+     [f"{NEWS} (summary): line 6: 'summary' holds a list, not one value."]),
+    ("---\n", "---\nlang: fr\n",
+     [f"{NEWS} (lang): line 2: 'lang' is not written in the file: it is the file's name "
+      "(index.<lang>.md).", "How to fix: remove the line 'lang: …'."]),
+    # the first '---' line missing (see below for a file without any)
+    ("---\n", "", [f"{NEWS}: the file does not start with its metadata.",
+                    "How to fix: Start it with a line '---'"]),
+    ("{filename}/pages/agreements/index.fr.md", "{filename}/pages/agreement/index.fr.md",
+     [f"{NEWS}: the link to '/pages/agreement/index.fr.md' points to a file that does not exist."]),
     ("Pour en savoir plus", "![]({static}photo.jpg) Pour en savoir plus",
      [f"{NEWS}: the link to 'photo.jpg'"]),
     ("Pour en savoir plus", '<p onclick="x()">Pour en savoir plus</p>',
@@ -154,13 +182,19 @@ def test_image_without_alt_text_is_named(project_copy, good_output):
                    f"{NEWS}: an image has no alternative text.")
 
 
-def test_empty_and_non_utf8_files_are_named(project_copy, good_output):
+def test_empty_non_utf8_and_headerless_files_are_named(project_copy, good_output):
     (project_copy / NEWS).write_text("  \n", encoding="utf-8")
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    f"{NEWS}: the file is empty.")
-    (project_copy / NEWS).write_bytes("Title: Été\nKey: x\n".encode("latin-1"))
+    (project_copy / NEWS).write_bytes("---\ntitle: Été\n---\n".encode("latin-1"))
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
-                   f"{NEWS}: the file is not UTF-8 text (a byte at line 1 is not).")
+                   f"{NEWS}: the file is not UTF-8 text (a byte at line 2 is not).")
+    # a file in the format Pelican reads without pelican-yaml-metadata (the site's former one)
+    (project_copy / NEWS).write_text("Title: Été\nDate: 2024-01-29\nCategory: events\n\nTexte.\n",
+                                     encoding="utf-8")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}: the file does not start with its metadata.\n  How to fix: Start it "
+                   "with a line '---', then its metadata")
 
 
 @pytest.mark.parametrize("path,old,new,message", [
@@ -181,10 +215,10 @@ def test_data_and_catalog_mistakes_are_named(project_copy, good_output, path, ol
 
 
 def test_markup_in_metadata_is_shown_as_text_everywhere(project_copy, tmp_path):
-    edit_source(project_copy, "content/news/tax-convention-in-force/en.md",
-         "Title: ", "Title: <script>alert(1)</script> ")
-    edit_source(project_copy, "content/news/tax-convention-in-force/en.md",
-         "Summary: ", "Summary: <b>bold</b> ")
+    edit_source(project_copy, "content/news/tax-convention-in-force/index.en.md",
+         "title: ", "title: <script>alert(1)</script> ")
+    edit_source(project_copy, "content/news/tax-convention-in-force/index.en.md",
+         "summary: ", "summary: <b>bold</b> ")
     result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
     assert result.returncode == 0, result.stderr
     for path in list((tmp_path / "out/en").rglob("*.html")):
@@ -202,8 +236,8 @@ def test_an_image_is_published_once_in_responsive_sizes(project_copy, tmp_path):
     folder = project_copy / "content/news/eighty-years-of-relations"
     Image.new("RGB", (2000, 1000), "red").save(folder / "photo.jpg")
     for lang, alt in {"en": "The flags", "es": "Las banderas", "fr": "Les drapeaux"}.items():
-        edit_source(project_copy, f"content/news/eighty-years-of-relations/{lang}.md", "\n\n",
-             f"\n\n![{alt}]({{static}}photo.jpg)\n\n")
+        edit_source(project_copy, f"content/news/eighty-years-of-relations/index.{lang}.md",
+                    "\n\n", f"\n\n![{alt}]({{static}}photo.jpg)\n\n")
     result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
     assert result.returncode == 0, result.stderr
     published = sorted(p.relative_to(tmp_path / "out").as_posix()

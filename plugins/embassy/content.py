@@ -39,25 +39,23 @@ def _source(instance):
 def _check_common(instance, kind):
     meta, settings = instance.metadata, instance.settings
     path, languages = _source(instance), settings["LANGUAGES"]
-    if not meta.get("title", "").strip():
-        raise SiteError(path, "the title is missing.",
-                        f"add a line 'Title: …' at the top of the {kind}.", field="Title")
-    if "lang" not in meta:
-        raise SiteError(path, "the language is missing.",
-                        f"add a line 'Lang: xx' where xx is one of {', '.join(languages)}.",
-                        field="Lang")
+    names = ", ".join(f"index.{lang}.md" for lang in languages)
+    if "lang" not in meta or "key" not in meta:
+        raise SiteError(path, f"the file's name or folder does not say which {kind} and "
+                        "language it is.", f"put it in the {kind}'s own folder "
+                        f"(news/<key>/ or pages/<key>/), named one of {names}.",
+                        field="file name")
     if meta["lang"] not in languages:
         raise SiteError(path, f"'{meta['lang']}' is not a language of this site.",
-                        f"write one of {', '.join(languages)}.", field="Lang")
-    if not meta.get("key", "").strip():
-        raise SiteError(path, "the key shared by the three languages is missing.",
-                        "add a line 'Key: …' with the name of the item's folder, "
-                        "the same in its three language files.", field="Key")
+                        f"rename the file to one of {names}.", field="file name")
+    if not str(meta.get("title", "")).strip():
+        raise SiteError(path, "the title is missing.",
+                        f"add a line 'title: …' to the {kind}'s metadata.", field="title")
     slug = meta.get("slug")
     if slug is not None and not SLUG.fullmatch(slug):
         # a slug is a path: '../../es/index' would write over another language's page
         raise SiteError(path, f"'{slug}' is not a slug.", "write lowercase words joined by "
-                        "hyphens, without accents, e.g. 'free-trade-agreement'.", field="Slug")
+                        "hyphens, without accents, e.g. 'free-trade-agreement'.", field="slug")
 
 
 def check_content(instance):
@@ -70,8 +68,8 @@ def check_content(instance):
     else:
         return
     _check_body(instance)
-    for field, text in (("Title", instance.metadata.get("title")),
-                        ("Summary", instance.metadata.get("summary")), (None, instance._content)):
+    for field, text in (("title", instance.metadata.get("title")),
+                        ("summary", instance.metadata.get("summary")), (None, instance._content)):
         style.check_text(text, instance.metadata["lang"], _source(instance), field=field)
 
 
@@ -92,7 +90,7 @@ def _check_body(instance):
         if not (folder / target.lstrip("/")).exists():
             raise SiteError(path, f"the link to '{target}' points to a file that does not exist.",
                             "check the spelling; links to other items look like "
-                            "{filename}/news/<key>/<lang>.md, images beside the item like "
+                            "{filename}/news/<key>/index.<lang>.md, images beside the item like "
                             "{static}photo.jpg.")
     for image in _IMAGE.findall(body):
         if not _ALT.search(image):
@@ -121,23 +119,23 @@ def _localize_category(article):
     categories = settings["CATEGORIES"]
     if "date" not in article.metadata:
         raise SiteError(path, "the date is missing.",
-                        "add a line 'Date: YYYY-MM-DD' (e.g. 2026-11-28).", field="Date")
+                        "add a line 'date: YYYY-MM-DD' (e.g. 2026-11-28).", field="date")
     if "category" not in article.metadata:
         raise SiteError(path, "the category is missing.",
-                        f"add a line 'Category: …' with one of {', '.join(categories)}.",
-                        field="Category")
+                        f"add a line 'category: …' with one of {', '.join(categories)}.",
+                        field="category")
     key = article.metadata["category"].name
     if key not in categories:
         raise SiteError(path, f"'{key}' is not a news category.",
                         f"write one of {', '.join(categories)} (the same in all languages).",
-                        field="Category")
+                        field="category")
     article.category_key = key
     article.category = Category(categories[key][article.lang], settings)
     article.metadata["category"] = article.category
 
 
 def _is_translated(content):
-    return content.metadata.get("translated", "yes").strip().lower() != "no"
+    return content.metadata.get("translated") is not False  # 'translated: false': not yet
 
 
 def check_languages(generator):
@@ -160,7 +158,7 @@ def check_languages(generator):
                 _source(content),
                 f"the item '{content.key}' is not ready in: {missing}.",
                 f"write (or finish) its {missing} file(s) in the same folder and remove any "
-                "'Translated: no' line, or mark it 'Status: draft' until they are ready.",
+                "'translated: false' line, or mark it 'status: draft' until they are ready.",
             )
         logger.info("%s: not yet in %s (shown with a notice; publishing is blocked)",
                     _source(content), ", ".join(content.missing_languages))
@@ -191,6 +189,6 @@ def check_unique_keys(generator):
                 _source(content),
                 f"the item '{content.key}' in '{content.lang}' is also in "
                 f"{display_path(other.source_path)}.",
-                "give each language file its own Lang, or a new Key if it is another item.",
-                field="Key",
+                "give one of the two folders another name.",
+                field="file name",
             )

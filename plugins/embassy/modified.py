@@ -1,8 +1,9 @@
 """"Date modified" for every page, as Canada.ca pages show it.
 
-A page's date is its `Modified:` metadata, or else the last commit of its
+A page's date is its `modified:` metadata, or else the last commit of its
 source file (its modification time when it has uncommitted changes, or when
-the site is not a git checkout). Lists take their newest item's date.
+the site is not a git checkout), renames followed and the commits listed in
+.git-blame-ignore-revs left out. Lists take their newest item's date.
 """
 
 import datetime
@@ -16,23 +17,43 @@ from jinja2 import pass_context
 from pelican.contents import Article, Page
 
 
+# Commits that change no page's meaning (a change of file format, a reformatting):
+# git's own convention, also read by `git blame` and GitHub's blame view.
+IGNORE_REVS = ".git-blame-ignore-revs"
+
+
 @functools.lru_cache(maxsize=None)
 def _git_times(folder):
     """({path: last commit time}, {paths with uncommitted changes}), paths relative to folder.
 
-    One git call for the whole content folder, however many items it has.
+    One git call for the whole content folder, however many items it has. A
+    file's history follows it through renames; commits listed in the checkout's
+    .git-blame-ignore-revs do not count as changes.
     """
     def git(*args):
         result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=folder,
                                 capture_output=True, text=True)
         return result.stdout if result.returncode == 0 else ""
 
-    times, current = {}, None
-    for line in git("log", "--relative", "--format=%x00%ct", "--name-only", "--", ".").splitlines():
+    top = git("rev-parse", "--show-toplevel").strip()
+    ignore_file = Path(top) / IGNORE_REVS if top else None
+    ignored = set()
+    if ignore_file and ignore_file.exists():
+        ignored = {line.split("#")[0].strip() for line in ignore_file.read_text().splitlines()}
+    times, names, counts = {}, {}, False  # names: an older path -> the path it has now
+    log = git("log", "--relative", "--find-renames=30%", "--format=%x00%H %ct",
+              "--name-status", "--", ".")
+    for line in log.splitlines():
         if line.startswith("\0"):
-            current = int(line[1:])
-        elif line.strip() and current is not None:
-            times.setdefault(line.strip(), current)
+            commit, stamp = line[1:].split()
+            counts, current = commit not in ignored, int(stamp)
+        elif line.strip():
+            status, *paths = line.split("\t")
+            path = names.get(paths[-1], paths[-1])
+            if status.startswith("R"):
+                names[paths[0]] = path
+            if counts and status != "R100":  # a rename alone changes no page
+                times.setdefault(path, current)
     changed = frozenset(line[3:].strip() for line in git(
         "status", "--porcelain", "--untracked-files=all", "--", ".").splitlines())
     return times, changed

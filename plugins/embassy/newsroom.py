@@ -8,34 +8,29 @@ import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from pelican.utils import slugify
 
 from .content import SLUG
 from .errors import SiteError
 from .modified import last_change
-from .sources import check_date, read_metadata_header
+from .sources import check_date, read_front_matter
 
 OTTAWA = ZoneInfo("America/Toronto")
-TEMPLATE = """Title: {title}
-Key: {key}
-Lang: {lang}
-Original: {original}
-Date: {date}
-Category: {category}
-Slug: {slug}
-Summary: {summary}
-Status: draft
-{translated}
-{body}
-"""
 PLACEHOLDERS = {
     "original": ("One sentence that sums up the news, for lists and feeds.",
                  "Write the news here, in Markdown. To add an image, see the writing "
                  "guide (docs/writing-guide.en.md)."),
     "translation": ("Translate the summary of the {original} file.",
-                    "Translate the text of {original}.md here, then delete the line "
-                    "'Translated: no' above."),
+                    "Translate the text of index.{original}.md here, then delete the line "
+                    "'translated: false' above."),
 }
+
+
+def _file_text(fields, body):
+    """A content file as the browser editor writes it: YAML front matter, then the text."""
+    header = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=float("inf"))
+    return f"---\n{header}---\n\n{body}\n"
 
 
 def new_post(content, title, languages, categories, category="news", date=None,
@@ -69,11 +64,11 @@ def new_post(content, title, languages, categories, category="news", date=None,
     for lang in languages:
         kind = "original" if lang == original else "translation"
         summary, body = (text.format(original=original) for text in PLACEHOLDERS[kind])
-        files[folder / f"{lang}.md"] = TEMPLATE.format(
-            title=title, key=key, lang=lang, original=original, date=date, category=category,
-            slug=key, summary=summary, body=body,
-            translated="" if kind == "original" else "Translated: no\n",
-        )
+        fields = {"title": title, "date": date, "category": category, "slug": key,
+                  "summary": summary, "status": "draft", "original": original}
+        if kind == "translation":
+            fields["translated"] = False
+        files[folder / f"index.{lang}.md"] = _file_text(fields, body)
     folder.mkdir(parents=True)
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
@@ -94,16 +89,16 @@ def translation_status(content, languages):
                          for p in (Path(content) / kind).iterdir() if p.is_dir()):
         headers = {}
         for lang in languages:
-            path = folder / f"{lang}.md"
+            path = folder / f"index.{lang}.md"
             if path.exists():
-                headers[lang] = (path, read_metadata_header(path)[1])
-        field = lambda lang, name: headers[lang][1].get(name, ("",))[0].lower()  # noqa: E731
+                headers[lang] = (path, read_front_matter(path)[1])
+        field = lambda lang, name: str(headers[lang][1].get(name, ("",))[0]).lower()  # noqa: E731
         original = next((field(lang, "original") for lang in headers if field(lang, "original")),
                         languages[0])
         draft = any(field(lang, "status") == "draft" for lang in headers)
         states = {}
         for lang in languages:
-            if lang not in headers or field(lang, "translated") == "no":
+            if lang not in headers or field(lang, "translated") == "false":
                 states[lang] = "missing"
             elif lang == original:
                 states[lang] = "original"

@@ -1,76 +1,133 @@
-"""Checks on a content file before Pelican reads it: encoding, emptiness, dates.
+"""Checks on a content file before Pelican reads it: encoding, front matter, dates.
 
-Pelican would skip such a file with a bare exception; these checks name the
-file, the line or field, and the fix.
+Each news item or page is a folder, `<news|pages>/<key>/`, holding one file per
+language, `index.<lang>.md`: Markdown with YAML front matter, the format the
+browser editor (Sveltia CMS, see admin.py) writes and pelican-yaml-metadata
+reads. The key and the language come from the path (PATH_METADATA), never
+from the front matter. pelican-yaml-metadata logs a bad header and reads the
+file without it; these checks stop the build instead, naming the file, the
+line or field, and the fix.
 """
 
 import datetime
 import re
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
+import yaml
+from pelican.plugins.yaml_metadata import YAMLMetadataReader
+from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
 
 from .errors import SiteError
 
-_FIELD = re.compile(r"^(?P<name>[A-Za-z][\w-]*):(?P<value>.*)$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 DATE_FIX = "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-11-28 14:30."
+START = ("Start it with a line '---', then its metadata ('title: …', 'summary: …', one per "
+         "line), then a line '---', then the text.")
+QUOTE = ("put the value between double quotes, e.g. title: \"1944: the first year\" "
+         "(a value that contains ': ' or starts with a quote, '#', '[', '{', '&' or '*' needs them).")
+# Fields whose value is not text: dates, and the maintainers' 'translated: false'.
+DATE_FIELDS = ("date", "modified")
+FLAG_FIELDS = ("translated",)
+FROM_PATH = {"key": "the folder's name", "lang": "the file's name (index.<lang>.md)"}
 
 
-def read_metadata_header(path, raw=None):
-    """The file's text and its metadata lines {name: (value, line number)}
+def path_fields(path, settings):
+    """{key, lang} of a content file, from its path under PATH (the PATH_METADATA
+    setting), or {} for a file named otherwise."""
+    relative = Path(path).resolve().relative_to(Path(settings["PATH"]).resolve()).as_posix()
+    match = re.fullmatch(settings["PATH_METADATA"], relative)
+    return match.groupdict() if match else {}
+
+
+def front_matter(text):
+    """(the front matter's text, the line it starts on, the body), or None when the
+    text does not start with front matter."""
+    match = HEADER_RE.fullmatch(text)
+    if match is None:
+        return None
+    first = text[: match.start("metadata")].count("\n") + 1
+    return match["metadata"], first, match["content"]
+
+
+def read_front_matter(path, raw=None):
+    """The file's text and its metadata {name: (value, line number)}
     (raw: the file's bytes, when already read)."""
     raw = path.read_bytes() if raw is None else raw
     if not raw.strip():
-        raise SiteError(path, "the file is empty.",
-                        "write its metadata lines (Title, Key, Lang, …) and its text, "
-                        "or delete the file.")
+        raise SiteError(path, "the file is empty.", f"{START} Or delete the file.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise SiteError(path, f"the file is not UTF-8 text (a byte at line {line} is not).",
                         "open it in your editor and save it again with the UTF-8 encoding.") from None
-    fields = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            break
-        match = _FIELD.match(line)
-        if match is None:
-            if number == 1:
-                raise SiteError(path, "the file does not start with its metadata.",
-                                "start it with lines like 'Title: …', 'Key: …', 'Lang: …', "
-                                "then a blank line, then the text.")
-            continue  # a continuation line of the previous field
-        fields[match["name"].lower()] = (match["value"].strip(), number)
+    parts = front_matter(text)
+    if parts is None:
+        raise SiteError(path, "the file does not start with its metadata.", START)
+    header, first, _body = parts
+    loader = yaml.SafeLoader(header)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            raise SiteError(path, "the metadata is not a list of 'name: value' lines.", START)
+        fields = {}
+        for key, value in node.value:
+            name, line = str(key.value).lower(), first + key.start_mark.line
+            try:
+                fields[name] = (loader.construct_object(value, deep=True), line)
+            except ValueError:  # YAML reads 2024-02-30 as a date, and finds none
+                raise SiteError(path, f"line {line}: '{value.value}' is not a real date.",
+                                DATE_FIX, field=name) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {first + mark.line}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SiteError(path, f"{where}the metadata cannot be read ({problem}).", QUOTE) from None
+    finally:
+        loader.dispose()
     return text, fields
 
 
 def header_text(raw):
-    """(the metadata lines, the Lang: value or None) of a file's bytes, never failing:
-    what a build's record compares (see fast/record.py); checks come later."""
-    lines, lang = [], None
-    for line in raw.decode("utf-8-sig", errors="replace").splitlines():
-        if not line.strip():
-            break  # as read_metadata_header: the metadata ends at the first blank line
-        lines.append(line)
-        match = _FIELD.match(line)
-        if match and match["name"].lower() == "lang":
-            lang = match["value"].strip()
-    return "\n".join(lines), lang
+    """The front matter of a file's bytes, never failing: what a build's record
+    compares (see fast/record.py); checks come later."""
+    parts = front_matter(raw.decode("utf-8-sig", errors="replace"))
+    return parts[0] if parts else ""
 
 
-def check_date(path, value, line):
-    match = _DATE.match(value)
+def check_date(path, value, line, field="date"):
+    if isinstance(value, datetime.date):  # YAML reads 2026-11-28 as a date
+        return
+    match = _DATE.match(str(value))
     if match is None:
         raise SiteError(path, f"line {line}: '{value}' is not a date as the site writes them.",
-                        DATE_FIX, field="Date")
+                        DATE_FIX, field=field)
     numbers = [int(part) if part else 0 for part in match.groups()]
     try:
         datetime.datetime(*numbers)
     except ValueError as error:
         raise SiteError(path, f"line {line}: '{value}' is not a real date ({error}).",
-                        DATE_FIX, field="Date") from None
+                        DATE_FIX, field=field) from None
+
+
+def _check_value(path, name, value, line):
+    if name in FROM_PATH:
+        raise SiteError(path, f"line {line}: '{name}' is not written in the file: it is "
+                        f"{FROM_PATH[name]}.", f"remove the line '{name}: …'.", field=name)
+    if value is None:  # 'date:' alone: no value (pelican-yaml-metadata leaves it out)
+        return
+    if name in DATE_FIELDS:
+        check_date(path, value, line, field=name)
+    elif isinstance(value, str):
+        return
+    elif name in FLAG_FIELDS and isinstance(value, bool):
+        return
+    elif isinstance(value, (list, dict)):
+        raise SiteError(path, f"line {line}: '{name}' holds a list, not one value.",
+                        f"write one value on the line: {name}: …", field=name)
+    else:
+        raise SiteError(path, f"line {line}: '{name}' is read as {type(value).__name__}, "
+                        "not text.", QUOTE, field=name)
 
 
 # Checked headers, by (path, modification time, size): every (sub)site reads every
@@ -79,8 +136,8 @@ _CHECKED = {}
 
 
 def check_source(path, raw=None):
-    """Stop on an empty, non-UTF-8 or badly dated file, naming the line; return its metadata
-    (raw: the file's bytes, when already read)."""
+    """Stop on an empty, non-UTF-8 or badly dated file, or unreadable metadata,
+    naming the line; return its metadata (raw: the file's bytes, when already read)."""
     stat = path.stat()
     key = (Path(path), stat.st_mtime_ns, stat.st_size)
     if key not in _CHECKED:
@@ -94,15 +151,14 @@ def remember_checked(path, stat, fields):
 
 
 def _checked_header(path, raw=None):
-    _text, fields = read_metadata_header(path, raw)
-    for name in ("date", "modified"):
-        if name in fields:
-            check_date(path, *fields[name])
+    _text, fields = read_front_matter(path, raw)
+    for name, (value, line) in fields.items():
+        _check_value(path, name, value, line)
     return fields
 
 
-class CheckedMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, after check_source."""
+class CheckedMarkdownReader(YAMLMetadataReader):
+    """pelican-yaml-metadata's reader, after check_source."""
 
     def read(self, source_path):
         check_source(Path(source_path))

@@ -16,8 +16,8 @@ from .record import read_cache, write_cache
 
 class Memo:
     """The memo of one language's process (CACHE_PATH/contents/<lang>.pickle):
-    {source file: [its signature, its HTML (compressed) or None, Markdown's
-    metadata, {typography's input: its result}]}."""
+    {source file: [its signature, its HTML (compressed) or None,
+    {typography's input: its result}]}."""
 
     def __init__(self, path, inputs):
         self.path, self.inputs = Path(path), inputs
@@ -33,29 +33,26 @@ class Memo:
         if source not in self.current:
             previous = self.previous.get(source)
             self.current[source] = (previous if previous and previous[0] == signature
-                                    else [signature, None, None, {}])
+                                    else [signature, None, {}])
         return self.current[source]
 
     def result(self, source_path, kind, text, compute):
         """compute(text) for a file (the build state's text_memo: typography), kept from
         the last build when the file and text are the same."""
-        results = self._entry(source_path)[3]
+        results = self._entry(source_path)[2]
         key = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogateescape")).digest()
         if key not in results:
             results[key] = compute(text)
         return results[key]
 
     def get(self, source_path):
-        """(HTML, Markdown's metadata) of a file unchanged since the last build, or None."""
+        """The HTML of a file unchanged since the last build, or None."""
         entry = self._entry(source_path)
-        if entry[1] is None:
-            return None
-        return zlib.decompress(entry[1]).decode("utf-8"), entry[2]
+        return None if entry[1] is None else zlib.decompress(entry[1]).decode("utf-8")
 
-    def put(self, source_path, content, meta):
+    def put(self, source_path, content):
         # compressed: a language's HTML stays in memory until the memo is saved
-        entry = self._entry(source_path)
-        entry[1], entry[2] = zlib.compress(content.encode("utf-8"), 1), meta
+        self._entry(source_path)[1] = zlib.compress(content.encode("utf-8"), 1)
 
     def save(self):
         """Keep this build's entries and the earlier ones of files unchanged since (which

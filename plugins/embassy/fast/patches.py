@@ -12,16 +12,16 @@ tests/test_speed.py checks the output is byte-identical to a stock build's):
   language's pass only; its URL table (_NATIVE_CONTENT_URL_DB) is completed
   with the other processes' URLs, sent through the parent.
 - Generator.get_files: a pass another process writes lists no file.
-- MarkdownReader (its _md, _source_path, _parse_metadata): one Markdown
-  instance per process; translations read for their metadata only; HTML of
-  unchanged files from the content memo (see memo.py).
+- pelican-yaml-metadata's reader (its _md, _parse_yaml_metadata): translations
+  read for their metadata only (already read by the checks); HTML of unchanged
+  files from the content memo (see memo.py).
 - Pelican's item cache (FileDataCacher, FileStampDataCacher, Content): a
   damaged cache file is a miss; the file is written whole; items are stamped
   with the signature of the file taken before the build read it; cached
   items leave out the build's settings and context.
 - Content.get_relative_source_path, remembered (asked for every URL).
 - Writer._open_w: a page kept from the last output is not written.
-- pelican.readers.METADATA_PROCESSORS: dates parsed once per process.
+- pelican-yaml-metadata's get_date: dates parsed once per process.
 - SmartyPants: a step is skipped on text that has none of its marks.
 """
 
@@ -33,13 +33,12 @@ from importlib import metadata
 from pathlib import Path
 
 import smartypants
-from markdown import Markdown
-from markdown.extensions.meta import MetaPreprocessor
-from pelican import readers, signals
+from pelican import signals
 from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.contents import Content
 from pelican.generators import CachingGenerator, Generator
 from pelican.plugins.i18n_subsites import i18n_subsites
+from pelican.plugins.yaml_metadata import yaml_metadata
 from pelican.utils import get_date, pelican_open, posixize_path
 from pelican.writers import Writer
 
@@ -47,7 +46,8 @@ from .. import images, sources
 from .record import read_cache, write_cache
 from .reuse import Rendering, items_of
 
-SUPPORTED = {"pelican": "4.12.0", "pelican-i18n-subsites": "1.0.0", "smartypants": "2.0.2"}
+SUPPORTED = {"pelican": "4.12.0", "pelican-i18n-subsites": "1.0.0",
+             "pelican-yaml-metadata": "2.2.0", "smartypants": "2.0.2"}
 
 
 def unsupported():
@@ -72,8 +72,7 @@ def install():
     Generator.get_files = _files_built_here
     FileDataCacher.__init__ = _load_or_miss
     FileDataCacher.save_cache = _save_whole
-    readers.METADATA_PROCESSORS["date"] = lambda value, _s: _date(value.replace("_", " "))
-    readers.METADATA_PROCESSORS["modified"] = lambda value, _s: _date(value)
+    yaml_metadata.get_date = _date
     for name, marks in SMARTYPANTS_MARKS.items():
         setattr(smartypants, name, _only_with_marks(getattr(smartypants, name), marks))
     signals.initialized.connect(_limit_to_build_language)
@@ -137,38 +136,26 @@ def _files_built_here(self, paths, exclude=None, extensions=None):
 # --- Pelican's Markdown reader ------------------------------------------------------
 
 class FastMarkdownReader(sources.CheckedMarkdownReader):
-    """The checked reader, with one Markdown instance for the process, translations
-    read for their metadata only, and the HTML of unchanged files from the memo.
-
-    Pelican makes a new Markdown instance per file, which costs as much as a
-    third of the conversion; Python-Markdown supports reuse with reset().
-    Pelican's metadata parsing removes the instance's "meta" preprocessor; it
-    is put back as markdown.extensions.meta registers it.
-    """
+    """The checked reader, with translations read for their metadata only, and the
+    HTML of unchanged files from the memo."""
 
     def read(self, source_path):
         fields = sources.check_source(Path(source_path))
-        if fields.get("lang", (self.settings["DEFAULT_LANG"],))[0] != self.settings["DEFAULT_LANG"]:
+        # pelican-yaml-metadata's own reading of the values (dates, category)
+        metadata = self._parse_yaml_metadata(
+            {name: value for name, (value, _line) in fields.items()}, source_path)
+        lang = sources.path_fields(source_path, self.settings).get("lang")
+        if lang != self.settings["DEFAULT_LANG"]:
             # a translation: its page is another process's; this one links to it.
-            # FORMATTED_FIELDS is empty: every field is plain text, as in a full read.
-            return "", {name: self.process_metadata(name, value)
-                        for name, (value, _line) in fields.items()}
-        if getattr(self, "_reused", None) is None:
-            self._reused = Markdown(**self.settings["MARKDOWN"])
-        self._md = self._reused.reset()
-        if "meta" not in self._md.preprocessors:
-            self._md.preprocessors.register(MetaPreprocessor(self._md), "meta", 27)
-        self._source_path = source_path
+            return "", metadata
         memo = _process(self.settings).memo
-        cached = memo.get(source_path)
-        if cached is None:
+        content = memo.get(source_path)
+        if content is None:
             with pelican_open(source_path) as text:
-                content = self._md.convert(text)
-            meta = getattr(self._md, "Meta", None)
-            memo.put(source_path, content, meta)
-        else:
-            content, meta = cached
-        return content, self._parse_metadata(meta) if meta is not None else {}
+                _header, _line, body = sources.front_matter(text)
+            content = self._md.reset().convert(body)
+            memo.put(source_path, content)
+        return content, metadata
 
 
 @functools.lru_cache(maxsize=None)

@@ -26,6 +26,7 @@ from the output) means a full build.
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -108,13 +109,14 @@ def _git_head(folder):
 class _Known:
     """What earlier builds worked out from each file (its signatures, its checked
     header), kept in CACHE_PATH/files.pickle for as long as the file's size,
-    times and inode stay the same, and the code that worked it out (the checks
-    of sources.py, this module, Python) is the same: reading and hashing every
-    file again was most of what a build with nothing to do spent."""
+    times and inode stay the same, and what worked it out (the checks of
+    sources.py, this module, Python, the PATH_METADATA setting) is the same:
+    reading and hashing every file again was most of what a build with nothing
+    to do spent."""
 
-    def __init__(self, cache):
+    def __init__(self, cache, path_metadata):
         self.path = Path(cache) / "files.pickle"
-        self.code = digest(sys.version, *(_file_digest(module.__file__)
+        self.code = digest(sys.version, path_metadata, *(_file_digest(module.__file__)
                                           for module in (sources, sys.modules[__name__])))
         made_by, entries = read_cache(self.path, ("", {}))
         self.entries = entries if made_by == self.code else {}
@@ -136,10 +138,10 @@ class _Known:
             write_cache(self.path, (self.code, self.seen))
 
 
-def _source_facts(path, stat):
+def _source_facts(path, stat, settings):
     """A Markdown file's (lang, metadata signature, full signature, checked header)."""
     raw = path.read_bytes()
-    header, lang = sources.header_text(raw)
+    header, lang = sources.header_text(raw), sources.path_fields(path, settings).get("lang")
     try:
         fields = sources.check_source(path, raw)  # once here: the language processes share the result
     except SiteError:
@@ -158,7 +160,7 @@ class Inputs:
     def __init__(self, settings_file, settings):
         project = Path(settings_file).resolve().parent
         self.cache = Path(settings["CACHE_PATH"])
-        known = _Known(self.cache)
+        known = _Known(self.cache, settings["PATH_METADATA"])
         content = Path(settings["PATH"])
         site_files = [Path(settings_file).resolve(), *sorted(project.glob("*.py"))]
         site_files += _tree_files(settings["THEME"])
@@ -170,7 +172,8 @@ class Inputs:
             if path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 site_files.append(path)  # images and data files: every language shows them
                 continue
-            (lang, meta, full, fields), stat = known.get(path, _source_facts)
+            (lang, meta, full, fields), stat = known.get(
+                path, functools.partial(_source_facts, settings=settings))
             if fields is not None:
                 sources.remember_checked(path, stat, fields)
             self.sources[str(path)] = (lang, meta, full)
