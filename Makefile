@@ -5,11 +5,13 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
+EDITOR := admin/node_modules/.package-lock.json
+
 .PHONY: serve test
-serve: $(VENV)/.dev-installed  ## build the site and serve it on localhost, rebuilding on change
+serve: $(VENV)/.dev-installed $(EDITOR)  ## build the site and serve it on localhost, rebuilding on change
 	$(BIN)/invoke livereload --port $(PORT)
 
-test: $(VENV)/.dev-installed  ## run the whole test suite
+test: $(VENV)/.dev-installed $(EDITOR)  ## run the whole test suite
 	$(BIN)/invoke test
 
 # Every package, transitive ones too, pinned with its hashes (invoke lock writes it).
@@ -17,3 +19,13 @@ $(VENV)/.dev-installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
+
+# The browser editor (/admin/): Sveltia CMS, pinned with its integrity hashes in
+# admin/package-lock.json. It needs Node.js's npm to install; without it the
+# site is built without the editor, and the build says so.
+$(EDITOR): admin/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "Node.js (npm) is not installed: the site is built without the browser editor (/admin/)."; \
+	fi

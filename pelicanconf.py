@@ -4,6 +4,7 @@ publishconf.py imports everything here and overrides only what production
 changes. Project logic lives in the local plugin package ``plugins/embassy``.
 """
 
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -232,6 +233,28 @@ CACHE_CONTROL = {
     "/pagefind/*/fragment/*": "public, max-age=31536000, immutable",  # named by content
     "/pagefind/*/index/*": "public, max-age=31536000, immutable",
 }
+
+# Browser editor ---------------------------------------------------------------
+# Staff write news and pages at /admin/ with Sveltia CMS (pinned in
+# admin/package-lock.json; plugins/embassy/admin.py writes its configuration
+# from these settings). EDITOR_REPOSITORY: owner/name on GitHub (the Pages
+# workflow sets GITHUB_REPOSITORY; else the checkout's origin, if on GitHub).
+EDITOR_PATH = str(HERE / "admin")
+EDITOR_SAVE_AS = "admin/"
+EDITOR_REPOSITORY = os.environ.get("GITHUB_REPOSITORY", "")
+EDITOR_BRANCH = "main"
+EDITOR_REQUIRED = False  # without Node.js, the site is built without the editor
+# The editor's own policy (its page only; the public pages keep theirs): scripts
+# from the site only; styles inline too (the editor's components inject them);
+# connections to GitHub's API (and its status, which the sign-in page shows);
+# images of the account's avatar, and blob:/data: for the images being uploaded.
+EDITOR_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
+    "connect-src 'self' blob: data: https://api.github.com https://www.githubstatus.com; "
+    "media-src 'self' blob:; manifest-src 'self' blob:; frame-src blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 # Build speed -------------------------------------------------------------------
 # The fast build (plugins/embassy/fast/, see docs/architecture.md): one process

@@ -47,6 +47,9 @@ def copy_project(target, corpus=True):
     """A copy of the project's sources, with the test corpus's news in content/news/
     (corpus=False: the site's own content, as a clone has it)."""
     shutil.copytree(ROOT, target, ignore=IGNORED)
+    editor = ROOT / "admin" / "node_modules"
+    if editor.is_dir():  # the browser editor's package (`make` installs it): shared
+        (target / "admin" / "node_modules").symlink_to(editor)
     if corpus:
         shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
     return target

@@ -101,6 +101,10 @@ def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
                         encoding="utf-8")
         wait_for(f"http://localhost:{port}/fr/cadre-juridique/", server, log,
                  contains="Phrase ajoutée en direct.")
+        # the browser editor, working on this checkout (tests/test_editor.py drives it)
+        wait_for(f"http://localhost:{port}/admin/", server, log, contains='src="editor.js"')
+        wait_for(f"http://localhost:{port}/admin/config.yml", server, log,
+                 contains="folder: content/news")
 
 
 @needs_fast_build

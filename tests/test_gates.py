@@ -21,7 +21,8 @@ KEY_PAGES = [f"{lang}/{page}" for lang, pages in {
 
 def test_every_page_passes_the_nu_html_checker(site):
     count, errors = run_gate(html.check, site)
-    assert count == len(site.html_files())
+    assert count == len(site.html_files()) + len(site.editor_files())
+    assert site.relative(site.editor_files()[0]) == "admin/index.html"
     assert not errors, "\n".join(errors)
 
 
@@ -68,8 +69,21 @@ def broken_site(dev_site, tmp_path_factory):
 
 def test_no_page_has_inline_code_or_third_party_resources(site):
     count, problems = security.check(site)
-    assert count == len(site.html_files())
+    assert count == len(site.html_files()) + len(site.editor_files())
     assert not problems, "\n".join(problems)
+
+
+def test_security_gate_holds_the_editor_to_its_own_policy(tmp_path, dev_site):
+    shutil.copytree(dev_site.root, tmp_path / "site")
+    page = tmp_path / "site" / "admin" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "script-src 'self';", "script-src 'self' 'unsafe-eval';").replace(
+        '<meta name="robots" content="noindex">', ""), encoding="utf-8")
+    _count, problems = security.check(BuiltSite(tmp_path / "site", ""))
+    assert problems == [
+        "admin/index.html: its policy's script-src is [\"'self'\", \"'unsafe-eval'\"], "
+        "not only 'self'",
+        "admin/index.html: no <meta name=\"robots\" content=\"noindex\">"]
 
 
 def test_security_gate_fails_on_a_broken_page(broken_site):

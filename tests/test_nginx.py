@@ -36,13 +36,33 @@ def get(server, path, **headers):
     return response, body
 
 
-def nginx_headers():
-    text = (ROOT / "nginx" / "security-headers.conf").read_text()
+def nginx_headers(name="security-headers.conf"):
+    text = (ROOT / "nginx" / name).read_text()
     return dict(re.findall(r'^add_header ([\w-]+) "(.*)" always;$', text, re.MULTILINE))
+
+
+EDITOR_HEADERS = {**SETTINGS["SECURITY_HEADERS"],
+                  "Content-Security-Policy": SETTINGS["EDITOR_CONTENT_SECURITY_POLICY"]}
 
 
 def test_nginx_configuration_carries_the_site_policy():
     assert nginx_headers() == SETTINGS["SECURITY_HEADERS"]
+    assert nginx_headers("editor-headers.conf") == EDITOR_HEADERS
+
+
+def test_editor_has_its_own_policy_and_the_pages_keep_theirs(server, prod_site):
+    response, _body = get(server, "/admin/")
+    assert response.status == 200
+    for name, value in EDITOR_HEADERS.items():
+        assert response.getheader(name) == value, name
+    assert response.getheader("Cache-Control") == "no-cache"
+    for path in ("/en/", "/admin/../en/"):
+        response, _body = get(server, path)
+        assert response.getheader("Content-Security-Policy") == SETTINGS[
+            "SECURITY_HEADERS"]["Content-Security-Policy"]
+    text = (prod_site.root / "_headers").read_text()
+    assert (f"/admin/*\n  Content-Security-Policy: "
+            f"{SETTINGS['EDITOR_CONTENT_SECURITY_POLICY']}\n  Cache-Control: no-cache") in text
 
 
 def test_headers_file_carries_the_site_policy(prod_site):

@@ -54,7 +54,7 @@ def clone(clone_copy, tmp_path):
 
 
 def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone, tmp_path):
-    require("java", "chromium", "git")
+    require("java", "chromium", "git", "npm")
     job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
     python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
     subprocess.run([sys._base_executable, "-m", "venv", str(python)], check=True)
@@ -98,6 +98,7 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone
         names = {name.removeprefix("./") for name in tar.getnames()}
         home = tar.extractfile("./en/index.html").read().decode("utf-8")
     assert {"index.html", "404.html", "sitemap.xml", "en/index.html", "es/index.html",
-            "fr/index.html", "en/feeds/all.atom.xml"} <= names
+            "fr/index.html", "en/feeds/all.atom.xml", "admin/index.html", "admin/config.yml",
+            "admin/editor.js", "admin/sveltia/index.js"} <= names
     assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
     assert f'href="{BASE_URL}/theme/css/' in home

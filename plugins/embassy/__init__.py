@@ -27,7 +27,7 @@ Two subpackages use these modules; none of these modules uses them:
 
 from pelican import signals
 
-from . import (catalogs, content, data, dates, feeds, hosting, images, languages, modified,
+from . import (admin, catalogs, content, data, dates, feeds, hosting, images, languages, modified,
                sanitize, search, sitemap, sources, state, summary, typography)
 
 
@@ -68,6 +68,7 @@ def finish_site(settings):
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
+    admin.write_editor(output, settings)
     hosting.write_host_files(output, settings)
     sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
     for lang in settings["LANGUAGES"]:

@@ -86,6 +86,10 @@ def write_host_files(output, settings):
         lines += [pattern, f"  Cross-Origin-Resource-Policy: {value}"]
     for pattern, value in settings["CACHE_CONTROL"].items():
         lines += [pattern, f"  Cache-Control: {value}"]
+    if settings.get("EDITOR_SAVE_AS"):  # the browser editor: its own policy, revalidated
+        lines += [f"/{settings['EDITOR_SAVE_AS']}*",
+                  f"  Content-Security-Policy: {settings['EDITOR_CONTENT_SECURITY_POLICY']}",
+                  "  Cache-Control: no-cache"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
     languages = settings["LANGUAGES"]
     redirects = ["# Netlify: the language chooser at / sends each reader to their language."]

@@ -1,6 +1,7 @@
 """Images: put once beside an item, published once, in responsive sizes.
 
-Staff write ![description]({static}photo.jpg) in each language's file; the
+Staff write ![description](photo.jpg) in each language's file (the browser
+editor does, on upload; {static}photo.jpg, Pelican's way, works too); the
 description (alt text) is per language, the image file is shared. Each image
 is published once under /media/, resized (never enlarged) to a few widths,
 with its orientation applied and its metadata (EXIF, GPS) removed; the <img>
@@ -14,8 +15,10 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import PIL
+from markupsafe import Markup, escape
 from pelican.contents import Article, Page
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -35,7 +38,10 @@ ORIENTATION = 0x0112  # the EXIF tag that says how a photo was turned
 FALLBACK_WIDTH = 960  # for browsers without srcset
 SIZES = "(min-width: 48rem) 45rem, calc(100vw - 2rem)"
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
-_STATIC_IMAGE = re.compile(r"""<img\b([^>]*?)\ssrc=(["'])\{static\}([^"']+)\2([^>]*)>""")
+# An image beside the item: {static}photo.jpg, or a relative path (no scheme, host or
+# leading slash), as the editor writes it, URL-encoded (photo%201.jpg).
+_LOCAL_IMAGE = re.compile(
+    r"""<img\b([^>]*?)\ssrc=(["'])(\{static\}[^"']+|[^"'/:{#?][^"':{#?]*)\2([^>]*)>""")
 
 def _variants(source, relative):
     """[(output name, width, height)] for one source image."""
@@ -59,35 +65,69 @@ def _variants(source, relative):
     return [(f"{stem}-{w}w{suffix}", w, round(height * w / width)) for w in widths]
 
 
-def responsive_images(instance):
-    """Rewrite {static} images of a news item or page as responsive <img> tags."""
-    if not isinstance(instance, (Article, Page)) or "{static}" not in (instance._content or ""):
-        return
+def _responsive(instance, target, field=None):
+    """The src, srcset, sizes, width and height attributes of an image beside a news
+    item or page (target: its name, as written), its variants noted for publishing."""
     settings = instance.settings
     content_root = Path(settings["PATH"])
+    target = unquote(target.removeprefix("{static}"))
     folder = Path(instance.source_path).parent
+    source = (content_root / target.lstrip("/")) if target.startswith("/") else folder / target
+    if not source.is_file():
+        raise SiteError(instance.source_path, f"the image '{target}' is not in the item's "
+                        "folder.", "put the image file in the same folder as this file "
+                        "(the editor does when you upload it), or correct its name.", field=field)
+    if source.suffix.lower() not in FORMATS:
+        raise SiteError(instance.source_path, f"'{target}' is not a JPEG, PNG or WebP image.",
+                        "convert the image to JPEG (photos) or PNG (drawings).", field=field)
+    relative = source.resolve().relative_to(content_root.resolve())
+    variants = _variants(source, relative)
+    for name, width, _height in variants:
+        instance.image_variants[name] = (source, width)
+    media = settings["MEDIA_URL"]
+    largest = variants[-1]
+    fallback = max((v for v in variants if v[1] <= FALLBACK_WIDTH), default=variants[0],
+                   key=lambda variant: variant[1])
+    srcset = ", ".join(f"{media}/{name} {width}w" for name, width, _h in variants)
+    return (f'src="{media}/{fallback[0]}" srcset="{srcset}" sizes="{SIZES}" '
+            f'width="{largest[1]}" height="{largest[2]}"')
+
+
+def _photo(instance):
+    """The item's photo (its 'image' and 'image_alt' metadata, as the editor writes
+    them): an <img> shown under the title, or None."""
+    target = instance.metadata.get("image")
+    if not target:
+        return None
+    if ":" in target or target.startswith(("/", "{")):
+        raise SiteError(instance.source_path, f"the image '{target}' is not a file beside "
+                        "the item.", "upload the photo in the editor, or put it in the item's "
+                        "folder and write its name (image: photo.jpg).", field="image")
+    alt = str(instance.metadata.get("image_alt") or "").strip()
+    if not alt:
+        raise SiteError(instance.source_path, "the photo has no description in this language.",
+                        "describe the photo for readers who cannot see it (image_alt: …).",
+                        field="image_alt")
+    return Markup(f'<img {_responsive(instance, target, field="image")} '
+                  f'alt="{escape(alt)}" decoding="async">')  # the first image: not lazy
+
+
+def responsive_images(instance):
+    """Rewrite the local images of a news item or page as responsive <img> tags; make
+    its photo (instance.photo)."""
+    if not isinstance(instance, (Article, Page)):
+        return
     instance.image_variants = {}
+    instance.photo = _photo(instance)
+    if "<img" not in (instance._content or ""):
+        remember_variants(instance)
+        return
 
     def rewrite(match):
         before, _quote, target, after = match.groups()
-        source = (content_root / target.lstrip("/")) if target.startswith("/") else folder / target
-        if source.suffix.lower() not in FORMATS:
-            raise SiteError(instance.source_path, f"'{target}' is not a JPEG, PNG or WebP image.",
-                            "convert the image to JPEG (photos) or PNG (drawings).")
-        relative = source.resolve().relative_to(content_root.resolve())
-        variants = _variants(source, relative)
-        for name, width, _height in variants:
-            instance.image_variants[name] = (source, width)
-        media = settings["MEDIA_URL"]
-        largest = variants[-1]
-        fallback = max((v for v in variants if v[1] <= FALLBACK_WIDTH), default=variants[0],
-                       key=lambda variant: variant[1])
-        srcset = ", ".join(f"{media}/{name} {width}w" for name, width, _h in variants)
-        attributes = f'{before} src="{media}/{fallback[0]}" srcset="{srcset}" sizes="{SIZES}"'
-        return (f'<img{attributes} width="{largest[1]}" height="{largest[2]}"'
-                f' loading="lazy" decoding="async"{after}>')
+        return f'<img{before} {_responsive(instance, target)} loading="lazy" decoding="async"{after}>'
 
-    instance._content = _STATIC_IMAGE.sub(rewrite, instance._content)
+    instance._content = _LOCAL_IMAGE.sub(rewrite, instance._content)
     remember_variants(instance)
 
 

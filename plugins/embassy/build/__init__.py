@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
-from .. import fast, run, state, summary
-from ..errors import Reported
+from .. import admin, fast, run, state, summary
+from ..errors import Reported, SiteError
 from ..run import Result
 from . import output as folders
 from .lock import one_build_at_a_time, one_build_per_cache
@@ -98,6 +98,12 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
     refused = fast_build_refused(settings)
     if refused:
         report.notices.append(refused)
+    try:
+        editor = admin.missing_notice(settings)
+    except SiteError as error:
+        return [error]
+    if editor:
+        report.notices.append(editor)
     if settings.get("FAST_BUILD") and not refused:
         # Publishing (with gates) builds everything, and always checks it.
         result = fast.build(settings_file, settings, overrides, staging, output, report,

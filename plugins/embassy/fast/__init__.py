@@ -27,7 +27,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import catalogs, hosting, images, run, search, sitemap
+from .. import admin, catalogs, hosting, images, run, search, sitemap
 from ..errors import SiteError
 from ..run import Result
 from . import language, patches, record, standby
@@ -93,6 +93,7 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
         images.publish_variants(settings, wanted, staging, published=output if previous else None)
         if settings["I18N_TEMPLATES_LANG"] in languages:
             hosting.fingerprint_assets(staging, settings["THEME"], settings["THEME_STATIC_DIR"])
+            admin.write_editor(staging, settings)
         hosting.write_host_files(staging, settings)
         sitemap.write(staging, settings["SITEURL"], entries)
         report.count_files(staging)

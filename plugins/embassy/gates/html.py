@@ -30,7 +30,7 @@ def check(site):
     java = shutil.which("java")
     if java is None:
         raise GateUnavailable("Java is not installed: apt-get install default-jre-headless")
-    pages = site.html_files()
+    pages = site.html_files() + site.editor_files()
     stylesheets = sorted(site.root.glob("theme/**/*.css"))  # ours, not pagefind's UI
     result = subprocess.run(
         [java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json", "--also-check-css",

@@ -47,8 +47,28 @@ def page_problems(site, path):
     return problems
 
 
+def editor_problems(site, path):
+    """The browser editor's page: no inline script; its own policy, which lets scripts
+    come from the site only; kept out of search engines."""
+    soup = site.soup(path)
+    problems = page_problems(site, path)
+    meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    directives = {part.split()[0]: part.split()[1:]
+                  for part in (meta["content"] if meta else "").split(";") if part.split()}
+    if directives.get("script-src") != ["'self'"]:
+        problems.append(f"its policy's script-src is {directives.get('script-src')}, "
+                        "not only 'self'")
+    if not soup.find("meta", attrs={"name": "robots", "content": "noindex"}):
+        problems.append("no <meta name=\"robots\" content=\"noindex\">")
+    return problems
+
+
 def check(site):
-    """(pages checked, problems) for every page of a built site."""
+    """(pages checked, problems) for every page of a built site, and its editor."""
     pages = site.html_files()
-    return len(pages), [f"{site.relative(path)}: {problem}"
-                        for path in pages for problem in page_problems(site, path)]
+    editor = site.editor_files()
+    return len(pages) + len(editor), (
+        [f"{site.relative(path)}: {problem}"
+         for path in pages for problem in page_problems(site, path)]
+        + [f"{site.relative(path)}: {problem}"
+           for path in editor for problem in editor_problems(site, path)])

@@ -6,6 +6,9 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 
+EDITOR = "admin/"  # the browser editor: a web application, with its own policy
+
+
 class BuiltSite:
     """The output folder of a build, and the SITEURL it was built for."""
 
@@ -26,7 +29,12 @@ class BuiltSite:
         return link["href"].rstrip("/") if link else ""
 
     def html_files(self):
-        return sorted(self.root.rglob("*.html"))
+        """The site's pages; the browser editor (admin/) is not one (editor_files)."""
+        return [path for path in sorted(self.root.rglob("*.html"))
+                if not self.relative(path).startswith(EDITOR)]
+
+    def editor_files(self):
+        return sorted((self.root / EDITOR).glob("*.html"))
 
     def feed_files(self):
         return sorted(self.root.glob("*/feeds/*.xml"))

@@ -1,0 +1,197 @@
+"""The browser editor at /admin/: Sveltia CMS, configured from the site's settings.
+
+Staff write news and pages in a browser, the three languages of an item side
+by side, and save: to GitHub (a commit on the branch the Pages workflow
+publishes) or, on localhost, to the checkout itself (Sveltia's local
+repository mode). The editor writes the files the build reads (sources.py):
+news/<key>/index.<lang>.md, YAML front matter, images beside them.
+
+Its files come from the npm package pinned in admin/package-lock.json
+(`npm ci --prefix admin`, which `make` runs when Node.js is installed); this
+module copies the package's browser build and writes config.yml from the
+settings, so the editor asks for what the build checks: categories, slug
+pattern, languages, required fields. Without the package the site is built
+without the editor, and the build says so (an error when EDITOR_REQUIRED).
+"""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from string import Template
+
+import yaml
+
+from . import hosting
+from .content import SLUG
+from .errors import SiteError
+
+PACKAGE = Path("node_modules") / "@sveltia" / "cms" / "npm"  # the build for self-hosting
+INSTALL = "install Node.js (it brings npm), then run `make serve` again, or `npm ci --prefix admin`"
+NEWS_FIELDS = ("title", "date", "category", "slug", "summary", "status", "image", "image_alt",
+               "body")
+# A page's 'template' (about, agreements, chronology) is the maintainers': the editor
+# keeps it as it is (after the fields it knows, as it writes keys it does not).
+PAGE_FIELDS = ("title", "slug", "summary", "status", "image", "image_alt", "body")
+
+
+def package_folder(settings):
+    """The installed editor's browser build, or None when it is not installed."""
+    folder = Path(settings["EDITOR_PATH"]) / PACKAGE
+    return folder if (folder / "index.js").is_file() else None
+
+
+def missing_notice(settings):
+    """What to tell when the editor cannot be built (None when it can); raises
+    SiteError when the settings require it (the Pages workflow)."""
+    if not settings.get("EDITOR_SAVE_AS") or package_folder(settings) is not None:
+        return None
+    if settings.get("EDITOR_REQUIRED"):
+        raise SiteError(Path(settings["EDITOR_PATH"]) / "package-lock.json",
+                        "the browser editor is not installed, and this build must include it.",
+                        f"{INSTALL}.")
+    return f"The browser editor (/admin/) is left out: it is not installed; {INSTALL}."
+
+
+def repository(settings):
+    """owner/name of the site's GitHub repository: EDITOR_REPOSITORY, or the checkout's
+    origin when it is on GitHub, or '' when unknown."""
+    if settings.get("EDITOR_REPOSITORY"):
+        return settings["EDITOR_REPOSITORY"]
+    result = subprocess.run(["git", "remote", "get-url", "origin"], cwd=settings["EDITOR_PATH"],
+                            capture_output=True, text=True)
+    url = result.stdout.strip().removesuffix(".git")
+    for prefix in ("https://github.com/", "git@github.com:", "ssh://git@github.com/"):
+        if result.returncode == 0 and url.startswith(prefix):
+            return url[len(prefix):]
+    return ""
+
+
+def _label(*names):
+    return " · ".join(dict.fromkeys(names))  # English · Spanish (the staff's languages)
+
+
+def _fields(settings, kind):
+    languages = settings["LANGUAGES"]
+    categories = settings["CATEGORIES"]
+    slug_rule = [f"^{SLUG.pattern}$", "Lowercase letters and digits joined by hyphens, no "
+                 "accents or spaces · Minúsculas y cifras unidas por guiones, sin tildes ni "
+                 "espacios: visita-oficial-a-ottawa"]
+    fields = {
+        "title": {"label": _label("Title", "Título"), "widget": "string", "i18n": True},
+        "date": {"label": _label("Date (Ottawa time)", "Fecha (hora de Ottawa)"),
+                 "widget": "datetime", "i18n": "duplicate", "format": "YYYY-MM-DD HH:mm",
+                 "default": "{{now}}"},
+        "category": {"label": _label("Category", "Categoría"), "widget": "select",
+                     "i18n": "duplicate", "default": next(iter(categories)),
+                     "options": [{"label": _label(*(names[lang] for lang in languages)),
+                                  "value": key} for key, names in categories.items()]},
+        "slug": {"label": _label("Address (slug)", "Dirección (slug)"), "widget": "string",
+                 "i18n": True, "pattern": slug_rule,
+                 "hint": "The end of the page's address in this language · El final de la "
+                         "dirección de la página en este idioma"},
+        "summary": {"label": _label("Summary", "Resumen"), "widget": "string", "i18n": True,
+                    "hint": "One sentence, shown in lists and feeds · Una frase, que se "
+                            "muestra en las listas y los feeds"},
+        "status": {"label": _label("Status", "Estado"), "widget": "select",
+                   "i18n": "duplicate", "default": "draft",
+                   "options": [{"label": _label("Draft (not published)", "Borrador (no se publica)"),
+                                "value": "draft"},
+                               {"label": _label("Published", "Publicado"),
+                                "value": "published"}]},
+        "image": {"label": _label("Photo (optional)", "Foto (opcional)"), "widget": "image",
+                  "i18n": "duplicate", "required": False, "choose_url": False,
+                  "hint": "Shown under the title, in every language · Se muestra bajo el "
+                          "título, en todos los idiomas"},
+        "image_alt": {"label": _label("Description of the photo", "Descripción de la foto"),
+                      "widget": "string", "i18n": True, "required": False,
+                      "hint": "Required with a photo: what it shows, in this language · "
+                              "Obligatoria con una foto: lo que muestra, en este idioma"},
+        "body": {"label": _label("Text", "Texto"), "widget": "markdown", "i18n": True},
+    }
+    names = NEWS_FIELDS if kind == "news" else PAGE_FIELDS
+    return [{"name": name, **fields[name]} for name in names]
+
+
+def config(settings, project):
+    """The editor's configuration (config.yml) made from the settings."""
+    content = Path(settings["PATH"]).resolve().relative_to(Path(project).resolve()).as_posix()
+    languages = list(settings["LANGUAGES"])
+    collections = []
+    for kind, folder, labels in (
+            ("news", settings["ARTICLE_PATHS"][0], ("News", "Noticias", "News item", "Noticia")),
+            ("pages", settings["PAGE_PATHS"][0], ("Pages", "Páginas", "Page", "Página"))):
+        collections.append({
+            "name": kind, "label": _label(*labels[:2]),
+            "label_singular": _label(*labels[2:]),
+            "folder": f"{content}/{folder}", "path": "{{slug}}/index",
+            "extension": "md", "format": "yaml-frontmatter",
+            # images beside the item's files; the build publishes them (images.py)
+            "media_folder": "", "public_folder": "",
+            "create": True, "i18n": True,
+            "slug": {"editable": False},  # the item's folder: from the English title
+            "identifier_field": "title",
+            "summary": "{{title}}" + (" · {{date}}" if kind == "news" else ""),
+            "sortable_fields": ["date", "title"] if kind == "news" else ["title"],
+            "fields": _fields(settings, kind),
+        })
+    backend = {"name": "github", "repo": repository(settings) or "repository/not-configured",
+               "branch": settings["EDITOR_BRANCH"], "auth_methods": ["token"]}
+    return {
+        "backend": backend,
+        "app_title": f"{settings['SITENAME']} · Editor",
+        # required; each collection keeps its images beside its items instead
+        "media_folder": content, "public_folder": "",
+        "i18n": {"structure": "multiple_files", "locales": languages,
+                 "default_locale": settings["DEFAULT_LANG"]},
+        "editor": {"preview": False},  # a second language beside the first, not a preview
+        "output": {"omit_empty_optional_fields": True},
+        "media_libraries": {"stock_assets": False},  # no third-party image services
+        "collections": collections,
+    }
+
+
+# The package's stylesheet names its fonts on a CDN, and ships the same fonts for
+# self-hosting; the page loads nothing from another host, so the copy names them.
+_CDN_FONT = re.compile(r"https://cdn\.jsdelivr\.net/fontsource/fonts/"
+                       r"(?P<family>[a-z0-9-]+)(?::vf)?@[0-9.]+/(?P<file>[a-z0-9-]+)\.woff2")
+
+
+def _self_hosted_fonts(script, assets):
+    """The package's script with its CDN fonts replaced by the copies in assets/."""
+    def local(match):
+        found = sorted(assets.glob(f"{match['family']}-{match['file']}-*.woff2"))
+        if len(found) != 1:
+            raise SiteError(assets, f"the editor's package has no single copy of the font "
+                            f"{match[0]} (found {len(found)}).", "pin the editor's package to "
+                            "a version that ships its fonts (admin/package.json), or adapt "
+                            "admin.py to the new version.")
+        return f"sveltia/assets/{found[0].name}"  # from the page, /admin/
+
+    return _CDN_FONT.sub(local, script)
+
+
+def write_editor(output, settings):
+    """Write /admin/ (page, configuration, the editor's files) into output, when the
+    editor is installed."""
+    package = package_folder(settings)
+    if not settings.get("EDITOR_SAVE_AS") or package is None:
+        return
+    folder = Path(output) / settings["EDITOR_SAVE_AS"]
+    source = Path(settings["EDITOR_PATH"])
+    shutil.copytree(package, folder / "sveltia", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.map"))
+    script = folder / "sveltia" / "index.js"
+    script.write_text(_self_hosted_fonts(script.read_text(encoding="utf-8"),
+                                         folder / "sveltia" / "assets"), encoding="utf-8")
+    shutil.copy2(source / "editor.js", folder / "editor.js")
+    page = Template((source / "index.html").read_text(encoding="utf-8")).substitute(
+        policy=hosting.meta_content_security_policy(settings["EDITOR_CONTENT_SECURITY_POLICY"]),
+        sitename=settings["SITENAME"],
+        # relative: the editor's page works wherever the site is (a GitHub Pages project
+        # site lives under a path)
+        icon=f"../{settings['THEME_STATIC_DIR']}/" + hosting.fingerprinted_name(
+            "favicon.svg", Path(settings["THEME"]) / "static" / "favicon.svg"))
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    text = yaml.safe_dump(config(settings, source.parent), allow_unicode=True, sort_keys=False)
+    (folder / "config.yml").write_text(text, encoding="utf-8")

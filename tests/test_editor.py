@@ -1,0 +1,354 @@
+"""The browser editor (/admin/, Sveltia CMS): its configuration follows the settings
+the build checks against; it opens in Chromium, served by nginx, under its own strict
+policy and without an error; and a news item a staff member writes in it, in three
+languages, with an image described in each, is built and published.
+
+The editor works on a copy of the project's content in the browser's origin-private
+file system, handed to it in place of the folder picker: Sveltia's local repository
+mode, as on a staff member's computer with `make serve`. GitHub itself is not reached
+(no network here): its status check, which the sign-in page makes, is answered by the
+test; signing in with a token and committing are Sveltia's own code, configured by
+admin.py and checked by test_editor_configuration_follows_the_settings.
+
+With SCREENSHOTS=<folder>, the steps are saved there as the writing guides' pictures:
+SCREENSHOTS=docs/images .venv/bin/python -m pytest tests/test_editor.py
+"""
+
+import base64
+import os
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from embassy import admin, sources
+from embassy.content import SLUG
+from embassy.gates.browser import browser
+from embassy.hosting import nginx_server
+from helpers import IN_CI, PRODUCTION_URL, ROOT, copy_project, run_build
+
+SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
+SCREENSHOTS = os.environ.get("SCREENSHOTS")
+NEWS_ITEM = {  # what the staff member writes, in each language
+    "en": ("Official visit to Ottawa", "official-visit-to-ottawa",
+           "The minister visited Ottawa.", "The minister visited Ottawa on 28 November.",
+           "The minister at the embassy in Ottawa"),
+    "es": ("Visita oficial a Ottawa", "visita-oficial-a-ottawa",
+           "El ministro visitó Ottawa.", "El ministro visitó Ottawa el 28 de noviembre.",
+           "El ministro en la Embajada en Ottawa"),
+    "fr": ("Visite officielle à Ottawa", "visite-officielle-a-ottawa",
+           "Le ministre a visité Ottawa.", "Le ministre a visité Ottawa le 28 novembre.",
+           "Le ministre à l’ambassade à Ottawa"),
+}
+NAMES = {"en": "English", "es": "Spanish", "fr": "French"}  # the editor's own words
+# The browser's origin-private file system stands for the checkout: a folder with .git.
+PICK_CHECKOUT = """
+window.showDirectoryPicker = async () =>
+  (await navigator.storage.getDirectory()).getDirectoryHandle('checkout', { create: true });
+window.__problems = [];
+document.addEventListener('securitypolicyviolation', (event) =>
+  window.__problems.push(`policy: ${event.violatedDirective} ${event.blockedURI}`));
+"""
+WRITE_CHECKOUT = """async (files) => {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry('checkout', { recursive: true }).catch(() => {});
+  const top = await root.getDirectoryHandle('checkout', { create: true });
+  for (const [path, base64] of Object.entries(files)) {
+    const parts = path.split('/');
+    let folder = top;
+    for (const part of parts.slice(0, -1)) {
+      folder = await folder.getDirectoryHandle(part, { create: true });
+    }
+    const writer = await (await folder.getFileHandle(parts.at(-1), { create: true }))
+      .createWritable();
+    await writer.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    await writer.close();
+  }
+}"""
+READ_CHECKOUT = """async () => {
+  const files = {};
+  const walk = async (folder, prefix) => {
+    for await (const [name, handle] of folder.entries()) {
+      if (handle.kind === 'directory') await walk(handle, `${prefix}${name}/`);
+      else {
+        const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+        files[`${prefix}${name}`] = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+      }
+    }
+  };
+  await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle('checkout'), '');
+  return files;
+}"""
+
+
+# --- The configuration ---------------------------------------------------------------
+
+def _collections():
+    config = admin.config({**SETTINGS, "EDITOR_REPOSITORY": "embassy/site"}, ROOT)
+    return config, {collection["name"]: collection for collection in config["collections"]}
+
+
+def test_editor_configuration_follows_the_settings():
+    config, collections = _collections()
+    languages = list(SETTINGS["LANGUAGES"])
+    assert config["i18n"] == {"structure": "multiple_files", "locales": languages,
+                              "default_locale": SETTINGS["DEFAULT_LANG"]}
+    assert config["backend"] == {"name": "github", "repo": "embassy/site", "branch": "main",
+                                 "auth_methods": ["token"]}
+    assert config["media_libraries"] == {"stock_assets": False}  # no third-party images
+    content = Path(SETTINGS["PATH"]).relative_to(ROOT).as_posix()
+    for name, paths in (("news", "ARTICLE_PATHS"), ("pages", "PAGE_PATHS")):
+        collection = collections[name]
+        assert collection["folder"] == f"{content}/{SETTINGS[paths][0]}"
+        for lang in languages:
+            # where the editor writes an item (multiple_files: <path>.<locale>.<extension>)
+            written = (ROOT / collection["folder"] / collection["path"].replace(
+                "{{slug}}", "an-item")).with_name(f"index.{lang}.{collection['extension']}")
+            assert sources.path_fields(written, SETTINGS) == {"key": "an-item", "lang": lang}
+        fields = {field["name"]: field for field in collection["fields"]}
+        # every field the editor asks for is required (Sveltia's default), but the photo
+        # (the build requires its description when there is one); in each language or
+        # once for all
+        assert [name for name, field in fields.items() if field.get("required") is False] == [
+            "image", "image_alt"]
+        assert {name for name, field in fields.items() if field.get("i18n") is True} == {
+            "title", "slug", "summary", "image_alt", "body"}
+        slug = re.compile(fields["slug"]["pattern"][0])
+        for sample in ("official-visit", "a1", "visita-oficial-2026", "Visita", "visita oficial",
+                       "visita--oficial", "-visita", "visité", "../es/index", ""):
+            assert bool(slug.search(sample)) == bool(SLUG.fullmatch(sample)), sample
+        status = [option["value"] for option in fields["status"]["options"]]
+        assert status == ["draft", "published"] and fields["status"]["default"] == "draft"
+    news = {field["name"]: field for field in collections["news"]["fields"]}
+    assert [option["value"] for option in news["category"]["options"]] == list(
+        SETTINGS["CATEGORIES"])
+    for option in news["category"]["options"]:
+        for lang in languages:
+            assert SETTINGS["CATEGORIES"][option["value"]][lang] in option["label"]
+    # the dates the editor writes are dates the build reads
+    assert news["date"]["format"] == "YYYY-MM-DD HH:mm"
+    sources.check_date(Path("news"), "2026-11-28 10:30", 3)
+    assert list(news) == ["title", "date", "category", "slug", "summary", "status", "image",
+                          "image_alt", "body"]
+
+
+def test_editor_is_left_out_saying_so_without_its_package(tmp_path):
+    project = copy_project(tmp_path / "project", corpus=False)
+    (project / "admin" / "node_modules").unlink()
+    result = run_build("pelicanconf.py", tmp_path / "output", cwd=project, siteurl="")
+    assert result.returncode == 0, result.stderr
+    assert "The browser editor (/admin/) is left out: it is not installed" in result.stdout
+    assert not (tmp_path / "output" / "admin").exists()
+    assert (tmp_path / "output" / "en" / "index.html").exists()
+    required = project / "requiredconf.py"
+    required.write_text("from pelicanconf import *\nEDITOR_REQUIRED = True\n")
+    result = run_build("requiredconf.py", tmp_path / "output", cwd=project, siteurl="")
+    assert result.returncode == 1
+    assert "admin/package-lock.json: the browser editor is not installed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- In the browser -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def editor_project(tmp_path_factory):
+    """The site's own content (no news yet), built for production as the Pages workflow
+    does, with the editor."""
+    project = copy_project(tmp_path_factory.mktemp("editor") / "project", corpus=False)
+    if not (project / "admin" / "node_modules").exists():
+        if IN_CI:
+            pytest.fail("CI must test the editor: its package is not installed (npm ci)")
+        pytest.skip("the editor's package is not installed: npm ci --prefix admin")
+    result = run_build("publishconf.py", project / "output", cwd=project,
+                       siteurl=PRODUCTION_URL)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return project
+
+
+@pytest.fixture(scope="module")
+def editor_url(editor_project, tmp_path_factory):
+    try:
+        with nginx_server(editor_project / "output", tmp_path_factory.mktemp("nginx")) as base:
+            # the local repository mode is offered on localhost only
+            yield base.replace("127.0.0.1", "localhost") + "/admin/"
+    except FileNotFoundError as error:
+        if IN_CI:
+            pytest.fail(f"CI must test with nginx: {error}")
+        pytest.skip(str(error))
+
+
+@pytest.fixture
+def editor(editor_url):
+    """(the editor's page in Chromium, the problems it logged)."""
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        problems = []
+        page.on("console", lambda message: message.type == "error" and problems.append(
+            f"console: {message.text}"))
+        page.on("pageerror", lambda error: problems.append(f"error: {error}"))
+        page.on("request", lambda request: request.url.startswith(
+            ("http://localhost:", "blob:", "data:", "https://www.githubstatus.com/"))
+            or problems.append(f"request to another host: {request.url}"))
+        page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(
+            json={"status": {"indicator": "none", "description": "All Systems Operational"}}))
+        page.add_init_script(PICK_CHECKOUT)
+        response = page.goto(editor_url)
+        page.get_by_role("button", name="Work with Local Repository").wait_for()
+        yield page, problems, response
+        problems += page.evaluate("window.__problems")
+
+
+def _screenshot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"editor-{name}.png"))
+
+
+def _open_checkout(page, project):
+    """Hand the editor a copy of the project's content, as its folder picker would;
+    return its files {path: bytes}."""
+    files = {".git/HEAD": b"ref: refs/heads/main\n"}
+    files.update((path.relative_to(project).as_posix(), path.read_bytes())
+                 for path in (project / "content").rglob("*") if path.is_file())
+    page.evaluate(WRITE_CHECKOUT, {path: base64.b64encode(data).decode()
+                                   for path, data in files.items()})
+    page.get_by_role("button", name="Work with Local Repository").click()
+    page.get_by_role("button", name="Create New Entry").first.wait_for()
+    return files
+
+
+def _changed_files(page, before):
+    """{path: bytes} of the files the editor wrote or changed in the checkout."""
+    after = {path: base64.b64decode(data) for path, data in page.evaluate(READ_CHECKOUT).items()}
+    assert set(before) <= set(after), "the editor removed files"
+    return {path: data for path, data in after.items() if before.get(path) != data}
+
+
+def test_editor_opens_under_its_own_policy_without_errors(editor, editor_project):
+    page, problems, response = editor
+    _screenshot(page, "sign-in")
+    assert page.get_by_role("button", name="Sign In Using Access Token").is_visible()
+    policy = SETTINGS["EDITOR_CONTENT_SECURITY_POLICY"]
+    assert response.headers["content-security-policy"] == policy
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy
+    html = BeautifulSoup((editor_project / "output/admin/index.html").read_text(), "lxml")
+    assert html.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert not html.find("script", src=False)  # no inline script
+    config = yaml.safe_load((editor_project / "output/admin/config.yml").read_text())
+    assert config == admin.config({**SETTINGS, "PATH": str(editor_project / "content")},
+                                  editor_project)
+    # left out of the sitemap and of search
+    sitemap = (editor_project / "output/sitemap.xml").read_text()
+    assert "/admin" not in sitemap and "/en/" in sitemap
+    assert not list((editor_project / "output").glob("pagefind*/**/*admin*"))
+    page.wait_for_timeout(500)  # the status check and the fonts
+    assert problems == []
+
+
+def _field(page, pane, name):
+    """A field of the left (0) or right (1) pane."""
+    return page.locator(f'section[data-key-path="{name}"]').nth(pane)
+
+
+def _write(page, pane, lang):
+    """Write the item's text in one language, and describe its photo."""
+    title, slug, summary, body, description = NEWS_ITEM[lang]
+    # the text first: its editor keeps what is typed once the next field is used
+    _field(page, pane, "body").locator("[contenteditable=true]").fill(body)
+    _field(page, pane, "title").locator("input").fill(title)
+    _field(page, pane, "slug").locator("input").fill(slug)
+    _field(page, pane, "summary").locator("input").fill(summary)
+    _field(page, pane, "image_alt").locator("input").fill(description)
+
+
+def _upload_photo(page, photo):
+    """Upload the item's photo (one for the three languages: in the first pane)."""
+    _field(page, 0, "image").get_by_role("button", name="Browse").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("input[type=file]").set_input_files(photo)
+    dialog.get_by_role("button", name="Insert").click()
+    _field(page, 0, "image").get_by_text("photo.jpg").wait_for()
+
+
+def _show_in_right_pane(page, lang):
+    page.get_by_role("radio", name=NAMES[lang]).nth(1).click()
+    page.locator('section[data-key-path="title"]').nth(1).locator("input").wait_for()
+
+
+def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_project, tmp_path):
+    page, problems, _response = editor
+    before = _open_checkout(page, editor_project)
+    _screenshot(page, "collections")
+    page.get_by_role("button", name="Create New Entry").first.click()
+    page.locator('section[data-key-path="date"] input').first.fill("2026-11-28T10:30")
+    page.get_by_role("radio", name=re.compile("^Events")).first.click()
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1600, 1000), (217, 16, 35)).save(photo)
+    _upload_photo(page, photo)
+    _write(page, 0, "en")
+    _write(page, 1, "es")
+    _show_in_right_pane(page, "fr")
+    _write(page, 1, "fr")
+    page.get_by_role("radio", name=re.compile("^Published")).first.click()
+    _screenshot(page, "new-item")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Entry saved.").wait_for()
+    _screenshot(page, "saved")
+    saved = _changed_files(page, before)
+    folder = "content/news/official-visit-to-ottawa"
+    assert sorted(saved) == [
+        f"{folder}/index.en.md", f"{folder}/index.es.md", f"{folder}/index.fr.md",
+        f"{folder}/photo.jpg"]
+    for lang, (title, slug, summary, body, description) in NEWS_ITEM.items():
+        text = saved[f"{folder}/index.{lang}.md"].decode("utf-8")
+        assert text == (f"---\ntitle: {title}\ndate: 2026-11-28 10:30\ncategory: events\n"
+                        f"slug: {slug}\nsummary: {summary}\nstatus: published\n"
+                        f"image: photo.jpg\nimage_alt: {description}\n---\n\n{body}\n")
+    assert problems == []
+
+    # Saved into the checkout, the item is built and published in its three languages.
+    project = copy_project(tmp_path / "project", corpus=False)
+    for path, data in saved.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_bytes(data)
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, cwd=project, siteurl=PRODUCTION_URL)
+    assert result.returncode == 0, result.stderr + result.stdout
+    sections = {lang: SETTINGS["SECTIONS"][lang]["news"] for lang in NEWS_ITEM}
+    pages = {lang: output / lang / sections[lang] / NEWS_ITEM[lang][1] / "index.html"
+             for lang in NEWS_ITEM}
+    for lang, path in pages.items():
+        html = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        assert html.h1.get_text(strip=True) == NEWS_ITEM[lang][0]
+        image = html.find("img", alt=NEWS_ITEM[lang][4])
+        assert image is not None and "srcset" in image.attrs, lang
+        alternates = {link["hreflang"]: link["href"] for link in
+                      html.find_all("link", rel="alternate", hreflang=True)}
+        for other in NEWS_ITEM:
+            assert alternates[other] == (f"{PRODUCTION_URL}/{other}/{sections[other]}/"
+                                         f"{NEWS_ITEM[other][1]}/"), (lang, other)
+        home = (output / lang / "index.html").read_text(encoding="utf-8")
+        assert NEWS_ITEM[lang][1] in home, lang
+
+
+def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
+    """Opening a page and changing one field rewrites that field only: the editor and
+    the build share one format, byte for byte."""
+    page, problems, _response = editor
+    before = _open_checkout(page, editor_project)
+    page.get_by_text("Pages · Páginas", exact=True).first.click()
+    about = "content/pages/about/index.en.md"
+    fields = yaml.safe_load(before[about].decode().split("---\n")[1])
+    page.get_by_text(fields["title"], exact=True).first.click()
+    summary = page.locator('section[data-key-path="summary"]').first.locator("input")
+    summary.fill(fields["summary"] + " Updated.")
+    summary.press("Tab")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Entry saved.").wait_for()
+    assert _changed_files(page, before) == {about: before[about].replace(
+        fields["summary"].encode(), (fields["summary"] + " Updated.").encode())}
+    assert problems == []
