@@ -5,7 +5,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-EDITOR := admin/node_modules/.package-lock.json
+EDITOR := admin/dist/editor.js
 
 .PHONY: serve test
 serve: $(VENV)/.dev-installed $(EDITOR)  ## build the site and serve it on localhost, rebuilding on change
@@ -21,11 +21,13 @@ $(VENV)/.dev-installed: requirements.lock
 	touch $@
 
 # The browser editor (/admin/): Sveltia CMS, pinned with its integrity hashes in
-# admin/package-lock.json. It needs Node.js's npm to install; without it the
-# site is built without the editor, and the build says so.
-$(EDITOR): admin/package-lock.json
+# admin/package-lock.json, bundled by esbuild (pinned there too) into admin/dist/.
+# It needs Node.js's npm; without it the site is built without the editor, and
+# the build says so.
+$(EDITOR): admin/package-lock.json admin/editor.js
 	@if command -v npm >/dev/null; then \
-	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  npm run --prefix admin --silent build; \
 	else \
 	  echo "Node.js (npm) is not installed: the site is built without the browser editor (/admin/)."; \
 	fi

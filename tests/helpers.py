@@ -40,16 +40,15 @@ def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
 
 
 IGNORED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
-                                 "*.mo", ".pytest_cache", "artifacts", "node_modules")
+                                 "*.mo", ".pytest_cache", "artifacts", "node_modules", "dist")
 
 
 def copy_project(target, corpus=True):
     """A copy of the project's sources, with the test corpus's news in content/news/
     (corpus=False: the site's own content, as a clone has it)."""
     shutil.copytree(ROOT, target, ignore=IGNORED)
-    editor = ROOT / "admin" / "node_modules"
-    if editor.is_dir():  # the browser editor's package (`make` installs it): shared
-        (target / "admin" / "node_modules").symlink_to(editor)
+    if (ROOT / "admin" / "dist").is_dir():  # the browser editor, as `make` makes it
+        shutil.copytree(ROOT / "admin" / "dist", target / "admin" / "dist")
     if corpus:
         shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
     return target

@@ -10,18 +10,21 @@ mode, as on a staff member's computer with `make serve`. GitHub itself is not re
 test; signing in with a token and committing are Sveltia's own code, configured by
 admin.py and checked by test_editor_configuration_follows_the_settings.
 
-With SCREENSHOTS=<folder>, the steps are saved there as the writing guides' pictures:
-SCREENSHOTS=docs/images .venv/bin/python -m pytest tests/test_editor.py
+The steps are photographed as they go: with SCREENSHOTS=docs/images, as the writing
+guides' pictures (SCREENSHOTS=docs/images .venv/bin/python -m pytest tests/test_editor.py).
 """
 
 import base64
+import json
 import os
 import re
+import shutil
 import runpy
 from pathlib import Path
 
 import pytest
 import yaml
+from babel import Locale
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -44,7 +47,9 @@ NEWS_ITEM = {  # what the staff member writes, in each language
            "Le ministre a visité Ottawa.", "Le ministre a visité Ottawa le 28 novembre.",
            "Le ministre à l’ambassade à Ottawa"),
 }
-NAMES = {"en": "English", "es": "Spanish", "fr": "French"}  # the editor's own words
+NAMES = ("en", "es", "fr")
+# The editor's interface language for a browser's (Sveltia CMS ships es-CO for Spanish).
+EDITOR_LOCALES = {"en-CA": "en-CA", "es-PE": "es-CO"}
 # The browser's origin-private file system stands for the checkout: a folder with .git.
 PICK_CHECKOUT = """
 window.showDirectoryPicker = async () =>
@@ -138,7 +143,7 @@ def test_editor_configuration_follows_the_settings():
 
 def test_editor_is_left_out_saying_so_without_its_package(tmp_path):
     project = copy_project(tmp_path / "project", corpus=False)
-    (project / "admin" / "node_modules").unlink()
+    shutil.rmtree(project / "admin" / "dist")
     result = run_build("pelicanconf.py", tmp_path / "output", cwd=project, siteurl="")
     assert result.returncode == 0, result.stderr
     assert "The browser editor (/admin/) is left out: it is not installed" in result.stdout
@@ -159,10 +164,11 @@ def editor_project(tmp_path_factory):
     """The site's own content (no news yet), built for production as the Pages workflow
     does, with the editor."""
     project = copy_project(tmp_path_factory.mktemp("editor") / "project", corpus=False)
-    if not (project / "admin" / "node_modules").exists():
+    if not (project / "admin" / "dist").exists():
         if IN_CI:
-            pytest.fail("CI must test the editor: its package is not installed (npm ci)")
-        pytest.skip("the editor's package is not installed: npm ci --prefix admin")
+            pytest.fail("CI must test the editor: it is not installed (make does it)")
+        pytest.skip("the editor is not installed: npm ci --prefix admin; "
+                    "npm run --prefix admin build")
     result = run_build("publishconf.py", project / "output", cwd=project,
                        siteurl=PRODUCTION_URL)
     assert result.returncode == 0, result.stderr + result.stdout
@@ -181,34 +187,74 @@ def editor_url(editor_project, tmp_path_factory):
         pytest.skip(str(error))
 
 
+def _open_editor(chromium, url, locale="en-CA"):
+    """(the editor's page, the problems it logs, the page's response)."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale=locale)
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(
+        f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"error: {error}"))
+    page.on("request", lambda request: request.url.startswith(
+        ("http://localhost:", "blob:", "data:", "https://www.githubstatus.com/"))
+        or problems.append(f"request to another host: {request.url}"))
+    page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(
+        json={"status": {"indicator": "none", "description": "All Systems Operational"}}))
+    page.add_init_script(PICK_CHECKOUT)
+    response = page.goto(url)
+    page.locator("button").first.wait_for()
+    return page, problems, response
+
+
+def _words(locale):
+    """The editor's own words the tests use, in the language it shows a browser set to
+    locale (from the package's locale files, as the editor reads them)."""
+    folder = ROOT / "admin" / "node_modules" / "@sveltia" / "cms" / "locales"
+    strings = json.loads((folder / f"{EDITOR_LOCALES[locale]}.json").read_text("utf-8"))
+    saved = re.search(r"one \{\{(.*?)\}\}", strings["entry_saved"])[1]  # MessageFormat 2
+    names = Locale.parse(locale, sep="-").languages
+    return {"local": strings["work_with_local_repo"], "new": strings["create_new_entry"],
+            "save": strings["save"], "saved": saved, "browse": strings["browse"],
+            "insert": strings["insert"],
+            **{lang: names[lang][0].upper() + names[lang][1:] for lang in NAMES}}
+
+
 @pytest.fixture
-def editor(editor_url):
-    """(the editor's page in Chromium, the problems it logged)."""
+def editor(editor_url, request):
+    """(the editor's page in Chromium, the problems it logged, its response, its words),
+    in the language of request.param (a browser locale; English by default)."""
+    locale = getattr(request, "param", "en-CA")
+    words = _words(locale)
     with browser() as chromium:
-        page = chromium.new_page(viewport={"width": 1280, "height": 900})
-        problems = []
-        page.on("console", lambda message: message.type == "error" and problems.append(
-            f"console: {message.text}"))
-        page.on("pageerror", lambda error: problems.append(f"error: {error}"))
-        page.on("request", lambda request: request.url.startswith(
-            ("http://localhost:", "blob:", "data:", "https://www.githubstatus.com/"))
-            or problems.append(f"request to another host: {request.url}"))
-        page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(
-            json={"status": {"indicator": "none", "description": "All Systems Operational"}}))
-        page.add_init_script(PICK_CHECKOUT)
-        response = page.goto(editor_url)
-        page.get_by_role("button", name="Work with Local Repository").wait_for()
-        yield page, problems, response
+        page, problems, response = _open_editor(chromium, editor_url, locale)
+        page.get_by_role("button", name=words["local"]).wait_for()
+        yield page, problems, response, words
         problems += page.evaluate("window.__problems")
 
 
-def _screenshot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"editor-{name}.png"))
+@pytest.mark.parametrize("locale, sign_in", [
+    ("es-PE", "Iniciar sesión con un token de acceso"),
+    ("fr-CA", "Se connecter avec un jeton d’accès"),
+])
+def test_editor_speaks_the_staff_members_language(editor_url, locale, sign_in):
+    """The editor's own words in the browser's language, from the site (no CDN)."""
+    with browser() as chromium:
+        page, problems, _response = _open_editor(chromium, editor_url, locale)
+        page.get_by_role("button", name=sign_in).wait_for()
+        problems += page.evaluate("window.__problems")
+    assert problems == []
 
 
-def _open_checkout(page, project):
+def _screenshot(page, name, words, folder):
+    """A picture for the writing guides: docs/images/editor-<name>.<en|es>.png when
+    SCREENSHOTS=docs/images, else into the test's folder."""
+    folder = Path(SCREENSHOTS or folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lang = "es" if words["save"] != "Save" else "en"
+    page.screenshot(path=str(folder / f"editor-{name}.{lang}.png"),
+                    animations="disabled")  # transitions at their end
+
+
+def _open_checkout(page, project, words):
     """Hand the editor a copy of the project's content, as its folder picker would;
     return its files {path: bytes}."""
     files = {".git/HEAD": b"ref: refs/heads/main\n"}
@@ -216,8 +262,8 @@ def _open_checkout(page, project):
                  for path in (project / "content").rglob("*") if path.is_file())
     page.evaluate(WRITE_CHECKOUT, {path: base64.b64encode(data).decode()
                                    for path, data in files.items()})
-    page.get_by_role("button", name="Work with Local Repository").click()
-    page.get_by_role("button", name="Create New Entry").first.wait_for()
+    page.get_by_role("button", name=words["local"]).click()
+    page.get_by_role("button", name=words["new"]).first.wait_for()
     return files
 
 
@@ -229,8 +275,7 @@ def _changed_files(page, before):
 
 
 def test_editor_opens_under_its_own_policy_without_errors(editor, editor_project):
-    page, problems, response = editor
-    _screenshot(page, "sign-in")
+    page, problems, response, _words = editor
     assert page.get_by_role("button", name="Sign In Using Access Token").is_visible()
     policy = SETTINGS["EDITOR_CONTENT_SECURITY_POLICY"]
     assert response.headers["content-security-policy"] == policy
@@ -265,39 +310,48 @@ def _write(page, pane, lang):
     _field(page, pane, "image_alt").locator("input").fill(description)
 
 
-def _upload_photo(page, photo):
+def _upload_photo(page, photo, words):
     """Upload the item's photo (one for the three languages: in the first pane)."""
-    _field(page, 0, "image").get_by_role("button", name="Browse").click()
+    _field(page, 0, "image").get_by_role("button", name=words["browse"]).click()
     dialog = page.get_by_role("dialog")
     dialog.locator("input[type=file]").set_input_files(photo)
-    dialog.get_by_role("button", name="Insert").click()
+    dialog.get_by_role("button", name=words["insert"]).click()
     _field(page, 0, "image").get_by_text("photo.jpg").wait_for()
 
 
-def _show_in_right_pane(page, lang):
-    page.get_by_role("radio", name=NAMES[lang]).nth(1).click()
+def _show_in_right_pane(page, lang, words):
+    page.get_by_role("radio", name=words[lang]).nth(1).click()
     page.locator('section[data-key-path="title"]').nth(1).locator("input").wait_for()
 
 
+@pytest.mark.parametrize("editor", ["en-CA", "es-PE"], indirect=True)
 def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_project, tmp_path):
-    page, problems, _response = editor
-    before = _open_checkout(page, editor_project)
-    _screenshot(page, "collections")
-    page.get_by_role("button", name="Create New Entry").first.click()
+    page, problems, _response, words = editor
+    _screenshot(page, "sign-in", words, tmp_path)
+    before = _open_checkout(page, editor_project, words)
+    _screenshot(page, "collections", words, tmp_path)
+    page.get_by_role("button", name=words["new"]).first.click()
     page.locator('section[data-key-path="date"] input').first.fill("2026-11-28T10:30")
     page.get_by_role("radio", name=re.compile("^Events")).first.click()
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (1600, 1000), (217, 16, 35)).save(photo)
-    _upload_photo(page, photo)
+    _upload_photo(page, photo, words)
     _write(page, 0, "en")
     _write(page, 1, "es")
-    _show_in_right_pane(page, "fr")
+    _show_in_right_pane(page, "fr", words)
     _write(page, 1, "fr")
     page.get_by_role("radio", name=re.compile("^Published")).first.click()
-    _screenshot(page, "new-item")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_text("Entry saved.").wait_for()
-    _screenshot(page, "saved")
+    for pane in (0, 1):
+        _field(page, pane, "title").scroll_into_view_if_needed()
+    _screenshot(page, "new-item", words, tmp_path)
+    page.get_by_role("button", name=words["save"]).click()
+    page.get_by_text(words["saved"]).wait_for()
+    page.wait_for_url(re.compile(r"#/collections/news$"))  # back to the list of news
+    page.get_by_role("button", name=words["new"]).first.wait_for()
+    _screenshot(page, "saved", words, tmp_path)
+    lang = "es" if words["save"] != "Save" else "en"
+    assert {path.name for path in Path(SCREENSHOTS or tmp_path).glob(f"editor-*.{lang}.png")} == {
+        f"editor-{name}.{lang}.png" for name in ("sign-in", "collections", "new-item", "saved")}
     saved = _changed_files(page, before)
     folder = "content/news/official-visit-to-ottawa"
     assert sorted(saved) == [
@@ -336,19 +390,25 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
 
 
 def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
-    """Opening a page and changing one field rewrites that field only: the editor and
-    the build share one format, byte for byte."""
-    page, problems, _response = editor
-    before = _open_checkout(page, editor_project)
+    """Changing a page's summary and adding to its text rewrites those two lines only:
+    the editor and the build share one format, byte for byte (links between pages
+    included)."""
+    page, problems, _response, words = editor
+    before = _open_checkout(page, editor_project, words)
     page.get_by_text("Pages · Páginas", exact=True).first.click()
-    about = "content/pages/about/index.en.md"
-    fields = yaml.safe_load(before[about].decode().split("---\n")[1])
+    path = "content/pages/legal-framework/index.en.md"
+    original = before[path].decode("utf-8")
+    fields = yaml.safe_load(original.split("---\n")[1])
+    assert "{filename}" in original
     page.get_by_text(fields["title"], exact=True).first.click()
-    summary = page.locator('section[data-key-path="summary"]').first.locator("input")
+    summary = _field(page, 0, "summary").locator("input")
     summary.fill(fields["summary"] + " Updated.")
-    summary.press("Tab")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_text("Entry saved.").wait_for()
-    assert _changed_files(page, before) == {about: before[about].replace(
-        fields["summary"].encode(), (fields["summary"] + " Updated.").encode())}
+    text = _field(page, 0, "body").locator("[contenteditable=true]")
+    text.click()
+    text.press("Control+End")
+    text.press_sequentially(" More.")
+    page.get_by_role("button", name=words["save"]).click()
+    page.get_by_text(words["saved"]).wait_for()
+    expected = original.replace(fields["summary"], fields["summary"] + " Updated.")
+    assert _changed_files(page, before) == {path: (expected.rstrip("\n") + " More.\n").encode()}
     assert problems == []

@@ -99,6 +99,7 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone
         home = tar.extractfile("./en/index.html").read().decode("utf-8")
     assert {"index.html", "404.html", "sitemap.xml", "en/index.html", "es/index.html",
             "fr/index.html", "en/feeds/all.atom.xml", "admin/index.html", "admin/config.yml",
-            "admin/editor.js", "admin/sveltia/index.js"} <= names
+            "admin/editor.js", "admin/LICENSE.txt"} <= names
+    assert any(name.startswith("admin/assets/") and name.endswith(".woff2") for name in names)
     assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
     assert f'href="{BASE_URL}/theme/css/' in home

@@ -6,11 +6,11 @@ publishes) or, on localhost, to the checkout itself (Sveltia's local
 repository mode). The editor writes the files the build reads (sources.py):
 news/<key>/index.<lang>.md, YAML front matter, images beside them.
 
-Its files come from the npm package pinned in admin/package-lock.json
-(`npm ci --prefix admin`, which `make` runs when Node.js is installed); this
-module copies the package's browser build and writes config.yml from the
-settings, so the editor asks for what the build checks: categories, slug
-pattern, languages, required fields. Without the package the site is built
+Its files come from the npm package pinned in admin/package-lock.json, bundled
+by esbuild into admin/dist/ (`make` runs `npm ci` and `npm run build` when
+Node.js is installed); this module copies the bundle and writes config.yml
+from the settings, so the editor asks for what the build checks: categories,
+slug pattern, languages, required fields. Without the bundle the site is built
 without the editor, and the build says so (an error when EDITOR_REQUIRED).
 """
 
@@ -26,8 +26,9 @@ from . import hosting
 from .content import SLUG
 from .errors import SiteError
 
-PACKAGE = Path("node_modules") / "@sveltia" / "cms" / "npm"  # the build for self-hosting
-INSTALL = "install Node.js (it brings npm), then run `make serve` again, or `npm ci --prefix admin`"
+BUNDLE = "dist"  # admin/dist/: editor.js, its chunks, fonts and licence (npm run build)
+INSTALL = ("install Node.js (it brings npm), then run `make serve` again (or `npm ci --prefix "
+           "admin` and `npm run --prefix admin build`)")
 NEWS_FIELDS = ("title", "date", "category", "slug", "summary", "status", "image", "image_alt",
                "body")
 # A page's 'template' (about, agreements, chronology) is the maintainers': the editor
@@ -36,9 +37,9 @@ PAGE_FIELDS = ("title", "slug", "summary", "status", "image", "image_alt", "body
 
 
 def package_folder(settings):
-    """The installed editor's browser build, or None when it is not installed."""
-    folder = Path(settings["EDITOR_PATH"]) / PACKAGE
-    return folder if (folder / "index.js").is_file() else None
+    """The editor's bundle (admin/dist/), or None when it is not made."""
+    folder = Path(settings["EDITOR_PATH"]) / BUNDLE
+    return folder if (folder / "editor.js").is_file() else None
 
 
 def missing_notice(settings):
@@ -135,8 +136,11 @@ def config(settings, project):
             "sortable_fields": ["date", "title"] if kind == "news" else ["title"],
             "fields": _fields(settings, kind),
         })
-    backend = {"name": "github", "repo": repository(settings) or "repository/not-configured",
-               "branch": settings["EDITOR_BRANCH"], "auth_methods": ["token"]}
+    # Unknown (a checkout that is not on GitHub), the name only guides the local mode:
+    # "select the root directory of the <checkout's folder> repository".
+    repo = repository(settings) or f"local/{Path(project).resolve().name}"
+    backend = {"name": "github", "repo": repo, "branch": settings["EDITOR_BRANCH"],
+               "auth_methods": ["token"]}
     return {
         "backend": backend,
         "app_title": f"{settings['SITENAME']} · Editor",
@@ -166,7 +170,7 @@ def _self_hosted_fonts(script, assets):
                             f"{match[0]} (found {len(found)}).", "pin the editor's package to "
                             "a version that ships its fonts (admin/package.json), or adapt "
                             "admin.py to the new version.")
-        return f"sveltia/assets/{found[0].name}"  # from the page, /admin/
+        return f"assets/{found[0].name}"  # from the page, /admin/
 
     return _CDN_FONT.sub(local, script)
 
@@ -179,12 +183,11 @@ def write_editor(output, settings):
         return
     folder = Path(output) / settings["EDITOR_SAVE_AS"]
     source = Path(settings["EDITOR_PATH"])
-    shutil.copytree(package, folder / "sveltia", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.map"))
-    script = folder / "sveltia" / "index.js"
-    script.write_text(_self_hosted_fonts(script.read_text(encoding="utf-8"),
-                                         folder / "sveltia" / "assets"), encoding="utf-8")
-    shutil.copy2(source / "editor.js", folder / "editor.js")
+    shutil.copytree(package, folder, dirs_exist_ok=True)
+    for script in folder.glob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        if "cdn.jsdelivr.net" in text:
+            script.write_text(_self_hosted_fonts(text, folder / "assets"), encoding="utf-8")
     page = Template((source / "index.html").read_text(encoding="utf-8")).substitute(
         policy=hosting.meta_content_security_policy(settings["EDITOR_CONTENT_SECURITY_POLICY"]),
         sitename=settings["SITENAME"],

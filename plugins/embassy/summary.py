@@ -61,7 +61,7 @@ class Report:
 
     def count_files(self, folder):
         """Files written into folder, by language (the rest is shared: theme, media,
-        search index, sitemap)."""
+        search index, sitemap, editor)."""
         root = str(folder)
         for path, _folders, files in os.walk(root):
             top = os.path.relpath(path, root).split(os.sep)[0]
@@ -85,7 +85,7 @@ class Report:
                          f"{_count(part.pages, 'page')}; {_count(part.files, 'file')} "
                          f"written{took}")
         lines.append(f"  shared        {_count(self.shared_files, 'file')} written "
-                     "(theme, images, search index, sitemap)")
+                     "(theme, images, search index, sitemap, editor)")
         return lines
 
 
