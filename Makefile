@@ -24,7 +24,7 @@ $(VENV)/.dev-installed: requirements.lock
 # admin/package-lock.json, bundled by esbuild (pinned there too) into admin/dist/.
 # It needs Node.js's npm; without it the site is built without the editor, and
 # the build says so.
-$(EDITOR): admin/package-lock.json admin/editor.js
+$(EDITOR): admin/package.json admin/package-lock.json admin/editor.js
 	@if command -v npm >/dev/null; then \
 	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --loglevel=error && \
 	  npm run --prefix admin --silent build; \

@@ -22,7 +22,7 @@ PAGE_PATHS = ["pages"]
 # The key (shared by the languages) and the language come from the path; the
 # browser editor (admin/) writes the same layout. Files are Markdown with YAML
 # front matter (pelican-yaml-metadata).
-PATH_METADATA = r"(?:news|pages)/(?P<key>[^/]+)/index\.(?P<lang>[^./]+)\.md"
+PATH_METADATA = r"(?:news|pages)/(?P<key>[^/]+)/index\.(?P<lang>[^./]+)\.md$"
 STATIC_PATHS = []  # images beside items are published by the plugin, once
 CACHE_PATH = str(HERE / "cache")
 DATA_PATH = "data"  # agreements, chronology, embassy and glossary (.yaml), read by the plugin

@@ -16,6 +16,4 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 REQUIRE_ALL_LANGUAGES = True  # an item missing a language blocks publishing
 PUBLISH_DRAFTS = False
-# The Pages workflow sets EDITOR_REQUIRED=true: its site always has the browser
-# editor (a build without the editor's package stops there).
-EDITOR_REQUIRED = os.environ.get("EDITOR_REQUIRED") == "true"
+EDITOR_REQUIRED = True  # the published site always has its browser editor (/admin/)

@@ -5,4 +5,10 @@
 // modules, its code highlighting bare imports), and a browser loads the bundle.
 import CMS from '@sveltia/cms';
 
-CMS.init();
+// Never inside another site's frame (GitHub Pages sends no frame-ancestors policy):
+// a signed-in editor there could be clicked on by that site.
+if (window.top === window.self) {
+  CMS.init();
+} else {
+  document.body.textContent = 'The editor does not open inside another page.';
+}

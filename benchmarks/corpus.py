@@ -55,8 +55,7 @@ def make_project(folder, items, seed=2026):
     """Copy the project without its news, then write `items` synthetic news items."""
     folder = Path(folder)
     ignore = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "artifacts",
-                                    "__pycache__", "*.mo", ".pytest_cache", "news", "node_modules",
-                                    "dist")
+                                    "__pycache__", "*.mo", ".pytest_cache", "news", "node_modules")
     shutil.copytree(ROOT, folder, ignore=ignore)
     rng = random.Random(seed)
     news = folder / "content" / "news"

@@ -32,6 +32,7 @@ from embassy import admin, sources
 from embassy.content import SLUG
 from embassy.gates.browser import browser
 from embassy.hosting import nginx_server
+from embassy.images import FORMATS
 from helpers import IN_CI, PRODUCTION_URL, ROOT, copy_project, run_build
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
@@ -74,6 +75,13 @@ WRITE_CHECKOUT = """async (files) => {
     await writer.close();
   }
 }"""
+HAS_TEXT = """async ([path, text]) => {
+  let folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('checkout');
+  const parts = path.split('/');
+  for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part);
+  const file = await (await folder.getFileHandle(parts.at(-1))).getFile();
+  return (await file.text()) === text;
+}"""
 READ_CHECKOUT = """async () => {
   const files = {};
   const walk = async (folder, prefix) => {
@@ -104,7 +112,12 @@ def test_editor_configuration_follows_the_settings():
                               "default_locale": SETTINGS["DEFAULT_LANG"]}
     assert config["backend"] == {"name": "github", "repo": "embassy/site", "branch": "main",
                                  "auth_methods": ["token"]}
-    assert config["media_libraries"] == {"stock_assets": False}  # no third-party images
+    assert config["media_libraries"]["stock_assets"] is False  # no third-party images
+    # text between double quotes, so that YAML 1.1 (the build) reads what 1.2 (the editor)
+    # wrote: a title "No" or "1944" stays text
+    assert config["output"]["yaml"] == {"quote": "double"}
+    # folder names (keys) that the build accepts; photos in the formats it publishes
+    assert config["slug"] == {"encoding": "ascii", "clean_accents": True}
     content = Path(SETTINGS["PATH"]).relative_to(ROOT).as_posix()
     for name, paths in (("news", "ARTICLE_PATHS"), ("pages", "PAGE_PATHS")):
         collection = collections[name]
@@ -134,8 +147,11 @@ def test_editor_configuration_follows_the_settings():
     for option in news["category"]["options"]:
         for lang in languages:
             assert SETTINGS["CATEGORIES"][option["value"]][lang] in option["label"]
-    # the dates the editor writes are dates the build reads
+    # the dates the editor writes are dates the build reads, in Ottawa time
     assert news["date"]["format"] == "YYYY-MM-DD HH:mm"
+    assert news["date"]["input_timezone"] == SETTINGS["TIMEZONE"]
+    assert {f".{kind.split('/')[1]}" for kind in news["image"]["accept"].split(", ")} <= set(
+        FORMATS) and "image/jpeg" in news["image"]["accept"]
     sources.check_date(Path("news"), "2026-11-28 10:30", 3)
     assert list(news) == ["title", "date", "category", "slug", "summary", "status", "image",
                           "image_alt", "body"]
@@ -200,9 +216,17 @@ def _open_editor(chromium, url, locale="en-CA"):
     page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(
         json={"status": {"indicator": "none", "description": "All Systems Operational"}}))
     page.add_init_script(PICK_CHECKOUT)
-    response = page.goto(url)
+    with page.expect_request("https://www.githubstatus.com/**"):  # the sign-in page asks it
+        response = page.goto(url)
     page.locator("button").first.wait_for()
+    page.evaluate("document.fonts.ready")  # the fonts, from the site
     return page, problems, response
+
+
+def _problems(page, problems):
+    """What the page logged: console errors, page errors, requests to other hosts, and
+    the policy's violations."""
+    return problems + page.evaluate("window.__problems")
 
 
 def _words(locale):
@@ -228,7 +252,6 @@ def editor(editor_url, request):
         page, problems, response = _open_editor(chromium, editor_url, locale)
         page.get_by_role("button", name=words["local"]).wait_for()
         yield page, problems, response, words
-        problems += page.evaluate("window.__problems")
 
 
 @pytest.mark.parametrize("locale, sign_in", [
@@ -240,8 +263,7 @@ def test_editor_speaks_the_staff_members_language(editor_url, locale, sign_in):
     with browser() as chromium:
         page, problems, _response = _open_editor(chromium, editor_url, locale)
         page.get_by_role("button", name=sign_in).wait_for()
-        problems += page.evaluate("window.__problems")
-    assert problems == []
+        assert _problems(page, problems) == []
 
 
 def _screenshot(page, name, words, folder):
@@ -290,8 +312,7 @@ def test_editor_opens_under_its_own_policy_without_errors(editor, editor_project
     sitemap = (editor_project / "output/sitemap.xml").read_text()
     assert "/admin" not in sitemap and "/en/" in sitemap
     assert not list((editor_project / "output").glob("pagefind*/**/*admin*"))
-    page.wait_for_timeout(500)  # the status check and the fonts
-    assert problems == []
+    assert _problems(page, problems) == []
 
 
 def _field(page, pane, name):
@@ -359,10 +380,11 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
         f"{folder}/photo.jpg"]
     for lang, (title, slug, summary, body, description) in NEWS_ITEM.items():
         text = saved[f"{folder}/index.{lang}.md"].decode("utf-8")
-        assert text == (f"---\ntitle: {title}\ndate: 2026-11-28 10:30\ncategory: events\n"
-                        f"slug: {slug}\nsummary: {summary}\nstatus: published\n"
-                        f"image: photo.jpg\nimage_alt: {description}\n---\n\n{body}\n")
-    assert problems == []
+        assert text == (f'---\ntitle: "{title}"\ndate: "2026-11-28 10:30"\n'
+                        f'category: "events"\nslug: "{slug}"\nsummary: "{summary}"\n'
+                        f'status: "published"\nimage: "photo.jpg"\n'
+                        f'image_alt: "{description}"\n---\n\n{body}\n')
+    assert _problems(page, problems) == []
 
     # Saved into the checkout, the item is built and published in its three languages.
     project = copy_project(tmp_path / "project", corpus=False)
@@ -389,26 +411,38 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
         assert NEWS_ITEM[lang][1] in home, lang
 
 
-def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
-    """Changing a page's summary and adding to its text rewrites those two lines only:
-    the editor and the build share one format, byte for byte (links between pages
-    included)."""
-    page, problems, _response, words = editor
-    before = _open_checkout(page, editor_project, words)
-    page.get_by_text("Pages · Páginas", exact=True).first.click()
-    path = "content/pages/legal-framework/index.en.md"
+def _edit_page(page, before, key, summary_end, text_end=None):
+    """Open a page, add to its English summary (and text), save; return the file as the
+    build expects it after those edits."""
+    path = f"content/pages/{key}/index.en.md"
     original = before[path].decode("utf-8")
     fields = yaml.safe_load(original.split("---\n")[1])
-    assert "{filename}" in original
+    page.get_by_text("Pages · Páginas", exact=True).first.click()
     page.get_by_text(fields["title"], exact=True).first.click()
-    summary = _field(page, 0, "summary").locator("input")
-    summary.fill(fields["summary"] + " Updated.")
-    text = _field(page, 0, "body").locator("[contenteditable=true]")
-    text.click()
-    text.press("Control+End")
-    text.press_sequentially(" More.")
-    page.get_by_role("button", name=words["save"]).click()
-    page.get_by_text(words["saved"]).wait_for()
-    expected = original.replace(fields["summary"], fields["summary"] + " Updated.")
-    assert _changed_files(page, before) == {path: (expected.rstrip("\n") + " More.\n").encode()}
-    assert problems == []
+    _field(page, 0, "summary").locator("input").fill(fields["summary"] + summary_end)
+    expected = original.replace(fields["summary"], fields["summary"] + summary_end)
+    if text_end:
+        text = _field(page, 0, "body").locator("[contenteditable=true]")
+        text.click()
+        text.press("Control+End")
+        text.press_sequentially(text_end)
+        expected = expected.rstrip("\n") + text_end + "\n"
+    return path, expected.encode("utf-8")
+
+
+def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
+    """Changing a page's summary, and adding to its text, rewrites those lines only: the
+    editor and the build share one format, byte for byte, links between pages and the
+    fields the editor does not show (a page's template) included."""
+    page, problems, _response, words = editor
+    before = _open_checkout(page, editor_project, words)
+    assert "{filename}" in before["content/pages/legal-framework/index.en.md"].decode()
+    assert "template:" in before["content/pages/about/index.en.md"].decode()
+    expected = {}
+    for key, edits in (("legal-framework", (" Updated.", " More.")), ("about", (" Updated.",))):
+        path, data = _edit_page(page, before, key, *edits)
+        expected[path] = data
+        page.get_by_role("button", name=words["save"]).click()
+        page.wait_for_function(HAS_TEXT, arg=[path, data.decode("utf-8")])  # saved
+    assert _changed_files(page, before) == expected
+    assert _problems(page, problems) == []

@@ -1,13 +1,15 @@
 """Findability: search per language, the agreements explorer, sitemaps, page metadata."""
 
 import json
+import os
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree
 
 from embassy.gates import browser
-from helpers import LANGUAGES, run_gate
+from embassy.modified import IGNORE_REVS, _git_times, last_change
+from helpers import LANGUAGES, git, require, run_gate
 
 OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -193,3 +195,32 @@ def test_modified_metadata_wins_over_the_file_date(project_copy, tmp_path):
     pages = (tmp_path / "out/es/noticias").glob("*convenio-para-evitar*/index.html")
     text = next(pages).read_text(encoding="utf-8")
     assert '<time class="epc-modified__date" datetime="2025-05-05">5 de mayo de 2025</time>' in text
+
+
+def test_date_modified_follows_renames_and_leaves_out_listed_commits(tmp_path, monkeypatch):
+    """A file's last change is its last commit, through renames, not counting the
+    commits .git-blame-ignore-revs lists (a change of format); an uncommitted edit is
+    its own time."""
+    require("git")
+    content = tmp_path / "content"
+    (content / "pages" / "about").mkdir(parents=True)
+    old = content / "pages" / "about" / "en.md"
+    old.write_text("Title: About\n\n" + "A paragraph long enough to be recognized.\n" * 20)
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "add", "--all")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-01-02T03:04:05Z")
+    git(tmp_path, "commit", "--quiet", "-m", "The page")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    new = old.with_name("index.en.md")
+    git(tmp_path, "mv", str(old), str(new))
+    new.write_text(new.read_text().replace("Title: About\n", "---\ntitle: \"About\"\n---\n"))
+    git(tmp_path, "commit", "--quiet", "--all", "-m", "New format")
+    (tmp_path / IGNORE_REVS).write_text(f"# format\n{git(tmp_path, 'rev-parse', 'HEAD').strip()}\n")
+    settings = {"PATH": str(content), "TIMEZONE": "UTC"}
+    _git_times.cache_clear()
+    assert last_change(new, settings).isoformat() == "2020-01-02T03:04:05+00:00"
+    new.write_text(new.read_text() + "An edit not yet committed.\n")
+    os.utime(new, (1_700_000_000, 1_700_000_000))
+    _git_times.cache_clear()
+    assert last_change(new, settings).isoformat() == "2023-11-14T22:13:20+00:00"
+    _git_times.cache_clear()

@@ -52,7 +52,7 @@ def test_what_markdown_writes_passes_unchanged_in_meaning():
 @pytest.mark.parametrize("slug", ["../../es/index", "Free Trade", "a/b", "año-nuevo", "-x"])
 def test_a_slug_that_is_not_lowercase_words_and_hyphens_is_refused(project_copy, good_output,
                                                                    slug):
-    edit_source(project_copy, PAGE, "slug: legal-framework", f"slug: {slug}")
+    edit_source(project_copy, PAGE, 'slug: "legal-framework"', f'slug: "{slug}"')
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    f"{PAGE} (slug): '{slug}' is not a slug.")
 

@@ -100,6 +100,9 @@ def test_drafts_are_previewed_with_a_notice_and_never_published(project_copy, tm
 
 
 def test_translation_status_reports_missing_and_outdated(project_copy):
+    now = time.time()  # the copy has no history: each file's time is its last change
+    for path in (project_copy / "content").rglob("index.*.md"):
+        os.utime(path, (now, now))
     result = invoke(project_copy, "translations-status")
     assert result.returncode == 0, result.stdout
     assert "news/tax-convention-in-force" in result.stdout
@@ -216,9 +219,9 @@ def test_data_and_catalog_mistakes_are_named(project_copy, good_output, path, ol
 
 def test_markup_in_metadata_is_shown_as_text_everywhere(project_copy, tmp_path):
     edit_source(project_copy, "content/news/tax-convention-in-force/index.en.md",
-         "title: ", "title: <script>alert(1)</script> ")
+         'title: "', 'title: "<script>alert(1)</script> ')
     edit_source(project_copy, "content/news/tax-convention-in-force/index.en.md",
-         "summary: ", "summary: <b>bold</b> ")
+         'summary: "', 'summary: "<b>bold</b> ')
     result = run_build("publishconf.py", tmp_path / "out", cwd=project_copy)
     assert result.returncode == 0, result.stderr
     for path in list((tmp_path / "out/en").rglob("*.html")):

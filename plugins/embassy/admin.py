@@ -14,6 +14,7 @@ slug pattern, languages, required fields. Without the bundle the site is built
 without the editor, and the build says so (an error when EDITOR_REQUIRED).
 """
 
+import html
 import re
 import shutil
 import subprocess
@@ -25,6 +26,10 @@ import yaml
 from . import hosting
 from .content import SLUG
 from .errors import SiteError
+from .images import FORMATS
+
+MAX_UPLOAD = 20_000_000  # bytes a photo may have in the editor (the build checks its pixels)
+IMAGE_TYPES = {suffix: f"image/{name.lower()}" for suffix, name in FORMATS.items()}
 
 BUNDLE = "dist"  # admin/dist/: editor.js, its chunks, fonts and licence (npm run build)
 INSTALL = ("install Node.js (it brings npm), then run `make serve` again (or `npm ci --prefix "
@@ -59,8 +64,11 @@ def repository(settings):
     origin when it is on GitHub, or '' when unknown."""
     if settings.get("EDITOR_REPOSITORY"):
         return settings["EDITOR_REPOSITORY"]
-    result = subprocess.run(["git", "remote", "get-url", "origin"], cwd=settings["EDITOR_PATH"],
-                            capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", "remote", "get-url", "origin"],
+                                cwd=settings["EDITOR_PATH"], capture_output=True, text=True)
+    except FileNotFoundError:  # git is not installed
+        return ""
     url = result.stdout.strip().removesuffix(".git")
     for prefix in ("https://github.com/", "git@github.com:", "ssh://git@github.com/"):
         if result.returncode == 0 and url.startswith(prefix):
@@ -82,7 +90,7 @@ def _fields(settings, kind):
         "title": {"label": _label("Title", "Título"), "widget": "string", "i18n": True},
         "date": {"label": _label("Date (Ottawa time)", "Fecha (hora de Ottawa)"),
                  "widget": "datetime", "i18n": "duplicate", "format": "YYYY-MM-DD HH:mm",
-                 "default": "{{now}}"},
+                 "input_timezone": settings["TIMEZONE"], "default": "{{now}}"},
         "category": {"label": _label("Category", "Categoría"), "widget": "select",
                      "i18n": "duplicate", "default": next(iter(categories)),
                      "options": [{"label": _label(*(names[lang] for lang in languages)),
@@ -102,6 +110,7 @@ def _fields(settings, kind):
                                 "value": "published"}]},
         "image": {"label": _label("Photo (optional)", "Foto (opcional)"), "widget": "image",
                   "i18n": "duplicate", "required": False, "choose_url": False,
+                  "accept": ", ".join(sorted(set(IMAGE_TYPES.values()))),
                   "hint": "Shown under the title, in every language · Se muestra bajo el "
                           "título, en todos los idiomas"},
         "image_alt": {"label": _label("Description of the photo", "Descripción de la foto"),
@@ -129,7 +138,8 @@ def config(settings, project):
             "extension": "md", "format": "yaml-frontmatter",
             # images beside the item's files; the build publishes them (images.py)
             "media_folder": "", "public_folder": "",
-            "create": True, "i18n": True,
+            "create": True, "delete": kind == "news",  # pages are linked from others
+            "i18n": True,
             "slug": {"editable": False},  # the item's folder: from the English title
             "identifier_field": "title",
             "summary": "{{title}}" + (" · {{date}}" if kind == "news" else ""),
@@ -149,8 +159,15 @@ def config(settings, project):
         "i18n": {"structure": "multiple_files", "locales": languages,
                  "default_locale": settings["DEFAULT_LANG"]},
         "editor": {"preview": False},  # a second language beside the first, not a preview
-        "output": {"omit_empty_optional_fields": True},
-        "media_libraries": {"stock_assets": False},  # no third-party image services
+        # every text value between double quotes: YAML 1.2 (the editor) and 1.1 (PyYAML,
+        # the build) read it alike (a title 'No' or '1944' stays text)
+        "output": {"omit_empty_optional_fields": True, "yaml": {"quote": "double"}},
+        # uploads beside the item, renamed as slugs (photo-1.jpg); no third-party services
+        "media_libraries": {"default": {"config": {"slugify_filename": True,
+                                                   "max_file_size": MAX_UPLOAD}},
+                            "stock_assets": False},
+        # item folders (keys) from the English title: lowercase ASCII words and hyphens
+        "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": collections,
     }
 
@@ -190,7 +207,7 @@ def write_editor(output, settings):
             script.write_text(_self_hosted_fonts(text, folder / "assets"), encoding="utf-8")
     page = Template((source / "index.html").read_text(encoding="utf-8")).substitute(
         policy=hosting.meta_content_security_policy(settings["EDITOR_CONTENT_SECURITY_POLICY"]),
-        sitename=settings["SITENAME"],
+        sitename=html.escape(settings["SITENAME"]),
         # relative: the editor's page works wherever the site is (a GitHub Pages project
         # site lives under a path)
         icon=f"../{settings['THEME_STATIC_DIR']}/" + hosting.fingerprinted_name(

@@ -91,12 +91,12 @@ def _check_body(instance):
             raise SiteError(path, f"the link to '{target}' points to a file that does not exist.",
                             "check the spelling; links to other items look like "
                             "{filename}/news/<key>/index.<lang>.md, images beside the item like "
-                            "{static}photo.jpg.")
+                            "photo.jpg.")
     for image in _IMAGE.findall(body):
         if not _ALT.search(image):
             raise SiteError(path, "an image has no alternative text.",
                             "describe the image between the brackets, in this file's language: "
-                            "![The ambassador at the ceremony]({static}photo.jpg).")
+                            "![The ambassador at the ceremony](photo.jpg).")
 
 
 def protect_metadata(instance):

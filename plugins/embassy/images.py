@@ -10,12 +10,13 @@ gets srcset, sizes, width, height, lazy loading and async decoding.
 
 import functools
 import hashlib
+import html
 import multiprocessing
 import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import PIL
 from markupsafe import Markup, escape
@@ -70,9 +71,13 @@ def _responsive(instance, target, field=None):
     item or page (target: its name, as written), its variants noted for publishing."""
     settings = instance.settings
     content_root = Path(settings["PATH"])
-    target = unquote(target.removeprefix("{static}"))
+    target = unquote(html.unescape(target.removeprefix("{static}")))  # as the HTML wrote it
     folder = Path(instance.source_path).parent
     source = (content_root / target.lstrip("/")) if target.startswith("/") else folder / target
+    if not source.resolve().is_relative_to(content_root.resolve()):
+        raise SiteError(instance.source_path, f"the image '{target}' is outside the content "
+                        "folder.", "put the image in the item's folder and write its name "
+                        "(photo.jpg).", field=field)
     if not source.is_file():
         raise SiteError(instance.source_path, f"the image '{target}' is not in the item's "
                         "folder.", "put the image file in the same folder as this file "
@@ -88,8 +93,11 @@ def _responsive(instance, target, field=None):
     largest = variants[-1]
     fallback = max((v for v in variants if v[1] <= FALLBACK_WIDTH), default=variants[0],
                    key=lambda variant: variant[1])
-    srcset = ", ".join(f"{media}/{name} {width}w" for name, width, _h in variants)
-    return (f'src="{media}/{fallback[0]}" srcset="{srcset}" sizes="{SIZES}" '
+    def url(name):  # a file's name is the staff's: URL-encoded, it cannot leave the attribute
+        return f"{media}/{quote(name)}"
+
+    srcset = ", ".join(f"{url(name)} {width}w" for name, width, _h in variants)
+    return (f'src="{url(fallback[0])}" srcset="{srcset}" sizes="{SIZES}" '
             f'width="{largest[1]}" height="{largest[2]}"')
 
 
@@ -99,7 +107,7 @@ def _photo(instance):
     target = instance.metadata.get("image")
     if not target:
         return None
-    if ":" in target or target.startswith(("/", "{")):
+    if ":" in target or "/" in target or target.startswith("{"):
         raise SiteError(instance.source_path, f"the image '{target}' is not a file beside "
                         "the item.", "upload the photo in the editor, or put it in the item's "
                         "folder and write its name (image: photo.jpg).", field="image")

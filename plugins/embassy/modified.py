@@ -28,11 +28,14 @@ def _git_times(folder):
 
     One git call for the whole content folder, however many items it has. A
     file's history follows it through renames; commits listed in the checkout's
-    .git-blame-ignore-revs do not count as changes.
+    .git-blame-ignore-revs do not count as changes (unless the file has no other).
     """
     def git(*args):
-        result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=folder,
-                                capture_output=True, text=True)
+        try:
+            result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=folder,
+                                    capture_output=True, text=True)
+        except FileNotFoundError:  # git is not installed: files' own times
+            return ""
         return result.stdout if result.returncode == 0 else ""
 
     top = git("rev-parse", "--show-toplevel").strip()
@@ -40,23 +43,27 @@ def _git_times(folder):
     ignored = set()
     if ignore_file and ignore_file.exists():
         ignored = {line.split("#")[0].strip() for line in ignore_file.read_text().splitlines()}
-    times, names, counts = {}, {}, False  # names: an older path -> the path it has now
-    log = git("log", "--relative", "--find-renames=30%", "--format=%x00%H %ct",
-              "--name-status", "--", ".")
+    times, fallback = {}, {}  # fallback: the last ignored commit, for a file with no other
+    names = {}  # an older path -> the path it has now
+    log = git("log", "--topo-order", "--relative", "--find-renames=30%",
+              "--format=%x00%H %ct", "--name-status", "--", ".")
     for line in log.splitlines():
         if line.startswith("\0"):
             commit, stamp = line[1:].split()
-            counts, current = commit not in ignored, int(stamp)
+            kept, current = (fallback if commit in ignored else times), int(stamp)
         elif line.strip():
             status, *paths = line.split("\t")
             path = names.get(paths[-1], paths[-1])
             if status.startswith("R"):
                 names[paths[0]] = path
-            if counts and status != "R100":  # a rename alone changes no page
-                times.setdefault(path, current)
-    changed = frozenset(line[3:].strip() for line in git(
-        "status", "--porcelain", "--untracked-files=all", "--", ".").splitlines())
-    return times, changed
+            if status != "R100":  # a rename alone changes no page
+                kept.setdefault(path, current)
+    prefix = git("rev-parse", "--show-prefix").strip()  # git status names from the top
+    changed = frozenset(
+        name[3:].removeprefix(prefix) for name in git(
+            "status", "--porcelain", "-z", "--no-renames", "--untracked-files=all",
+            "--", ".").split("\0") if name)
+    return {**fallback, **times}, changed
 
 
 def last_change(path, settings):

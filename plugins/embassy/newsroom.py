@@ -4,11 +4,11 @@ Used by `invoke new-post` and `invoke translations-status` (tasks.py).
 """
 
 import datetime
+import json
 import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from pelican.utils import slugify
 
 from .content import SLUG
@@ -28,8 +28,10 @@ PLACEHOLDERS = {
 
 
 def _file_text(fields, body):
-    """A content file as the browser editor writes it: YAML front matter, then the text."""
-    header = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=float("inf"))
+    """A content file as the browser editor writes it: YAML front matter (text between
+    double quotes: a JSON string is one), then the text."""
+    header = "".join(f"{name}: {json.dumps(value, ensure_ascii=False)}\n"
+                     for name, value in fields.items())
     return f"---\n{header}---\n\n{body}\n"
 
 

@@ -41,8 +41,9 @@ def path_fields(path, settings):
 
 def front_matter(text):
     """(the front matter's text, the line it starts on, the body), or None when the
-    text does not start with front matter."""
-    match = HEADER_RE.fullmatch(text)
+    text does not start with front matter. Line endings may be Windows' (CRLF), as
+    Pelican reads them."""
+    match = HEADER_RE.fullmatch(text.replace("\r\n", "\n").replace("\r", "\n"))
     if match is None:
         return None
     first = text[: match.start("metadata")].count("\n") + 1

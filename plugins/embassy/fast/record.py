@@ -165,6 +165,10 @@ class Inputs:
         site_files = [Path(settings_file).resolve(), *sorted(project.glob("*.py"))]
         site_files += _tree_files(settings["THEME"])
         site_files += _tree_files(settings["I18N_GETTEXT_LOCALEDIR"], skip_suffixes=(".mo",))
+        if settings.get("EDITOR_PATH"):  # the editor's page and bundle (installed, upgraded)
+            editor = Path(settings["EDITOR_PATH"])
+            site_files += [path for path in (editor / "index.html", editor / "dist" / "editor.js")
+                           if path.exists()]
         plugin_files = [path for folder in settings["PLUGIN_PATHS"]
                         for path in _tree_files(folder, skip_suffixes=(".pyc",))]
         self.sources = {}  # Markdown file -> (lang, metadata signature, full signature)
