@@ -33,7 +33,7 @@ def test_every_feed_follows_the_feed_validator_rules(site):
 
 
 def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
-    """axe-core (WCAG 2.0/2.1 A and AA) at 375px and 1280px, reflow at 320px,
+    """axe-core (WCAG 2.0/2.1 A and AA) at 375px and 1280px, light and dark, reflow at 320px,
     the skip link and the language switcher by keyboard; screenshots saved."""
     pages = browser.representative_pages(paginated_site)
     types = {(paginated_site.page_type(path), paginated_site.lang(path)) for path in pages}
@@ -43,9 +43,22 @@ def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     views, problems = run_gate(browser.check, paginated_site, screenshots=SCREENSHOTS,
                                screenshot_pages=KEY_PAGES)
-    assert views >= 2 * len(pages)
+    assert views >= 4 * len(pages)  # two widths, light and dark
     assert not problems, "\n".join(problems)
-    assert len(list(SCREENSHOTS.glob("*.png"))) == 2 * len(KEY_PAGES)
+    assert len(list(SCREENSHOTS.glob("*.png"))) == 4 * len(KEY_PAGES)
+
+
+def test_browser_gate_checks_the_dark_scheme_too(dev_site, tmp_path, monkeypatch):
+    """A colour that fails only in the reader's dark scheme stops the gate."""
+    root = tmp_path / "output"
+    shutil.copytree(dev_site.root, root)
+    for css in root.glob("theme/css/site.*.css"):
+        css.write_text(css.read_text(encoding="utf-8").replace(
+            "--epc-text:#e8e6e3", "--epc-text:#3a3a3a"), encoding="utf-8")
+    home = root / "en" / "index.html"
+    monkeypatch.setattr(browser, "representative_pages", lambda site: [home])
+    _views, problems = run_gate(browser.check, BuiltSite(root, ""))
+    assert problems and all(" dark: color-contrast" in problem for problem in problems), problems
 
 
 @pytest.fixture(scope="module")

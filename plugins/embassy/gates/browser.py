@@ -1,4 +1,5 @@
-"""Checks in a real browser: axe-core, reflow at 320px, skip link, switcher by keyboard.
+"""Checks in a real browser: axe-core (light and dark schemes), reflow at 320px, skip
+link, switcher by keyboard.
 
 Debian's Chromium, driven by Playwright (which cannot download its own browser
 here), opens each page at the very address it is published at (SITEURL, with
@@ -20,6 +21,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 WIDTHS = {"phone": 375, "desktop": 1280}
+SCHEMES = ("light", "dark")  # the reader's colour scheme (prefers-color-scheme)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LIST_TYPES = ("news", "category")  # their second page is checked too
 DEVELOPMENT_ORIGIN = "http://localhost:8000"  # where `make serve` shows a development build
@@ -72,10 +74,11 @@ class BrowserSession:
         """The address of a path relative to the site's root ('es/buscar/?q=…')."""
         return f"{self.base}/{relative}"
 
-    def new_page(self, width, height=900, javascript=True):
-        """A tab of the given width that only reaches this site."""
+    def new_page(self, width, height=900, javascript=True, scheme="light"):
+        """A tab of the given width (and colour scheme) that only reaches this site."""
         context = self.chromium.new_context(viewport={"width": width, "height": height},
-                                            java_script_enabled=javascript)
+                                            java_script_enabled=javascript,
+                                            color_scheme=scheme)
         context.route("**/*", self._answer)
         page = context.new_page()
         page.on("console", self._record_console)
@@ -166,22 +169,26 @@ def switcher_problem(page, limit=15):
 
 
 def check(site, screenshots=None, screenshot_pages=()):
-    """(page views checked, problems), for representative pages at phone and desktop widths."""
+    """(page views checked, problems), for representative pages at phone and desktop widths,
+    in the light and the dark colour scheme."""
     problems, views = [], 0
     with browser() as chromium:
         session = BrowserSession(site, chromium)
-        tabs = {label: session.new_page(width) for label, width in WIDTHS.items()}
+        tabs = {(label, scheme): session.new_page(width, scheme=scheme)
+                for label, width in WIDTHS.items() for scheme in SCHEMES}
         narrow = session.new_page(320)
         extra = {site.root / name for name in screenshot_pages}
         for path in sorted(set(representative_pages(site)) | extra):
             name = site.relative(path)
-            for label, tab in tabs.items():
+            for (label, scheme), tab in tabs.items():
                 session.visit(tab, path)
                 views += 1
-                problems += [f"{name} @{tab.viewport_size['width']}px: {violation}"
-                             for violation in axe_violations(tab)]
+                where = f"@{tab.viewport_size['width']}px" + (f" {scheme}" if scheme != "light"
+                                                             else "")
+                problems += [f"{name} {where}: {violation}" for violation in axe_violations(tab)]
                 if screenshots is not None and name in screenshot_pages:
-                    target = screenshots / f"{name.replace('/', '_')}-{label}.png"
+                    suffix = label if scheme == "light" else f"{label}-{scheme}"
+                    target = screenshots / f"{name.replace('/', '_')}-{suffix}.png"
                     target.parent.mkdir(parents=True, exist_ok=True)
                     tab.screenshot(path=str(target), full_page=True)
             session.visit(narrow, path)

@@ -1,0 +1,63 @@
+"""What readers expect of a public-sector site: a way to report a problem on a page
+(Canada.ca's convention), and the site following their own preferences (less motion;
+the dark scheme is checked by the browser gate, test_gates.py)."""
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from embassy.gates import BuiltSite
+from embassy.gates.browser import BrowserSession, browser
+from helpers import LANGUAGES, PRODUCTION_URL, edit_source, run_build
+
+REPORT = {"en": "Report a problem on this page",
+          "es": "Informar de un problema en esta página",
+          "fr": "Signaler un problème sur cette page"}
+SUBJECT = {"en": "Problem on the page ", "es": "Problema en la página ",
+           "fr": "Problème sur la page "}
+
+
+def test_no_report_link_while_the_embassy_address_is_unknown(own_site):
+    """content/data/embassy.yaml has no e-mail address yet: no link, hidden not broken."""
+    for path in own_site.html_files():
+        for lang, text in REPORT.items():
+            assert not own_site.soup(path).find("a", string=text), own_site.relative(path)
+        assert not own_site.soup(path).select(".epc-footer a[href^='mailto:']")
+
+
+def test_every_page_reports_a_problem_in_its_language_with_its_address(project_copy,
+                                                                       tmp_path):
+    edit_source(project_copy, "content/data/embassy.yaml", '  email: ""',
+                "  email: embassy@example.org")
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, cwd=project_copy)
+    assert result.returncode == 0, result.stderr + result.stdout
+    site = BuiltSite(output, PRODUCTION_URL)
+    pages = [path for path in site.html_files() if site.relative(path)[:3] in
+             {f"{lang}/" for lang in LANGUAGES}]
+    assert len(pages) > 30
+    for path in pages:
+        soup, lang = site.soup(path), site.lang(path)
+        link = soup.find("a", string=REPORT[lang])
+        assert link is not None, site.relative(path)
+        address = urlsplit(link["href"])
+        assert (address.scheme, address.path) == ("mailto", "embassy@example.org")
+        subject = parse_qs(address.query)["subject"][0]
+        canonical = soup.find("link", rel="canonical")
+        address = canonical["href"] if canonical else site.url_of(path)  # 404s: no canonical
+        assert unquote(subject) == SUBJECT[lang] + address, site.relative(path)
+
+
+def test_nothing_moves_for_a_reader_who_asked_for_less_motion(dev_site):
+    """Under prefers-reduced-motion, the stylesheet stops every animation, transition
+    and smooth scroll (the site has none today; this keeps any later one in check)."""
+    with browser() as chromium:
+        session = BrowserSession(dev_site, chromium)
+        page = session.new_page(1280)
+        page.emulate_media(reduced_motion="reduce")
+        session.visit(page, dev_site.root / "en" / "index.html")
+        rules = page.evaluate("""() => [...document.styleSheets].flatMap((sheet) =>
+            [...sheet.cssRules].filter((rule) => rule.media && rule.media.mediaText.includes(
+              'prefers-reduced-motion: reduce') && window.matchMedia(rule.media.mediaText).matches)
+            .flatMap((rule) => [...rule.cssRules].map((inner) => inner.cssText)))""")
+    assert any(rule.startswith("*, ::before, ::after") and "transition-duration: 0.01ms"
+               in rule and "animation-duration: 0.01ms" in rule and "scroll-behavior: auto"
+               in rule for rule in rules), rules
