@@ -2,7 +2,8 @@
 
 - errors: the one exception type that stops a build with a message for staff.
 - catalogs: checks the theme's gettext catalogs and compiles them.
-- sources: checks each content file before Pelican reads it.
+- sources: checks each content file (index.<lang>.md, YAML front matter) before
+  Pelican reads it.
 - content: checks content metadata and bodies, localizes categories.
 - sanitize: every news item's and page's HTML through an allowlist (nh3).
 - data: loads and checks the YAML data files (agreements, embassy).
@@ -15,6 +16,7 @@
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
+- admin: the browser editor at /admin/ (Sveltia CMS), configured from the settings.
 - style: the house-style rules a program can check (French "1er", "RTC"…).
 - state: what one build's Pelican passes share (passed in the settings).
 - summary: the build's few lines for staff (counts, files, time) and its progress.
@@ -27,8 +29,8 @@ Two subpackages use these modules; none of these modules uses them:
 
 from pelican import signals
 
-from . import (admin, catalogs, content, data, dates, feeds, hosting, images, languages, modified,
-               sanitize, search, sitemap, sources, state, summary, typography)
+from . import (admin, catalogs, content, data, dates, feeds, hosting, images, languages,
+               modified, sanitize, search, sitemap, sources, state, summary, typography)
 
 
 def add_template_helpers(generator):

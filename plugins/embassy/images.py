@@ -133,7 +133,8 @@ def responsive_images(instance):
 
     def rewrite(match):
         before, _quote, target, after = match.groups()
-        return f'<img{before} {_responsive(instance, target)} loading="lazy" decoding="async"{after}>'
+        attributes = _responsive(instance, target)
+        return f'<img{before} {attributes} loading="lazy" decoding="async"{after}>'
 
     instance._content = _LOCAL_IMAGE.sub(rewrite, instance._content)
     remember_variants(instance)

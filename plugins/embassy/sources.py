@@ -23,8 +23,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?
 DATE_FIX = "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-11-28 14:30."
 START = ("Start it with a line '---', then its metadata ('title: …', 'summary: …', one per "
          "line), then a line '---', then the text.")
-QUOTE = ("put the value between double quotes, e.g. title: \"1944: the first year\" "
-         "(a value that contains ': ' or starts with a quote, '#', '[', '{', '&' or '*' needs them).")
+QUOTE = ("put the value between double quotes, e.g. title: \"1944: the first year\" (a "
+         "value that contains ': ' or starts with a quote, '#', '[', '{', '&' or '*' needs them).")
 # Fields whose value is not text: dates, and the maintainers' 'translated: false'.
 DATE_FIELDS = ("date", "modified")
 FLAG_FIELDS = ("translated",)
