@@ -5,7 +5,7 @@ the dark scheme is checked by the browser gate, test_gates.py)."""
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from embassy.gates import BuiltSite
-from embassy.gates.browser import BrowserSession, browser
+from embassy.gates.browser import BrowserSession, browser, representative_pages
 from helpers import LANGUAGES, PRODUCTION_URL, edit_source, run_build
 
 REPORT = {"en": "Report a problem on this page",
@@ -61,3 +61,37 @@ def test_nothing_moves_for_a_reader_who_asked_for_less_motion(dev_site):
     assert any(rule.startswith("*, ::before, ::after") and "transition-duration: 0.01ms"
                in rule and "animation-duration: 0.01ms" in rule and "scroll-behavior: auto"
                in rule for rule in rules), rules
+
+
+def test_on_a_phone_the_title_comes_first_and_the_menu_folds(dev_site):
+    """At 375 × 667, every page type's <h1> starts within 200 px of the top, in the
+    three languages; the menu is a <details> (its state announced by the browser) that
+    opens by touch, mouse or keyboard without JavaScript; the language switcher stays in
+    view. Wide screens show the whole menu."""
+    with browser() as chromium:
+        session = BrowserSession(dev_site, chromium)
+        phone = session.new_page(375, height=667, javascript=False)
+        for path in representative_pages(dev_site):
+            if dev_site.page_type(path) in ("chooser", "root-not-found"):
+                continue  # the trilingual root pages: a title and three links, no menu
+            session.visit(phone, path)
+            top = phone.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+            assert top <= 200, (dev_site.relative(path), top)
+            assert phone.locator(".epc-language-switcher a").first.is_visible()
+        session.visit(phone, dev_site.root / "es" / "index.html")
+        menu = phone.locator("details.epc-menu")
+        links = menu.locator(".epc-nav__link")
+        assert not links.first.is_visible() and not phone.locator(".epc-nav--wide").is_visible()
+        menu.locator("summary").click()
+        assert links.first.is_visible() and menu.get_attribute("open") == ""
+        menu.locator("summary").click()
+        assert not links.first.is_visible()
+        menu.locator("summary").focus()
+        phone.keyboard.press("Enter")
+        assert links.first.is_visible()
+        desktop = session.new_page(1280)
+        session.visit(desktop, dev_site.root / "es" / "index.html")
+        assert desktop.locator(".epc-nav--wide .epc-nav__link").count() == 6
+        assert all(link.is_visible() for link in
+                   desktop.locator(".epc-nav--wide .epc-nav__link").all())
+        assert not desktop.locator("details.epc-menu").is_visible()
