@@ -2,11 +2,30 @@
 (Canada.ca's convention), and the site following their own preferences (less motion;
 the dark scheme is checked by the browser gate, test_gates.py)."""
 
+import io
+import os
+import re
+import runpy
+import unicodedata
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from embassy.gates import BuiltSite
 from embassy.gates.browser import BrowserSession, browser, representative_pages
-from helpers import LANGUAGES, PRODUCTION_URL, edit_source, run_build
+from helpers import (CORPUS, LANGUAGES, PRODUCTION_URL, ROOT, edit_source, front_matter,
+                     run_build)
+
+SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
+# With SCREENSHOTS=docs/images, the README's pictures of a phone, the dark scheme and a
+# printed page are taken again (else into the test's folder).
+SCREENSHOTS = os.environ.get("SCREENSHOTS")
+
+
+def _picture(page, name, folder, **options):
+    folder = Path(SCREENSHOTS or folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), animations="disabled", **options)
+    return folder / name
 
 REPORT = {"en": "Report a problem on this page",
           "es": "Informar de un problema en esta página",
@@ -63,7 +82,7 @@ def test_nothing_moves_for_a_reader_who_asked_for_less_motion(dev_site):
                in rule for rule in rules), rules
 
 
-def test_on_a_phone_the_title_comes_first_and_the_menu_folds(dev_site):
+def test_on_a_phone_the_title_comes_first_and_the_menu_folds(dev_site, tmp_path):
     """At 375 × 667, every page type's <h1> starts within 200 px of the top, in the
     three languages; the menu is a <details> (its state announced by the browser) that
     opens by touch, mouse or keyboard without JavaScript; the language switcher stays in
@@ -78,6 +97,11 @@ def test_on_a_phone_the_title_comes_first_and_the_menu_folds(dev_site):
             top = phone.evaluate("document.querySelector('h1').getBoundingClientRect().top")
             assert top <= 200, (dev_site.relative(path), top)
             assert phone.locator(".epc-language-switcher a").first.is_visible()
+        session.visit(phone, dev_site.root / "en" / "index.html")
+        assert _picture(phone, "site-phone.en.png", tmp_path).exists()
+        dark = session.new_page(375, height=667, scheme="dark")
+        session.visit(dark, dev_site.root / "en" / "index.html")
+        assert _picture(dark, "site-dark.en.png", tmp_path).exists()
         session.visit(phone, dev_site.root / "es" / "index.html")
         menu = phone.locator("details.epc-menu")
         links = menu.locator(".epc-nav__link")
@@ -95,3 +119,67 @@ def test_on_a_phone_the_title_comes_first_and_the_menu_folds(dev_site):
         assert all(link.is_visible() for link in
                    desktop.locator(".epc-nav--wide .epc-nav__link").all())
         assert not desktop.locator("details.epc-menu").is_visible()
+
+
+def _printed(session, page, path, paper):
+    """The text of a page printed to PDF by Chromium on paper ('Letter' or 'A4'), without
+    whitespace (lines break anywhere in print), and its page count."""
+    from pypdf import PdfReader
+
+    session.visit(page, path)
+    reader = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=False)))
+    text = "".join(sheet.extract_text() for sheet in reader.pages)
+    return _squeezed(unicodedata.normalize("NFKC", text)), len(reader.pages)  # ﬁ: fi
+
+
+def _squeezed(text):
+    return re.sub(r"\s", "", text)
+
+
+def test_agreements_legal_framework_and_news_print_whole(prod_site, tmp_path):
+    """Printed on Letter and A4 paper, in each language: every row and column of the
+    agreements table, the address of each link to another site, the page's address and
+    date modified; no menu, language switcher, search or footer links."""
+    legal = {lang: front_matter(ROOT / "content/pages/legal-framework" / f"index.{lang}.md")
+             for lang in LANGUAGES}
+    news = {lang: front_matter(CORPUS / "news/eighty-years-of-relations" / f"index.{lang}.md")
+            for lang in LANGUAGES}
+    with browser() as chromium:
+        session = BrowserSession(prod_site, chromium)
+        page = session.new_page(1280)
+        for lang in LANGUAGES:
+            sections = SETTINGS["SECTIONS"][lang]
+            agreements = next(path for path in prod_site.html_files()
+                              if prod_site.page_type(path) == "agreements"
+                              and prod_site.lang(path) == lang)
+            paths = [agreements, prod_site.root / lang / legal[lang]["slug"] / "index.html",
+                     prod_site.root / lang / sections["news"] / news[lang]["slug"] / "index.html"]
+            for path in paths:
+                soup = prod_site.soup(path)
+                main = soup.find("main")
+                expected = [soup.find("link", rel="canonical")["href"],
+                            soup.select_one(".epc-modified").get_text(" ", strip=True)]
+                expected += [link["href"] for link in main.select(
+                    ".epc-prose a[href^='http'], .epc-table a[href^='http']")
+                    if not link["href"].startswith(PRODUCTION_URL)]
+                expected += [text for cell in main.select(
+                    ".epc-table thead th, .epc-table tbody td") for text in cell.stripped_strings]
+                expected += [row.find(string=True).strip() for row in main.select(
+                    ".epc-table tbody th")]
+                # the menu's first entry (its others are also linked from the text), the
+                # other languages, search, the footer's links
+                absent = [link.get_text(strip=True) for link in soup.select(
+                    ".epc-nav--wide li:first-child a, .epc-language-switcher a, "
+                    ".epc-header__search, .epc-footer__links a")]
+                if lang == "en" and path == agreements:  # as printed (Letter's width)
+                    printed = session.new_page(816, height=1056)
+                    printed.emulate_media(media="print")
+                    session.visit(printed, path)
+                    assert _picture(printed, "site-print.en.png", tmp_path).exists()
+                for paper in ("Letter", "A4"):
+                    text, _sheets = _printed(session, page, path, paper)
+                    where = f"{prod_site.relative(path)} on {paper}"
+                    for item in expected:
+                        assert _squeezed(item) in text, (where, item)
+                    for item in absent:
+                        assert _squeezed(item) not in text, (where, item)
