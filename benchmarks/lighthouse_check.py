@@ -74,7 +74,14 @@ def main(argv=None):
         with nginx_server(output, Path(folder) / "nginx", port=port) as base:
             print(f"{'page':<62}" + "".join(f"{name[:13]:>15}" for name in CATEGORIES))
             for page in pages:
-                scores, failing = audit(f"{base}/{page}", Path(folder) / "report.json")
+                if not (output / page / "index.html").is_file():  # the site's own content only
+                    print(f"{page:<62}  not on this site (a news item it has not published?)")
+                    continue
+                try:
+                    scores, failing = audit(f"{base}/{page}", Path(folder) / "report.json")
+                except RuntimeError as error:
+                    print(f"{page:<62}  {error}")
+                    return 1
                 worst = min(worst, *scores.values())
                 print(f"{page:<62}" + "".join(f"{scores[name]:>15}" for name in CATEGORIES))
                 for title in failing:

@@ -24,7 +24,8 @@ def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
 
 def test_invoke_lighthouse_audits_a_page(project):
     require("chromium", "nginx", "npm")
-    result = invoke(project, "lighthouse", "--pages", "fr/accords/")
+    result = invoke(project, "lighthouse", "--pages", "fr/accords/,en/news/not-published/")
+    assert re.search(r"^en/news/not-published/\s+not on this site", result.stdout, re.MULTILINE)
     row = re.search(r"^fr/accords/\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", result.stdout,
                     re.MULTILINE)
     assert row, result.stdout + result.stderr
