@@ -75,12 +75,18 @@ WRITE_CHECKOUT = """async (files) => {
     await writer.close();
   }
 }"""
+# Polled while the editor saves: a file being written cannot be read (NotReadableError)
+# until the editor's writer closes it; that is "not yet".
 HAS_TEXT = """async ([path, text]) => {
-  let folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('checkout');
-  const parts = path.split('/');
-  for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part);
-  const file = await (await folder.getFileHandle(parts.at(-1))).getFile();
-  return (await file.text()) === text;
+  try {
+    let folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('checkout');
+    const parts = path.split('/');
+    for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part);
+    const file = await (await folder.getFileHandle(parts.at(-1))).getFile();
+    return (await file.text()) === text;
+  } catch {
+    return false;
+  }
 }"""
 READ_CHECKOUT = """async () => {
   const files = {};
