@@ -29,7 +29,7 @@ from .errors import SiteError
 from .images import FORMATS
 
 MAX_UPLOAD = 20_000_000  # bytes a photo may have in the editor (the build checks its pixels)
-IMAGE_TYPES = {suffix: f"image/{name.lower()}" for suffix, name in FORMATS.items()}
+IMAGE_TYPES = sorted({f"image/{name.lower()}" for name in FORMATS.values()})  # as the build
 
 BUNDLE = "dist"  # admin/dist/: editor.js, its chunks, fonts and licence (npm run build)
 INSTALL = ("install Node.js (it brings npm), then run `make serve` again (or `npm ci --prefix "
@@ -110,7 +110,7 @@ def _fields(settings, kind):
                                 "value": "published"}]},
         "image": {"label": _label("Photo (optional)", "Foto (opcional)"), "widget": "image",
                   "i18n": "duplicate", "required": False, "choose_url": False,
-                  "accept": ", ".join(sorted(set(IMAGE_TYPES.values()))),
+                  "accept": ", ".join(IMAGE_TYPES),
                   "hint": "Shown under the title, in every language · Se muestra bajo el "
                           "título, en todos los idiomas"},
         "image_alt": {"label": _label("Description of the photo", "Descripción de la foto"),

@@ -74,7 +74,8 @@ def _responsive(instance, target, field=None):
     target = unquote(html.unescape(target.removeprefix("{static}")))  # as the HTML wrote it
     folder = Path(instance.source_path).parent
     source = (content_root / target.lstrip("/")) if target.startswith("/") else folder / target
-    if not source.resolve().is_relative_to(content_root.resolve()):
+    root, resolved = content_root.resolve(), source.resolve()
+    if not resolved.is_relative_to(root):
         raise SiteError(instance.source_path, f"the image '{target}' is outside the content "
                         "folder.", "put the image in the item's folder and write its name "
                         "(photo.jpg).", field=field)
@@ -85,8 +86,7 @@ def _responsive(instance, target, field=None):
     if source.suffix.lower() not in FORMATS:
         raise SiteError(instance.source_path, f"'{target}' is not a JPEG, PNG or WebP image.",
                         "convert the image to JPEG (photos) or PNG (drawings).", field=field)
-    relative = source.resolve().relative_to(content_root.resolve())
-    variants = _variants(source, relative)
+    variants = _variants(source, resolved.relative_to(root))
     for name, width, _height in variants:
         instance.image_variants[name] = (source, width)
     media = settings["MEDIA_URL"]
@@ -127,16 +127,14 @@ def responsive_images(instance):
         return
     instance.image_variants = {}
     instance.photo = _photo(instance)
-    if "<img" not in (instance._content or ""):
-        remember_variants(instance)
-        return
 
     def rewrite(match):
         before, _quote, target, after = match.groups()
         attributes = _responsive(instance, target)
         return f'<img{before} {attributes} loading="lazy" decoding="async"{after}>'
 
-    instance._content = _LOCAL_IMAGE.sub(rewrite, instance._content)
+    if "<img" in (instance._content or ""):
+        instance._content = _LOCAL_IMAGE.sub(rewrite, instance._content)
     remember_variants(instance)
 
 
