@@ -9,6 +9,7 @@
 - data: loads and checks the YAML data files (agreements, embassy).
 - languages: language names and the URLs of a page in every language.
 - images: responsive images, published once for every language.
+- cards: each page's sharing card (og:image), drawn with Pillow.
 - dates: dates formatted by Babel from CLDR data.
 - typography: typogrify for English, French and Spanish rules for the rest.
 - feeds: language, links and ids of the Atom and RSS feeds.
@@ -29,7 +30,7 @@ Two subpackages use these modules; none of these modules uses them:
 
 from pelican import signals
 
-from . import (admin, catalogs, content, data, dates, feeds, hosting, images, languages,
+from . import (admin, cards, catalogs, content, data, dates, feeds, hosting, images, languages,
                modified, sanitize, search, sitemap, sources, state, summary, typography)
 
 
@@ -42,6 +43,7 @@ def add_template_helpers(generator):
     generator.env.globals.update(data.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
     generator.env.globals.update(hosting.GLOBALS)
+    generator.env.globals.update(cards.GLOBALS)
 
 
 def prepare_content(instance):
@@ -65,10 +67,11 @@ def check_generated_content(generator):
 
 
 def finish_site(settings):
-    """Once every language is written: image variants, fingerprinted assets, host files,
-    the sitemap, and the search index of each language."""
+    """Once every language is written: image variants, sharing cards, fingerprinted
+    assets, host files, the sitemap, and the search index of each language."""
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
+    cards.write_cards(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     admin.write_editor(output, settings)
     hosting.write_host_files(output, settings)

@@ -11,7 +11,6 @@ gets srcset, sizes, width, height, lazy loading and async decoding.
 import functools
 import hashlib
 import html
-import multiprocessing
 import os
 import re
 import shutil
@@ -25,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import state
 from .errors import SiteError
-from .run import helper_process
+from .run import on_every_core
 
 WIDTHS = (480, 960, 1600)
 # A larger image is refused before it is decoded: a 100-megapixel photo, or a
@@ -221,33 +220,31 @@ def variant_jobs(settings, wanted):
     return list(jobs.items())
 
 
-def make_variants(jobs, processes=None):
+def make_variants(jobs):
     """Make the variant files of variant_jobs(), on every core."""
-    if len(jobs) > 1 and (processes or os.cpu_count() or 1) > 1:
-        with multiprocessing.get_context("fork").Pool(processes, helper_process) as pool:
-            pool.map(make_variant_files, jobs)
-            pool.close()  # the workers end as they finish, not by a signal
-            pool.join()
-        return
-    for job in jobs:
-        make_variant_files(job)
+    on_every_core(make_variant_files, jobs)
 
 
 def publish_variants(settings, wanted, output, published=None):
     """Put the variants wanted into output/media/ from the cache (but those that
     published, an earlier output, has already: the very cache file, linked)."""
     cache = Path(settings["CACHE_PATH"]) / "images"
-    media = Path(output) / "media"
     for name, (source, width) in sorted(wanted.items()):
-        cached = _cached(cache, name, source, width)
-        if published is not None and _same_file(Path(published) / "media" / name, cached):
-            continue
-        target = media / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(cached, target)  # cache files are never written to again
-        except OSError:
-            shutil.copyfile(cached, target)  # another file system
+        link_from_cache(_cached(cache, name, source, width), Path(output) / "media", name,
+                        published)
+
+
+def link_from_cache(cached, media, name, published=None):
+    """Put a cache file at media/name (unless published, an earlier output, has the
+    very file there)."""
+    if published is not None and _same_file(Path(published) / "media" / name, cached):
+        return
+    target = media / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(cached, target)  # cache files are never written to again
+    except OSError:
+        shutil.copyfile(cached, target)  # another file system
 
 
 def _same_file(first, second):

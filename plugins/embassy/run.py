@@ -6,6 +6,8 @@ stops on any problem, with a message naming the file and never a traceback.
 
 import ctypes
 import logging
+import multiprocessing
+import os
 import shutil
 import signal
 from dataclasses import dataclass
@@ -99,6 +101,20 @@ def helper_process():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def on_every_core(work, jobs):
+    """work(job) for every job: in helper processes, one per core, when there are
+    several jobs and cores (images and cards: work on the CPU alone)."""
+    processes = min(len(jobs), os.cpu_count() or 1)
+    if processes < 2:
+        for job in jobs:
+            work(job)
+        return
+    with multiprocessing.get_context("fork").Pool(processes, helper_process) as pool:
+        pool.map(work, jobs)
+        pool.close()  # the workers end as they finish, not by a signal
+        pool.join()
 
 
 # The same for a program the build runs (Pagefind): util-linux's setpriv sets it

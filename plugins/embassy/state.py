@@ -39,6 +39,8 @@ class BuildState(LivesWithTheBuild):
     root: str  # the folder the whole site is written into (the main site's OUTPUT_PATH)
     # image variants the pages show: {output name under media/: (source path, width)}
     images: dict = field(default_factory=dict)
+    # sharing cards the pages name: {output name under media/: cards.Card}
+    cards: dict = field(default_factory=dict)
     # every indexable page written: {its file, relative to root: sitemap.Entry}
     sitemap: dict = field(default_factory=dict)
     # the published news items and pages of each language: {lang: {"news": n, "pages": n}}

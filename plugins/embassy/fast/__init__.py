@@ -17,7 +17,7 @@ the processes render), with the new pages moved in and the pages no longer
 made removed; the build puts it in place of the output in one step, as it
 does a full build's.
 
-The steps after the languages' passes are the plugin's own (images,
+The steps after the languages' passes are the plugin's own (images, cards,
 hosting, sitemap, search), called here with what the processes reported.
 """
 
@@ -27,7 +27,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import admin, catalogs, hosting, images, run, search, sitemap
+from .. import admin, cards, catalogs, hosting, images, run, search, sitemap
 from ..errors import SiteError
 from ..run import Result
 from . import language, patches, record, standby
@@ -83,14 +83,16 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
         return Result(problems)
     wanted = {name: (Path(source), width) for part in records.values()
               for name, (source, width) in part.images.items()}
+    wanted_cards = {name: card for part in records.values() for name, card in part.cards.items()}
     entries = [page.sitemap for part in records.values() for page in part.pages.values()
                if page.sitemap is not None]
     try:
         # A full build indexes every language for search while the images are made
         # (a rebuild indexes in _update); Pagefind waits on the disk, the images on the CPU.
-        _index_while_making_images(settings, wanted, staging,
+        _index_while_making_images(settings, wanted, wanted_cards, staging,
                                    languages if previous is None else [], progress)
         images.publish_variants(settings, wanted, staging, published=output if previous else None)
+        cards.publish_cards(settings, wanted_cards, staging, published=output if previous else None)
         if settings["I18N_TEMPLATES_LANG"] in languages:
             hosting.fingerprint_assets(staging, settings["THEME"], settings["THEME_STATIC_DIR"])
             admin.write_editor(staging, settings)
@@ -103,22 +105,26 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
     return Result([], site, inputs, records, changes=changes)
 
 
-def _index_while_making_images(settings, wanted, staging, languages, progress):
-    """Index languages for search while the image variants wanted are made (on every
-    core, when there are several to make)."""
+def _index_while_making_images(settings, wanted, wanted_cards, staging, languages, progress):
+    """Index languages for search while the image variants and sharing cards wanted
+    are made (on every core, when there are several to make)."""
     jobs = images.variant_jobs(settings, wanted)
+    card_jobs = cards.card_jobs(settings, wanted_cards)
     if languages:
-        progress.step("Indexing for search and making image variants")
-    if len(jobs) < 2:
+        progress.step("Indexing for search, making image variants and sharing cards")
+    if len(jobs) + len(card_jobs) < 2:
         images.make_variants(jobs)
+        cards.make_cards(card_jobs)
         for lang in languages:
             search.index_language(staging, lang)
         return
     with multiprocessing.get_context("fork").Pool(initializer=run.helper_process) as pool:
-        made = pool.map_async(images.make_variant_files, jobs)
+        made = [pool.map_async(images.make_variant_files, jobs),
+                pool.map_async(cards.make_card_files, card_jobs)]
         for lang in languages:
             search.index_language(staging, lang)
-        made.get()
+        for work in made:
+            work.get()
         pool.close()  # the workers end as they finish, not by a signal
         pool.join()
 
@@ -235,9 +241,9 @@ def _stop(children):
 
 def _update(site, staging, previous, records, languages):
     """Make site (the last output's files) the new site: move staging's files in,
-    remove the pages the sources no longer make and the image variants no
-    page shows, and index the languages built again for search. Returns the
-    standby.Changes made."""
+    remove the pages the sources no longer make and the image variants and
+    sharing cards no page shows, and index the languages built again for
+    search. Returns the standby.Changes made."""
     moved = record.walk(staging)
     for relative in moved:
         target = site / relative
@@ -245,9 +251,9 @@ def _update(site, staging, previous, records, languages):
         os.replace(staging / relative, target)
     gone = [name for lang in languages for name in previous[lang].pages
             if name not in records[lang].pages]
-    gone_images = {name for part in previous.values() for name in part.images}
-    gone_images -= {name for part in records.values() for name in part.images}
-    gone += [os.path.join("media", name) for name in sorted(gone_images)]
+    gone_media = {name for part in previous.values() for name in (*part.images, *part.cards)}
+    gone_media -= {name for part in records.values() for name in (*part.images, *part.cards)}
+    gone += [os.path.join("media", name) for name in sorted(gone_media)]
     for name in gone:
         (site / name).unlink(missing_ok=True)
         standby.remove_empty_folders(site, (site / name).parent)

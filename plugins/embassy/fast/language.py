@@ -108,8 +108,7 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
         run.helper_process()
         build = state.BuildState(str(staging))
         memo = build.text_memo = Memo(inputs.cache / "contents" / f"{lang}.pickle", inputs)
-        reuse = PageReuse(inputs, lang, staging, build.sitemap,
-                          previous.pages if previous else None, previous_output)
+        reuse = PageReuse(inputs, lang, staging, build, previous, previous_output)
         process = LanguageProcess(connection, inputs, reuse, memo, template_cache(inputs))
         problems = run.run_pelican(settings_file, {
             **overrides, **patches.install(), **item_cache_settings(inputs, previous is not None),
@@ -123,7 +122,7 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
         record = LanguageRecord(
             inputs.languages[lang], reuse.pages, process.sent_urls,
             {name: (str(source), width) for name, (source, width) in build.images.items()},
-            build.counts.get(lang, {}))
+            build.counts.get(lang, {}), build.cards)
         connection.send(Report(problems, process.other_failed, record,
                                time.monotonic() - started))
         code = 0

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import sources
+from ..cards import Card
 from ..errors import SiteError
 from ..sitemap import Entry
 
@@ -215,32 +216,38 @@ class Inputs:
 
 class PageRecord(NamedTuple):
     """A page or feed a build wrote: the signature of what it was rendered from,
-    its sitemap entry (a sitemap.Entry, or None) and whether it shows its
-    language's newest change (then every file of the language is among its inputs)."""
+    its sitemap entry (a sitemap.Entry, or None), whether it shows its
+    language's newest change (then every file of the language is among its
+    inputs) and its sharing card's name under media/ (None for a feed)."""
 
     signature: str
     sitemap: Entry | None
     site_wide: bool
+    card: str | None = None
 
 
 class LanguageRecord(NamedTuple):
     """What a language's process built: its inputs' signature, its pages
     ({name: PageRecord}), its items' URLs (for the other languages' links),
-    the image variants its pages show ({name: (source, width)}), its counts."""
+    the image variants its pages show ({name: (source, width)}), its counts,
+    and the sharing cards its pages name ({name: cards.Card})."""
 
     signature: str
     pages: dict
     urls: dict
     images: dict
     counts: dict
+    cards: dict
 
     @classmethod
     def from_json(cls, data):
-        signature, pages, urls, images, counts = data
-        pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide)
-                 for name, (page_signature, entry, site_wide) in pages.items()}
+        signature, pages, urls, images, counts, cards = data
+        pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide,
+                                  card)
+                 for name, (page_signature, entry, site_wide, card) in pages.items()}
         return cls(signature, pages,
-                   urls, {name: tuple(image) for name, image in images.items()}, counts)
+                   urls, {name: tuple(image) for name, image in images.items()}, counts,
+                   {name: Card(*card) for name, card in cards.items()})
 
 
 def record_path(settings, output):

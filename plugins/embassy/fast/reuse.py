@@ -14,22 +14,24 @@ from pathlib import Path
 from jinja2 import pass_context
 from pelican.contents import Content
 
-from .. import modified
+from .. import cards, modified
 from .record import PageRecord, digest
 
 
 class PageReuse:
     """A language process's pages: kept from the last output when unchanged.
 
-    previous: the last build's {name: PageRecord} of this language (empty for a
-    full build); pages collects this build's, for the next one; sitemap is the
-    build's sitemap entries ({name: entry}), where a kept page's entry goes.
+    previous: the last build's LanguageRecord of this language (None for a full
+    build); pages collects this build's {name: PageRecord}, for the next one;
+    sitemap and cards are the build's sitemap entries ({name: entry}) and
+    sharing cards ({name: Card}), where a kept page's entry and card go.
     """
 
-    def __init__(self, inputs, lang, staging, sitemap, previous=None, previous_output=None):
+    def __init__(self, inputs, lang, staging, build, previous=None, previous_output=None):
         self.inputs, self.lang, self.staging = inputs, lang, Path(staging)
-        self.sitemap = sitemap
-        self.previous = previous or {}
+        self.sitemap, self.cards = build.sitemap, build.cards
+        self.previous = previous.pages if previous else {}
+        self.previous_cards = previous.cards if previous else {}
         self.previous_output = Path(previous_output) if previous_output else None
         self.pages = {}
 
@@ -58,12 +60,14 @@ class PageReuse:
         self.pages[name] = previous
         if previous.sitemap is not None:
             self.sitemap[name] = previous.sitemap
+        if previous.card is not None:
+            self.cards[previous.card] = self.previous_cards[previous.card]
         return True
 
-    def written(self, name, shown, site_wide):
+    def written(self, name, shown, site_wide, card=None):
         """Record a page this build rendered (its sitemap entry is in by now)."""
         self.pages[name] = PageRecord(self.signature(name, shown, site_wide),
-                                      self.sitemap.get(name), site_wide)
+                                      self.sitemap.get(name), site_wide, card)
 
 
 def items_of(values):
@@ -86,7 +90,7 @@ class Rendering:
                                                                    items)
         self.all_shown = None
         self.kept = set()  # pages left to the last output (the writer writes nothing)
-        self.rendered = []  # (name, shown, site-wide) of the pages rendered, for record()
+        self.rendered = []  # (name, shown, site-wide, card) of the pages rendered, for record()
 
     def _shown(self, context):
         """A page of a list shows that page's items in full (and the list by metadata)."""
@@ -103,18 +107,25 @@ class Rendering:
         if self.reuse.reuse(name, shown):
             self.kept.add(name)
             return ""
-        reads = []
+        reads, named = [], []
 
         @pass_context
         def site_modified(page_context):  # the template global, noting that it was read
             reads.append(True)
             return modified.site_modified(page_context)
 
-        html = self.template.render({**context, "site_modified": site_modified})
-        self.rendered.append((name, shown, bool(reads)))
+        @pass_context
+        def sharing_card(page_context, *args, **kwargs):  # noting the card the page names
+            card = cards.sharing_card(page_context, *args, **kwargs)
+            named.append(card.name)
+            return card
+
+        html = self.template.render({**context, "site_modified": site_modified,
+                                     "sharing_card": sharing_card})
+        self.rendered.append((name, shown, bool(reads), named[-1] if named else None))
         return html
 
     def record(self):
         """Once Pelican has written the pages (and the sitemap read them): record them."""
-        for name, shown, site_wide in self.rendered:
-            self.reuse.written(name, shown, site_wide)
+        for name, shown, site_wide, card in self.rendered:
+            self.reuse.written(name, shown, site_wide, card)

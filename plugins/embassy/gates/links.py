@@ -6,6 +6,8 @@ from lxml import etree
 
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
            "iframe": "src"}
+# <meta> tags whose content is an address: the page's own, and its sharing card
+LINKING_META = ["og:url", "og:image"]
 
 
 def check_external(url):
@@ -46,6 +48,9 @@ def page_links(site, path):
         for element in soup.find_all(tag):
             if element.get(attribute):
                 yield element[attribute]
+    for element in soup.find_all("meta", property=LINKING_META):
+        if element.get("content"):
+            yield element["content"]
     for element in soup.find_all(srcset=True):
         for candidate in element["srcset"].split(","):
             yield candidate.split()[0]

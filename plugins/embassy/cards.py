@@ -1,0 +1,319 @@
+"""Sharing cards: the picture a page shows where it is shared (og:image).
+
+Every page gets a 1200 × 630 PNG drawn with Pillow: the header's red band with
+Peru's flag and the embassy's name in the page's language, and the page's
+title in large type below. The colours are the stylesheet's own (its --epc-*
+tokens), the font is the theme's (theme/fonts/: Source Sans 3, SIL Open Font
+License); browsers never load that font, the pages use the reader's own.
+
+A card is named by everything it is drawn from (its texts, the colours, the
+font, Pillow and this module): a changed title is a new address, which sites
+that keep the old picture fetch anew. Cards are drawn once, kept in
+CACHE_PATH/cards/, and published under /media/cards/, as image variants are.
+"""
+
+import functools
+import hashlib
+import html
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import PIL
+from jinja2 import pass_context
+from markupsafe import escape
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from . import state
+from .errors import SiteError
+from .images import link_from_cache
+from .run import on_every_core
+
+WIDTH, HEIGHT = 1200, 630  # what Open Graph and X's large cards show
+MARGIN = 80
+BAND, STRIP = 160, 12  # the header's red band and the darker strip under it (the menu's)
+FONT = "fonts/SourceSans3-Variable.ttf"  # in the theme
+STYLESHEET = "static/css/site.css"  # in the theme: its first :root block has the colours
+COLOURS = {"band": "--epc-red", "strip": "--epc-red-dark", "flag": "--epc-flag",
+           "text": "--epc-text", "paper": "--epc-paper"}
+HEADING = (46, 600)  # size in pixels, weight
+TITLE_SIZES, TITLE_WEIGHT = range(76, 39, -6), 700  # shrunk until the title fits
+LINE_HEIGHT = 1.2
+TITLE_TOP = BAND + STRIP + 52
+TITLE_BOX = (WIDTH - 2 * MARGIN, HEIGHT - STRIP - 48 - TITLE_TOP)  # width, height
+ELLIPSIS = "…"
+NOT_A_CHARACTER = "\U0010ffff"  # drawn as the font's "missing glyph" box
+EDGES = 16  # shades between a text's colour and its background (anti-aliasing)
+FIX_THEME = "restore the theme's file from the repository (git checkout theme/)."
+
+
+class Card(NamedTuple):
+    """What a card shows: the heading in the band (the embassy's name, or nothing)
+    and the title below (lines separated by newlines)."""
+
+    heading: str
+    title: str
+
+
+class CardImage(NamedTuple):
+    """A card as a page names it: its file under media/ and its address."""
+
+    name: str
+    url: str
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+class Design(NamedTuple):
+    """What every card is drawn with: the font's file, the colours by role, and one
+    signature of both and of the code that draws."""
+
+    font: str
+    colours: dict
+    signature: str
+
+
+def _colours(stylesheet):
+    """The card's colours, read from the stylesheet's first :root block (light scheme)."""
+    root = re.search(r":root\s*\{([^}]*)\}", stylesheet.read_text(encoding="utf-8"))
+    tokens = dict(re.findall(r"(--epc-[\w-]+)\s*:\s*(#[0-9a-fA-F]{6})\s*;",
+                             root[1] if root else ""))
+    missing = [token for token in COLOURS.values() if token not in tokens]
+    if missing:
+        raise SiteError(stylesheet, f"the colours {', '.join(missing)} are not set in its "
+                        "first :root block (the sharing cards use them).", FIX_THEME)
+    return {role: tokens[token].lower() for role, token in COLOURS.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _design(theme, _stamps):
+    font, stylesheet = Path(theme, FONT), Path(theme, STYLESHEET)
+    try:
+        font_digest = hashlib.sha256(font.read_bytes()).hexdigest()
+        ImageFont.truetype(font, 10).set_variation_by_axes([TITLE_WEIGHT])
+    except FileNotFoundError:
+        raise SiteError(font, "the sharing cards' font is missing.", FIX_THEME) from None
+    except OSError as error:
+        raise SiteError(font, f"the sharing cards' font cannot be read ({error}); it must be "
+                        "a variable font with a weight axis.", FIX_THEME) from None
+    colours = _colours(stylesheet)
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    signature = f"{PIL.__version__} {code} {font_digest} {sorted(colours.items())}"
+    return Design(str(font), colours, signature)
+
+
+def design(theme):
+    """The theme's Design (read again when its font or stylesheet changes)."""
+    stamps = []
+    for relative in (FONT, STYLESHEET):
+        try:
+            stamp = Path(theme, relative).stat()
+            stamps.append((stamp.st_size, stamp.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return _design(str(theme), tuple(stamps))
+
+
+def card_name(card, theme_design):
+    """The card's file under media/, named by all it is drawn from."""
+    key = hashlib.sha256(f"{theme_design.signature}\0{card.heading}\0{card.title}".encode())
+    return f"cards/{key.hexdigest()[:32]}.png"
+
+
+def _plain(text):
+    """A title as text: no tags, entities decoded, runs of spaces made one. Not
+    Markup.striptags(): it would turn typography's no-break spaces into spaces."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", str(escape(text or ""))))
+    return re.sub(r"[ \t\r\n\f]+", " ", text).strip()
+
+
+@pass_context
+def sharing_card(context, title, heading=None):
+    """Template global: the page's card (CardImage), noted for the build to draw.
+
+    title: the page's title, or a list of lines (the trilingual root page);
+    heading: the band's text (default: the site's name in the page's language)."""
+    lines = title if isinstance(title, (list, tuple)) else [title]
+    card = Card(_plain(context["SITENAME"] if heading is None else heading),
+                "\n".join(_plain(line) for line in lines))
+    name = card_name(card, design(context["THEME"]))
+    state.of(context).cards[name] = card
+    return CardImage(name, f"{context['MEDIA_URL']}/{name}")
+
+
+GLOBALS = {"sharing_card": sharing_card}
+
+
+# --- Drawing ------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def _font(path, size, weight):
+    font = ImageFont.truetype(path, size)
+    font.set_variation_by_axes([weight])
+    return font
+
+
+def _glyph(path, character):
+    image = Image.new("L", (64, 64))
+    ImageDraw.Draw(image).text((8, 8), character, font=_font(path, 40, 400), fill=255)
+    return image.tobytes()
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_glyph(path, character):
+    return _glyph(path, character) != _glyph(path, NOT_A_CHARACTER)
+
+
+def drawable(text, font_path):
+    """text without the characters the font has no glyph for (an emoji, a script
+    it does not cover): left out rather than drawn as boxes; the page's
+    og:image:alt keeps the whole title."""
+    kept = "".join(c for c in text if c in "\n " or _has_glyph(font_path, c))
+    return "\n".join(re.sub(" +", " ", line).strip() for line in kept.split("\n"))
+
+
+def _cut_word(word, font, width):
+    """A word wider than the line, in pieces that fit (a long address, say)."""
+    pieces = []
+    while font.getlength(word) > width:
+        fits = max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width),
+                   default=1)
+        pieces.append(word[:fits])
+        word = word[fits:]
+    return pieces + [word]
+
+
+def wrap(text, font, width):
+    """text's lines at most width pixels wide, broken at ordinary spaces only.
+
+    By hand: Pillow's ImageText.wrap also breaks at the no-break spaces French
+    typography puts before « : ; ? ! » and refuses a word wider than the line."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            if not word:
+                continue
+            candidate = f"{line} {word}" if line else word
+            if font.getlength(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            *whole, line = _cut_word(word, font, width)
+            lines += whole
+        lines.append(line)
+    return lines
+
+
+def fit_title(text, font_path):
+    """(font, lines) of the largest size at which the title fits its box; at the
+    smallest, the lines that fit, the last ending in an ellipsis."""
+    width, height = TITLE_BOX
+    for size in TITLE_SIZES:
+        font = _font(font_path, size, TITLE_WEIGHT)
+        lines = wrap(text, font, width)
+        fitting = int(height // (size * LINE_HEIGHT))
+        if len(lines) <= fitting:
+            return font, lines
+    lines = lines[:fitting]
+    last = lines[-1]
+    while last and font.getlength(last + ELLIPSIS) > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + ELLIPSIS
+    return font, lines
+
+
+def _flag(draw, colours, left, top, width=90, height=60):
+    """Peru's flag, three vertical bands, with the header's white edge."""
+    draw.rectangle((left - 2, top - 2, left + width + 1, top + height + 1), fill="#ffffff")
+    third = width // 3
+    draw.rectangle((left, top, left + third - 1, top + height - 1), fill=colours["flag"])
+    draw.rectangle((left + width - third, top, left + width - 1, top + height - 1),
+                   fill=colours["flag"])
+
+
+def draw(card, theme_design):
+    """The card, as a palette image (a small PNG)."""
+    colours, font_path = theme_design.colours, theme_design.font
+    image = Image.new("RGB", (WIDTH, HEIGHT), colours["paper"])
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, WIDTH - 1, BAND - 1), fill=colours["band"])  # corners included
+    pen.rectangle((0, BAND, WIDTH - 1, BAND + STRIP - 1), fill=colours["strip"])
+    pen.rectangle((0, HEIGHT - STRIP, WIDTH - 1, HEIGHT - 1), fill=colours["band"])
+    _flag(pen, colours, MARGIN, (BAND - 60) // 2)
+    heading = drawable(card.heading, font_path)
+    if heading:  # the site's name, one line
+        pen.text((MARGIN + 120, BAND // 2), heading, font=_font(font_path, *HEADING),
+                 fill="#ffffff", anchor="lm")
+    font, lines = fit_title(drawable(card.title, font_path), font_path)
+    step = font.size * LINE_HEIGHT
+    for number, line in enumerate(lines):
+        pen.text((MARGIN, TITLE_TOP + number * step), line, font=font, fill=colours["text"])
+    return image.quantize(palette=_palette(tuple(sorted(colours.items()))),
+                          dither=Image.Dither.NONE)
+
+
+def _shades(first, second):
+    start, end = ImageColor.getrgb(first), ImageColor.getrgb(second)
+    return [tuple(round(a + (b - a) * step / (EDGES - 1)) for a, b in zip(start, end))
+            for step in range(EDGES)]
+
+
+@functools.lru_cache(maxsize=4)
+def _palette(colours):
+    """The card's colours, exactly, and the shades of its texts' edges: a small PNG
+    whose flat areas are the stylesheet's very colours."""
+    colours = dict(colours)
+    shades = (_shades(colours["paper"], colours["text"]) + _shades(colours["band"], "#ffffff")
+              + [ImageColor.getrgb(colours[role]) for role in ("strip", "flag")])
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([value for colour in dict.fromkeys(shades) for value in colour])
+    return palette
+
+
+# --- Making and publishing ----------------------------------------------------------
+
+def make_card_files(job):
+    """Draw some cards into their cache files (one process's share)."""
+    theme, cards = job
+    theme_design = design(theme)
+    for cached, card in cards:
+        partial = cached.with_suffix(f".{os.getpid()}.part.png")  # renamed once whole
+        draw(card, theme_design).save(partial, "PNG", optimize=False)
+        os.replace(partial, cached)
+
+
+def card_jobs(settings, wanted, shares=None):
+    """The cards wanted ({name under media/: Card}) that are not cached yet, in one
+    job per core: [(theme, [(cache file, Card)])]."""
+    cache = Path(settings["CACHE_PATH"]) / "cards"
+    cache.mkdir(parents=True, exist_ok=True)
+    for partial in cache.glob("*.part.png"):  # left by a stopped build (one build per cache)
+        partial.unlink(missing_ok=True)
+    missing = [(cache / Path(name).name, card) for name, card in sorted(wanted.items())
+               if not (cache / Path(name).name).exists()]
+    shares = shares or os.cpu_count() or 1
+    return [(settings["THEME"], missing[start::shares]) for start in range(shares)
+            if missing[start::shares]]
+
+
+def make_cards(jobs):
+    """Draw the cards of card_jobs(), on every core."""
+    on_every_core(make_card_files, jobs)
+
+
+def publish_cards(settings, wanted, output, published=None):
+    """Put the cards wanted into output/media/cards/ from the cache (but those that
+    published, an earlier output, already has: the very cache file)."""
+    cache = Path(settings["CACHE_PATH"]) / "cards"
+    for name in sorted(wanted):
+        link_from_cache(cache / Path(name).name, Path(output) / "media", name, published)
+
+
+def write_cards(settings):
+    """finish step: draw the cards the pages name and publish them under media/."""
+    wanted = state.of(settings).cards
+    make_cards(card_jobs(settings, wanted))
+    publish_cards(settings, wanted, settings["OUTPUT_PATH"])
