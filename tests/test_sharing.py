@@ -125,6 +125,7 @@ def test_a_long_title_shrinks_then_ends_in_an_ellipsis_inside_the_card():
     title = " ".join(["Relations entre le Canada et le Pérou"] * 12)
     font, lines = cards.fit_title(title, theme.font)
     assert font.size == min(cards.TITLE_SIZES) and lines[-1].endswith("…")
+    assert lines[-1][:-1].split()[-1] in title.split()  # a whole word, then the ellipsis
     image = cards.draw(cards.Card("Ambassade du Pérou au Canada", title), theme).convert("RGB")
     below = cards.TITLE_TOP + cards.TITLE_BOX[1]
     assert not _ink(image, (0, below, cards.WIDTH, cards.HEIGHT - cards.STRIP))
@@ -135,14 +136,26 @@ def test_a_long_title_shrinks_then_ends_in_an_ellipsis_inside_the_card():
 
 
 def test_lines_break_at_spaces_never_at_no_break_spaces_and_long_words_fit():
-    font = cards._font(cards.design(THEME).font, 76, cards.TITLE_WEIGHT)
-    lines = cards.wrap("Le Pérou\u202f: un partenaire\u00a0clé", font, 420)
-    assert all("\u202f" not in line or "Pérou\u202f:" in line for line in lines)
-    assert "partenaire\u00a0clé" in "".join(lines)
+    font_file = cards.design(THEME).font
+    font = cards._font(font_file, 76, cards.TITLE_WEIGHT)
+    text = "Le Pérou\u202f: un partenaire\u00a0clé"
+    width = max(font.getlength("Le Pérou\u202f:"), font.getlength("partenaire")) + 5
+    assert font.getlength("partenaire\u00a0clé") > width
+    # never a line that starts with the colon; a group too wide is cut at its no-break space
+    assert cards.wrap(text, font, width) == (["Le Pérou\u202f:", "un", "partenaire", "clé"],
+                                             True)
+    assert cards.wrap(text, font, 2000) == ([text], False)
+    # a word wider than the line: cut between letters, each piece within the line
     address = "https://www.international.gc.ca/trade-commerce/peru-perou"
-    pieces = cards.wrap(address, font, cards.TITLE_BOX[0])
-    assert "".join(pieces) == address and len(pieces) > 1
+    pieces, cut = cards.wrap(address, font, cards.TITLE_BOX[0])
+    assert cut and "".join(pieces) == address and len(pieces) > 1
     assert all(font.getlength(piece) <= cards.TITLE_BOX[0] for piece in pieces)
+    # but only at the smallest size: a smaller size that fits the words whole comes first
+    for title in ("Nuevo portal: www.gob.pe/rree-consuladoenottawa",
+                  "Acuerdo Perú–Canadá–Chile–Colombia–México–Ecuador–Bolivia"):
+        _font, lines = cards.fit_title(title, font_file)
+        assert lines == cards.wrap(title, _font, cards.TITLE_BOX[0])[0]
+        assert set(" ".join(lines).split()) == set(title.split()), lines
 
 
 def test_cards_are_cached_like_image_variants(tmp_path):
@@ -159,7 +172,9 @@ def test_cards_are_cached_like_image_variants(tmp_path):
     second = run_build(settings, tmp_path / "second", cwd=project, siteurl="")
     assert second.returncode == 0, second.stderr + second.stdout
     assert {path.name: path.stat().st_mtime_ns for path in cache.glob("*.png")} == drawn
-    for path in (tmp_path / "second" / "media" / "cards").glob("*.png"):
+    published = sorted((tmp_path / "second" / "media" / "cards").glob("*.png"))
+    assert {path.name for path in published} == set(drawn)
+    for path in published:
         assert os.path.samefile(path, cache / path.name)
 
 

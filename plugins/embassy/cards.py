@@ -23,7 +23,7 @@ from typing import NamedTuple
 import PIL
 from jinja2 import pass_context
 from markupsafe import escape
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from . import state
 from .errors import SiteError
@@ -81,17 +81,20 @@ def _colours(stylesheet):
                              root[1] if root else ""))
     missing = [token for token in COLOURS.values() if token not in tokens]
     if missing:
-        raise SiteError(stylesheet, f"the colours {', '.join(missing)} are not set in its "
-                        "first :root block (the sharing cards use them).", FIX_THEME)
+        raise SiteError(stylesheet, f"the colours {', '.join(missing)} are not set as "
+                        "#rrggbb values in its first :root block (the sharing cards use "
+                        "them).", FIX_THEME)
     return {role: tokens[token].lower() for role, token in COLOURS.items()}
 
 
 @functools.lru_cache(maxsize=4)
 def _design(theme, _stamps):
     font, stylesheet = Path(theme, FONT), Path(theme, STYLESHEET)
+    _font.cache_clear()  # a font file changed in place (a long-running `invoke livereload`)
+    _has_glyph.cache_clear()
     try:
         font_digest = hashlib.sha256(font.read_bytes()).hexdigest()
-        ImageFont.truetype(font, 10).set_variation_by_axes([TITLE_WEIGHT])
+        _font(str(font), 10, TITLE_WEIGHT)
     except FileNotFoundError:
         raise SiteError(font, "the sharing cards' font is missing.", FIX_THEME) from None
     except OSError as error:
@@ -99,7 +102,8 @@ def _design(theme, _stamps):
                         "a variable font with a weight axis.", FIX_THEME) from None
     colours = _colours(stylesheet)
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    signature = f"{PIL.__version__} {code} {font_digest} {sorted(colours.items())}"
+    signature = (f"{PIL.__version__} {features.version('freetype2')} {code} {font_digest} "
+                 f"{sorted(colours.items())}")
     return Design(str(font), colours, signature)
 
 
@@ -149,7 +153,9 @@ GLOBALS = {"sharing_card": sharing_card}
 
 @functools.lru_cache(maxsize=32)
 def _font(path, size, weight):
-    font = ImageFont.truetype(path, size)
+    # Basic layout (FreeType's, with kerning): the same on every machine, where Raqm
+    # would depend on the system's FriBiDi; the three languages need no shaping.
+    font = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
     font.set_variation_by_axes([weight])
     return font
 
@@ -174,22 +180,30 @@ def drawable(text, font_path):
 
 
 def _cut_word(word, font, width):
-    """A word wider than the line, in pieces that fit (a long address, say)."""
+    """A word wider than the line, in pieces that fit: at its no-break spaces if it
+    has some, else between letters (a long address, say)."""
     pieces = []
     while font.getlength(word) > width:
         fits = max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width),
                    default=1)
-        pieces.append(word[:fits])
-        word = word[fits:]
+        space = max(word.rfind(" ", 0, fits + 1), word.rfind("\u00a0", 0, fits + 1),
+                    word.rfind("\u202f", 0, fits + 1))
+        if space > 0:
+            pieces.append(word[:space])
+            word = word[space + 1:]
+        else:
+            pieces.append(word[:fits])
+            word = word[fits:]
     return pieces + [word]
 
 
 def wrap(text, font, width):
-    """text's lines at most width pixels wide, broken at ordinary spaces only.
+    """(lines at most width pixels wide, whether a word had to be cut): lines break at
+    ordinary spaces only.
 
     By hand: Pillow's ImageText.wrap also breaks at the no-break spaces French
     typography puts before « : ; ? ! » and refuses a word wider than the line."""
-    lines = []
+    lines, cut = [], False
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split(" "):
@@ -203,25 +217,29 @@ def wrap(text, font, width):
                 lines.append(line)
             *whole, line = _cut_word(word, font, width)
             lines += whole
+            cut = cut or bool(whole)
         lines.append(line)
-    return lines
+    return lines, cut
 
 
 def fit_title(text, font_path):
-    """(font, lines) of the largest size at which the title fits its box; at the
-    smallest, the lines that fit, the last ending in an ellipsis."""
+    """(font, lines) of the largest size at which the title fits its box with no word
+    cut; at the smallest, the lines that fit, the last ending in an ellipsis."""
     width, height = TITLE_BOX
     for size in TITLE_SIZES:
         font = _font(font_path, size, TITLE_WEIGHT)
-        lines = wrap(text, font, width)
+        lines, cut = wrap(text, font, width)
         fitting = int(height // (size * LINE_HEIGHT))
-        if len(lines) <= fitting:
+        if len(lines) <= fitting and not cut:
             return font, lines
+    if len(lines) <= fitting:
+        return font, lines
     lines = lines[:fitting]
     last = lines[-1]
     while last and font.getlength(last + ELLIPSIS) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + ELLIPSIS
+        space = last.rfind(" ")
+        last = last[:space] if space > 0 else last[:-1]  # a whole word less, if it can
+    lines[-1] = last.rstrip(" ,;:\u00a0\u202f") + ELLIPSIS
     return font, lines
 
 

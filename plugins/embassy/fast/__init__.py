@@ -89,7 +89,7 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
     try:
         # A full build indexes every language for search while the images are made
         # (a rebuild indexes in _update); Pagefind waits on the disk, the images on the CPU.
-        _index_while_making_images(settings, wanted, wanted_cards, staging,
+        _index_while_making_media(settings, wanted, wanted_cards, staging,
                                    languages if previous is None else [], progress)
         images.publish_variants(settings, wanted, staging, published=output if previous else None)
         cards.publish_cards(settings, wanted_cards, staging, published=output if previous else None)
@@ -105,22 +105,22 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
     return Result([], site, inputs, records, changes=changes)
 
 
-def _index_while_making_images(settings, wanted, wanted_cards, staging, languages, progress):
+def _index_while_making_media(settings, wanted, wanted_cards, staging, languages, progress):
     """Index languages for search while the image variants and sharing cards wanted
     are made (on every core, when there are several to make)."""
     jobs = images.variant_jobs(settings, wanted)
-    card_jobs = cards.card_jobs(settings, wanted_cards)
+    drawings = cards.card_jobs(settings, wanted_cards)
     if languages:
         progress.step("Indexing for search, making image variants and sharing cards")
-    if len(jobs) + len(card_jobs) < 2:
+    if len(jobs) + len(drawings) < 2:
         images.make_variants(jobs)
-        cards.make_cards(card_jobs)
+        cards.make_cards(drawings)
         for lang in languages:
             search.index_language(staging, lang)
         return
     with multiprocessing.get_context("fork").Pool(initializer=run.helper_process) as pool:
         made = [pool.map_async(images.make_variant_files, jobs),
-                pool.map_async(cards.make_card_files, card_jobs)]
+                pool.map_async(cards.make_card_files, drawings)]
         for lang in languages:
             search.index_language(staging, lang)
         for work in made:
