@@ -130,10 +130,12 @@ def benchmark(c, items=1000, repeat=3):
     c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)} --repeat {int(repeat)}")
 
 
-@task(help={"pages": "comma-separated pages, e.g. en/,fr/accords/ (default: nine key pages)"})
-def lighthouse(c, pages=""):
+@task(help={"pages": "comma-separated pages, e.g. en/,fr/accords/ (default: nine key pages)",
+            "corpus": "build with the test corpus's news (the site has published none yet)"})
+def lighthouse(c, pages="", corpus=False):
     """Lighthouse (mobile) on key pages in each language, served by nginx; fails below 100."""
     option = f" --pages {shlex.quote(pages)}" if pages else ""
+    option += " --corpus" if corpus else ""
     c.run(f"{_python()} benchmarks/lighthouse_check.py{option}")
 
 

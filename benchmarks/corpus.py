@@ -51,6 +51,23 @@ def item_text(rng, lang, number, key, count, has_image):
     return header + "\n" + "\n\n".join(body) + "\n"
 
 
+COPIED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
+                                "*.mo", ".pytest_cache", "artifacts", "node_modules", "dist")
+
+
+def copy_project(target, corpus=True):
+    """A copy of the project's sources, with the test corpus's news (tests/corpus/news/)
+    in content/news/ (corpus=False: the site's own content, as a clone has it)."""
+    target = Path(target)
+    shutil.copytree(ROOT, target, ignore=COPIED)
+    if (ROOT / "admin" / "dist").is_dir():  # the browser editor, as `make` makes it
+        shutil.copytree(ROOT / "admin" / "dist", target / "admin" / "dist")
+    if corpus:
+        shutil.copytree(ROOT / "tests" / "corpus" / "news", target / "content" / "news",
+                        dirs_exist_ok=True)
+    return target
+
+
 def make_project(folder, items, seed=2026):
     """Copy the project without its news, then write `items` synthetic news items."""
     folder = Path(folder)

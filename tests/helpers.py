@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.corpus import copy_project  # noqa: F401 - for the tests
 from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
 from benchmarks.corpus import write_settings  # noqa: F401 - for the tests
 from embassy.fast import unsupported
@@ -37,21 +38,6 @@ def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
         [sys.executable, "-m", "embassy.build", settings, str(output)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
     )
-
-
-IGNORED = shutil.ignore_patterns(".venv", ".git", "output", ".output*", "cache", "__pycache__",
-                                 "*.mo", ".pytest_cache", "artifacts", "node_modules", "dist")
-
-
-def copy_project(target, corpus=True):
-    """A copy of the project's sources, with the test corpus's news in content/news/
-    (corpus=False: the site's own content, as a clone has it)."""
-    shutil.copytree(ROOT, target, ignore=IGNORED)
-    if (ROOT / "admin" / "dist").is_dir():  # the browser editor, as `make` makes it
-        shutil.copytree(ROOT / "admin" / "dist", target / "admin" / "dist")
-    if corpus:
-        shutil.copytree(CORPUS / "news", target / "content" / "news", dirs_exist_ok=True)
-    return target
 
 
 def edit_source(project, path, old, new):

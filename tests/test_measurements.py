@@ -8,6 +8,8 @@ them. Lighthouse's other three categories do not depend on timing and must be
 
 import re
 
+import pytest
+
 from helpers import invoke, require
 
 
@@ -22,11 +24,16 @@ def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
     assert "our one-item rebuild takes" in result.stdout
 
 
-def test_invoke_lighthouse_audits_a_page(project):
+@pytest.mark.parametrize("corpus, page", [
+    (False, "fr/accords/"),
+    (True, "es/noticias/ochenta-anos-de-relaciones-diplomaticas/"),  # a news item
+])
+def test_invoke_lighthouse_audits_a_page(project, corpus, page):
     require("chromium", "nginx", "npm")
-    result = invoke(project, "lighthouse", "--pages", "fr/accords/,en/news/not-published/")
+    result = invoke(project, "lighthouse", "--pages", f"{page},en/news/not-published/",
+                    *(["--corpus"] if corpus else []))
     assert re.search(r"^en/news/not-published/\s+not on this site", result.stdout, re.MULTILINE)
-    row = re.search(r"^fr/accords/\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", result.stdout,
+    row = re.search(rf"^{page}\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", result.stdout,
                     re.MULTILINE)
     assert row, result.stdout + result.stderr
     _performance, accessibility, best_practices, seo = map(int, row.groups())
