@@ -141,10 +141,15 @@ def test_lines_break_at_spaces_never_at_no_break_spaces_and_long_words_fit():
     text = "Le Pérou\u202f: un partenaire\u00a0clé"
     width = max(font.getlength("Le Pérou\u202f:"), font.getlength("partenaire")) + 5
     assert font.getlength("partenaire\u00a0clé") > width
-    # never a line that starts with the colon; a group too wide is cut at its no-break space
-    assert cards.wrap(text, font, width) == (["Le Pérou\u202f:", "un", "partenaire", "clé"],
-                                             True)
-    assert cards.wrap(text, font, 2000) == ([text], False)
+    # never a line that starts with the colon or ends with a one- or two-letter word;
+    # a group too wide is cut at its no-break space
+    assert cards.wrap(text, font, width) == (
+        ["Le\u00a0Pérou\u202f:", "un", "partenaire", "clé"], True)
+    assert cards.wrap(text, font, 2000) == (
+        ["Le\u00a0Pérou\u202f: un\u00a0partenaire\u00a0clé"], False)
+    title = "Accords entre le Canada et le Pérou"
+    assert cards.wrap(title, font, cards.TITLE_BOX[0]) == (
+        ["Accords entre le\u00a0Canada", "et\u00a0le\u00a0Pérou"], False)
     # a word wider than the line: cut between letters, each piece within the line
     address = "https://www.international.gc.ca/trade-commerce/peru-perou"
     pieces, cut = cards.wrap(address, font, cards.TITLE_BOX[0])

@@ -197,14 +197,20 @@ def _cut_word(word, font, width):
     return pieces + [word]
 
 
+# A word of one or two letters (le, la, et, de, y, en, of…) stays with the next,
+# as French and Spanish typography ask: no line ends with an article.
+_SHORT_WORD = re.compile(r"(?<!\S)([^\W\d_]{1,2}) (?=\S)")
+
+
 def wrap(text, font, width):
     """(lines at most width pixels wide, whether a word had to be cut): lines break at
-    ordinary spaces only.
+    ordinary spaces only, never after a word of one or two letters.
 
     By hand: Pillow's ImageText.wrap also breaks at the no-break spaces French
     typography puts before « : ; ? ! » and refuses a word wider than the line."""
     lines, cut = [], False
     for paragraph in text.split("\n"):
+        paragraph = _SHORT_WORD.sub("\\1\u00a0", paragraph)
         line = ""
         for word in paragraph.split(" "):
             if not word:
