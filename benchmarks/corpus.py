@@ -1,7 +1,8 @@
 """A synthetic site of N news items × 3 languages, for the build benchmark.
 
 Realistic items: 300–500 words of Markdown with subheadings, lists and links to
-other items, both categories, an image in one item of ten. The real pages,
+other items, both categories, an image in one item of ten (in the text, or
+as the photo under the title). The real pages,
 data files, theme, catalogs and plugin are used as they are: only the news
 differs. Made from a fixed seed, so every run builds the same corpus.
 """
@@ -42,12 +43,15 @@ def item_text(rng, lang, number, key, count, has_image):
             "\n".join(f"- {sentence(rng, lang, 6)}" for _ in range(3)),
             f"{sentence(rng, lang, 8)} [{sentence(rng, lang, 3)[:-1]}]"
             f"({{filename}}/news/{other}/index.{lang}.md)", paragraph(rng, lang)]
-    if has_image:
+    photo = ""
+    if has_image and number % 20:  # the photo under the title, as the editor writes it
+        photo = f'image: "photo.jpg"\nimage_alt: "{sentence(rng, lang, 6)[:-1]}"\n'
+    elif has_image:  # an image in the text
         body.insert(1, f"![{sentence(rng, lang, 6)[:-1]}]({{static}}photo.jpg)")
     date = f"20{10 + number % 16:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
     header = (f"---\ntitle: {title}\ndate: {date} {number % 24:02d}:00\n"
               f"category: {rng.choice(['news', 'events'])}\nslug: {lang}-{key}\n"
-              f"summary: {sentence(rng, lang, 16)}\nstatus: published\n---\n")
+              f"summary: {sentence(rng, lang, 16)}\nstatus: published\n{photo}---\n")
     return header + "\n" + "\n\n".join(body) + "\n"
 
 

@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from lxml import etree
+from PIL import Image
 
-from helpers import LANGUAGES
+from embassy.gates import BuiltSite
+from embassy.gates import feeds as feed_gate
+from helpers import LANGUAGES, PRODUCTION_URL, edit_source, run_build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -95,3 +98,36 @@ def test_pages_announce_their_languages_feeds(site, page):
     for link in links:
         target = site.file_for(link["href"])
         assert target.exists() and target.relative_to(site.root).parts[0] == lang
+
+
+def test_a_news_item_photo_is_in_its_entries_with_its_description(project_copy, tmp_path):
+    """The photo a news item shows under its title (image, image_alt) leads its feed
+    entries, absolute, described in the feed's language."""
+    folder = "content/news/eighty-years-of-relations"
+    Image.new("RGB", (1200, 800), (217, 16, 35)).save(project_copy / folder / "photo.jpg")
+    alts = {"en": "The two flags", "es": "Las dos banderas", "fr": "Les deux drapeaux"}
+    for lang, alt in alts.items():
+        edit_source(project_copy, f"{folder}/index.{lang}.md", "\n---\n",
+                    f'\nimage: "photo.jpg"\nimage_alt: "{alt}"\n---\n')
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, cwd=project_copy)
+    assert result.returncode == 0, result.stderr + result.stdout
+    site = BuiltSite(output, PRODUCTION_URL)
+    source = f"{PRODUCTION_URL}/media/news/eighty-years-of-relations/photo-960w.jpg"
+    for lang, path in feeds(site):
+        parsed = feedparser.parse(path.read_bytes())
+        with_photo = [entry for entry in parsed.entries if "diplomat" in entry.link]
+        if path.name.startswith("all."):
+            assert len(with_photo) == 1, path
+        for entry in with_photo:
+            text = entry.content[0].value if "content" in entry else entry.summary
+            images = etree.HTML(text).xpath("//img")
+            assert images, f"{path}: no photo in the entry"
+            image = images[0]
+            assert (image.get("src"), image.get("alt")) == (source, alts[lang]), path
+            assert text.index("<img") < text.index("</p>")  # first, as on the page
+        others = [entry for entry in parsed.entries if "diplomat" not in entry.link]
+        assert all("photo-960w" not in (entry.get("summary", "") + str(entry.get("content")))
+                   for entry in others), path
+    _count, problems = feed_gate.check(site)
+    assert not problems, problems
