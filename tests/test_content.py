@@ -74,6 +74,9 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
 @pytest.mark.parametrize("path,old,new,message", [
     (LEGAL_FR, 'title: "Cadre juridique', 'title: "Depuis le 1 août 2009, cadre juridique',
      f"{LEGAL_FR} (title): '1 août': in French the first day of a month is written '1er'."),
+    (LEGAL_FR, "\n---\n", '\nimage_alt: "La signature du 1 août 2009"\n---\n',
+     f"{LEGAL_FR} (image_alt): '1 août': in French the first day of a month is written "
+     "'1er'."),
     (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n° 13).\n\n",
      f"{LEGAL_FR}: 'CTS' is the English name of Canada's treaty series."),
     ("content/data/agreements.yaml", "(RTC 1957, n° 13)", "(CTS 1957, n° 13)",

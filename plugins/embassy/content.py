@@ -69,7 +69,9 @@ def check_content(instance):
         return
     _check_body(instance)
     for field, text in (("title", instance.metadata.get("title")),
-                        ("summary", instance.metadata.get("summary")), (None, instance._content)):
+                        ("summary", instance.metadata.get("summary")),
+                        ("image_alt", instance.metadata.get("image_alt")),
+                        (None, instance._content)):
         style.check_text(text, instance.metadata["lang"], _source(instance), field=field)
 
 
