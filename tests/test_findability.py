@@ -173,6 +173,8 @@ def test_structured_data_for_the_embassy_and_news(prod_site, lang):
         assert article["@type"] == "NewsArticle" and article["inLanguage"] == lang
         assert article["headline"] == prod_site.soup(path).h1.get_text()
         assert article["mainEntityOfPage"] == prod_site.url_of(path)
+        og_image = prod_site.soup(path).find("meta", property="og:image")["content"]
+        assert article["image"] == og_image and og_image.startswith("https://")
 
 
 @pytest.mark.parametrize("lang,search_path", [
