@@ -85,7 +85,7 @@ class Report:
                          f"{_count(part.pages, 'page')}; {_count(part.files, 'file')} "
                          f"written{took}")
         lines.append(f"  shared        {_count(self.shared_files, 'file')} written "
-                     "(theme, images, search index, sitemap, editor)")
+                     "(theme, images, sharing cards, search index, sitemap, editor)")
         return lines
 
 
