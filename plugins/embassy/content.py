@@ -4,9 +4,11 @@ Every mistake raises SiteError naming the file, the field and the fix; the
 build (plugins/embassy/build/) reports it and stops the build.
 """
 
+import html
 import logging
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 from pelican.contents import Article, Page
@@ -99,6 +101,42 @@ def _check_body(instance):
             raise SiteError(path, "an image has no alternative text.",
                             "describe the image between the brackets, in this file's language: "
                             "![The ambassador at the ceremony](photo.jpg).")
+
+
+# What an item's folder may publish: its pages, and its photos as images.py makes them.
+PHOTO_FIX = ("show a photo with ![description](photo.jpg) (the editor's image button does); "
+             "no other file of the item's folder is published: link to a document on an "
+             "official site with its https:// address.")
+
+
+def check_published_links(instance):
+    """Nothing but pages and photos leaves an item's folder: once images.py has made
+    every photo an image under /media/, no {static} or {attach} link is left for
+    Pelican to copy (it would copy any file, a script or an SVG with one among
+    them, and drafts' too), and {filename} names only news items and pages.
+
+    Runs on the final HTML, with Pelican's own pattern: the allowlist can turn
+    &#123;static&#125; into {static}, and an attribute's text can hold one."""
+    if not isinstance(instance, (Article, Page)):
+        return
+    content_root = Path(instance.settings["PATH"]).resolve()
+    for match in instance._get_intrasite_link_regex().finditer(instance._content or ""):
+        what, target = match["what"], unquote(html.unescape(match["value"]))
+        target = target.split("#")[0].split("?")[0]
+        if what in ("static", "attach"):  # a photo shown is an image under /media/ by now
+            raise SiteError(_source(instance), f"'{target}' is linked with {{{what}}}: the "
+                            "site publishes no file of an item's folder but its photos, "
+                            "shown as images.", PHOTO_FIX)
+        if what == "filename":
+            folder = content_root if target.startswith("/") else \
+                Path(instance.source_path).resolve().parent
+            linked = (folder / target.lstrip("/")).resolve()
+            if not (linked.suffix == ".md" and linked.is_relative_to(content_root)
+                    and linked.is_file()):
+                raise SiteError(_source(instance), f"the link to '{target}' is not a news item "
+                                "or page of the site.", "link to another item as "
+                                "{filename}/news/<key>/index.<lang>.md or "
+                                "{filename}/pages/<key>/index.<lang>.md.")
 
 
 def protect_metadata(instance):

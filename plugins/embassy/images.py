@@ -4,13 +4,20 @@ Staff write ![description](photo.jpg) in each language's file (the browser
 editor does, on upload; {static}photo.jpg, Pelican's way, works too); the
 description (alt text) is per language, the image file is shared. Each image
 is published once under /media/, resized (never enlarged) to a few widths,
-with its orientation applied and its metadata (EXIF, GPS) removed; the <img>
-gets srcset, sizes, width, height, lazy loading and async decoding.
+with its orientation applied; the <img> gets srcset, sizes, width, height,
+lazy loading and async decoding.
+
+A photo is untrusted bytes: only a JPEG, PNG or WebP file whose bytes are what
+its name says is opened, and every published file is encoded again from its
+pixels alone (in sRGB), so that nothing else it carried (EXIF and GPS, XMP,
+IPTC, comments, PNG text, bytes after the image) is published. Only the photos
+of the items a build publishes are published: a draft's are not.
 """
 
 import functools
 import hashlib
 import html
+import io
 import os
 import re
 import shutil
@@ -20,7 +27,7 @@ from urllib.parse import quote, unquote
 import PIL
 from markupsafe import Markup, escape
 from pelican.contents import Article, Page
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import state
 from .errors import SiteError
@@ -38,15 +45,27 @@ ORIENTATION = 0x0112  # the EXIF tag that says how a photo was turned
 FALLBACK_WIDTH = 960  # for browsers without srcset
 SIZES = "(min-width: 48rem) 45rem, calc(100vw - 2rem)"
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
-# An image beside the item: {static}photo.jpg, or a relative path (no scheme, host or
-# leading slash), as the editor writes it, URL-encoded (photo%201.jpg).
+# An image beside the item: {static}photo.jpg ({attach} too), or a relative path (no
+# scheme, host or leading slash), as the editor writes it, URL-encoded (photo%201.jpg).
 _LOCAL_IMAGE = re.compile(
-    r"""<img\b([^>]*?)\ssrc=(["'])(\{static\}[^"']+|[^"'/:{#?][^"':{#?]*)\2([^>]*)>""")
+    r"""<img\b([^>]*?)\ssrc=(["'])(\{(?:static|attach)\}[^"']+|[^"'/:{#?][^"':{#?]*)\2([^>]*)>""")
+
+def open_photo(source):
+    """The image at source, opened only as the format its name says (Pillow would
+    otherwise read any of its formats, a TIFF or an EPS named .jpg among them)."""
+    kind = FORMATS[source.suffix.lower()]
+    try:
+        return Image.open(source, formats=[kind])
+    except UnidentifiedImageError:
+        raise SiteError(source, f"the file is not a {kind} image, whatever its name says.",
+                        "open it in a photo editor and save it as a JPEG, PNG or WebP file "
+                        "(its name ending in .jpg, .png or .webp).") from None
+
 
 def _variants(source, relative):
     """[(output name, width, height)] for one source image."""
     try:
-        with Image.open(source) as image:  # reads the header only: no decoding
+        with open_photo(source) as image:  # reads the header only: no decoding
             width, height = image.size
             if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter
                 width, height = height, width
@@ -70,12 +89,12 @@ def _responsive(instance, target, field=None):
     item or page (target: its name, as written), its variants noted for publishing."""
     settings = instance.settings
     content_root = Path(settings["PATH"])
-    target = unquote(html.unescape(target.removeprefix("{static}")))  # as the HTML wrote it
+    target = unquote(html.unescape(re.sub(r"^\{(?:static|attach)\}", "", target)))  # as written
     folder = Path(instance.source_path).parent
     source = (content_root / target.lstrip("/")) if target.startswith("/") else folder / target
     root, resolved = content_root.resolve(), source.resolve()
-    if not resolved.is_relative_to(root):
-        raise SiteError(instance.source_path, f"the image '{target}' is outside the content "
+    if not resolved.is_relative_to(folder.resolve()):  # another item's (a draft's), or any file
+        raise SiteError(instance.source_path, f"the image '{target}' is outside the item's "
                         "folder.", "put the image in the item's folder and write its name "
                         "(photo.jpg).", field=field)
     if not source.is_file():
@@ -134,13 +153,21 @@ def responsive_images(instance):
 
     if "<img" in (instance._content or ""):
         instance._content = _LOCAL_IMAGE.sub(rewrite, instance._content)
-    remember_variants(instance)
 
 
-def remember_variants(instance):
-    """Publish the variants a news item or page shows (also for an item taken from
-    Pelican's cache instead of being read)."""
-    state.of(instance.settings).images.update(getattr(instance, "image_variants", {}))
+# Every list of items a generator keeps: drafts are in these lists only in a build
+# that shows them (content.filter_drafts).
+ITEM_LISTS = ("articles", "translations", "drafts", "drafts_translations", "pages",
+              "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+
+
+def publish_shown(generator):
+    """Once a (sub)site's items are read and its drafts filtered: publish the variants
+    of the items it writes (items read or taken from Pelican's cache alike)."""
+    wanted = state.of(generator.settings).images
+    for name in ITEM_LISTS:
+        for item in getattr(generator, name, []):
+            wanted.update(getattr(item, "image_variants", {}))
 
 
 def set_media_url(pelican):
@@ -150,28 +177,41 @@ def set_media_url(pelican):
         settings["MEDIA_URL"] = settings["SITEURL"].rstrip("/") + "/media"
 
 
+def pixels(source):
+    """The image at source as pixels alone: turned as its EXIF says, in sRGB, with
+    no metadata left in .info for Pillow to write back (it writes a JPEG's
+    comment, a PNG's ICC profile, a WebP's EXIF and XMP from there)."""
+    with open_photo(source) as image:
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in ("RGB", "RGBA", "CMYK"):  # colours as the profile meant them
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                                          _SRGB, outputMode=mode)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):  # palettes (their transparency), CMYK…
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image.info = {}
+    return image
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
 def make_variant_files(job):
     """Decode one source image once and write each wanted width (cache files); an image
     that cannot be decoded (a truncated file whose header reads) is a SiteError."""
     source, outputs = job
     try:
-        with Image.open(source) as image:
-            source_format = image.format
-            plain = not (image.info.get("exif") or image.getexif() or image.info.get("xmp"))
-            image = ImageOps.exif_transpose(image)
-            image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        image = pixels(source)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            ImageCms.PyCMSError) as error:
         raise SiteError(source, f"the image cannot be decoded ({error}).",
                         "open it in a photo editor and save it again as a JPEG, PNG or WebP "
                         "file.") from None
     larger = image  # each variant is resized from the previous, larger one: less work
     for cached, width in sorted(outputs, key=lambda output: -output[1]):
         partial = cached.with_suffix(f".{os.getpid()}.part{cached.suffix}")  # renamed once whole
-        if plain and width == image.width and FORMATS[cached.suffix] == source_format:
-            # already the right size and format, with nothing private to strip
-            shutil.copyfile(source, partial)
-            os.replace(partial, cached)
-            continue
         variant = larger
         if larger.width > width:
             variant = larger.resize((width, round(image.height * width / image.width)),
@@ -181,7 +221,8 @@ def make_variant_files(job):
         if kind == "JPEG" and variant.mode not in ("RGB", "L"):
             variant = variant.convert("RGB")
         options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
-        variant.save(partial, kind, **options)  # no EXIF: location data stays private
+        variant.info = {}  # resize() copies it
+        variant.save(partial, kind, **options)
         os.replace(partial, cached)
 
 

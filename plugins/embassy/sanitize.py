@@ -10,6 +10,7 @@ nh3's output, so that what is published is exactly what the allowlist lets
 through, whatever the report's parser and nh3's make of odd markup.
 """
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -30,8 +31,10 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
-# The classes Markdown's extensions write: footnotes, and toc's [TOC] and permalinks.
+# The classes Markdown's extensions write: footnotes, toc's [TOC] and permalinks, and a
+# fenced code block's language (```python: <code class="language-python">).
 CLASSES = {"a": {"footnote-ref", "footnote-backref", "headerlink"}, "div": {"footnote", "toc"}}
+CODE_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]+")
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRIBUTES = {"href", "src"}
 
@@ -54,13 +57,15 @@ class _Findings(HTMLParser):
         for name, value in attrs:
             allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
             if name == "class":
-                unknown = set((value or "").split()) - CLASSES.get(tag, set())
+                unknown = set((value or "").split()) - _allowed_classes(tag, value)
                 if unknown:
                     self._note(f"class=\"{' '.join(sorted(unknown))}\" on <{tag}>")
             elif name not in allowed:
                 self._note(f"{name}= on <{tag}>")
             elif name in URL_ATTRIBUTES and _scheme(value) not in URL_SCHEMES | {""}:
                 self._note(f"a {_scheme(value)}: address in {name}= on <{tag}>")
+            elif name in URL_ATTRIBUTES and _disguised(value):
+                self._note(f"an address with {_disguised(value)} in {name}= on <{tag}>")
 
     handle_startendtag = handle_starttag
 
@@ -73,6 +78,31 @@ def _scheme(url):
     return urlsplit(url).scheme.lower() if ":" in url.split("/")[0] else ""
 
 
+def _disguised(url):
+    """What in an address may lead a browser to another host than it seems to name,
+    or None: https://www.embassyofperu.ca@evil.example/ goes to evil.example,
+    //evil.example and /\\evil.example too (browsers read a backslash as '/')."""
+    url = "".join((url or "").split())
+    scheme = _scheme(url)
+    if "\\" in url:
+        return "a backslash (\\)"
+    if url.startswith("//"):
+        return "no https: before its '//'"
+    if scheme in ("http", "https") and not url[len(scheme) + 1:].startswith("//"):
+        return f"no '//' after {scheme}:"
+    if "@" in urlsplit(url).netloc:
+        return "a name and '@' before its host"
+    return None
+
+
+def _allowed_classes(tag, value):
+    allowed = CLASSES.get(tag, set())
+    if tag == "code":
+        allowed = allowed | {name for name in (value or "").split()
+                             if CODE_LANGUAGE.fullmatch(name)}
+    return allowed
+
+
 def disallowed(html):
     """What the allowlist would remove from html (empty when nothing)."""
     parser = _Findings()
@@ -83,8 +113,10 @@ def disallowed(html):
 
 def clean(html):
     """html through the allowlist (links keep their rel: the site adds none)."""
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, allowed_classes=CLASSES,
-                     url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+    languages = {"code": set(CODE_LANGUAGE.findall(html))}  # nh3 takes class names, no pattern
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES,
+                     allowed_classes={**CLASSES, **languages}, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
 
 
 def sanitize_content(instance):
@@ -96,6 +128,6 @@ def sanitize_content(instance):
         shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
         raise SiteError(instance.source_path, f"the text contains {shown}, which the site "
                         "does not allow (only what Markdown writes is published).",
-                        "remove it and write plain Markdown: links to https://, mailto: or "
-                        "tel: addresses, images as ![description](photo.jpg).")
+                        "remove it and write plain Markdown: links to whole https://, mailto: "
+                        "or tel: addresses, images as ![description](photo.jpg).")
     instance._content = clean(body)

@@ -28,6 +28,8 @@ QUOTE = ("put the value between double quotes, e.g. title: \"1944: the first yea
 # Fields whose value is not text: dates, and the maintainers' 'translated: false'.
 DATE_FIELDS = ("date", "modified")
 FLAG_FIELDS = ("translated",)
+# Pelican knows more ('hidden' skips the language and draft checks): the site has two.
+STATUSES = ("draft", "published")
 FROM_PATH = {"key": "the folder's name", "lang": "the file's name (index.<lang>.md)"}
 
 
@@ -115,13 +117,23 @@ def _check_value(path, name, value, line):
     if name in FROM_PATH:
         raise SiteError(path, f"line {line}: '{name}' is not written in the file: it is "
                         f"{FROM_PATH[name]}.", f"remove the line '{name}: …'.", field=name)
+    if name == "status" and value not in STATUSES:
+        problem = "the status is empty" if value is None else \
+            f"'{value}' is not a status of this site"
+        raise SiteError(path, f"line {line}: {problem}.",
+                        "write status: \"draft\" (never published) or status: \"published\".",
+                        field=name)
+    if name in FLAG_FIELDS:
+        if not isinstance(value, bool):  # the text "false" would count as translated
+            raise SiteError(path, f"line {line}: '{name}' is {_shown(value)}, not true or false.",
+                            f"write {name}: false (without quotes), or remove the line once "
+                            "the file is translated.", field=name)
+        return
     if value is None:  # 'date:' alone: no value (pelican-yaml-metadata leaves it out)
         return
     if name in DATE_FIELDS:
         check_date(path, value, line, field=name)
     elif isinstance(value, str):
-        return
-    elif name in FLAG_FIELDS and isinstance(value, bool):
         return
     elif isinstance(value, (list, dict)):
         raise SiteError(path, f"line {line}: '{name}' holds a list, not one value.",
@@ -129,6 +141,11 @@ def _check_value(path, name, value, line):
     else:
         raise SiteError(path, f"line {line}: '{name}' is read as {type(value).__name__}, "
                         "not text.", QUOTE, field=name)
+
+
+def _shown(value):
+    return "empty" if value is None else f"the text '{value}'" if isinstance(value, str) \
+        else f"'{value}'"
 
 
 # Checked headers, by (path, modification time, size): every (sub)site reads every

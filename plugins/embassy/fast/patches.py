@@ -42,7 +42,7 @@ from pelican.plugins.yaml_metadata import yaml_metadata
 from pelican.utils import get_date, pelican_open, posixize_path
 from pelican.writers import Writer
 
-from .. import images, sources
+from .. import sources
 from .record import read_cache, write_cache
 from .reuse import Rendering, items_of
 
@@ -169,11 +169,10 @@ def _cached_item(self, filename, default=None):
     """CachingGenerator.get_cached_data: an item from Pelican's cache, joined to this
     build. Pelican keeps with each item the settings and the context (other
     items, static files) of the build that read it; they are this build's
-    again, and the item's image variants are published."""
+    again (its image variants are published with the others': images.publish_shown)."""
     item = FileStampDataCacher.get_cached_data(self, filename, default)
     if item is not default:
         item.settings, item._context = self.settings, self.context
-        images.remember_variants(item)
     return item
 
 

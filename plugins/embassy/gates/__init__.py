@@ -1,19 +1,21 @@
 """Quality gates run against a built site, by `invoke check` and by the tests.
 
-Each gate module has check(site) -> (count, problems): html (Nu HTML
-Checker), browser (axe-core, reflow, keyboard), links, feeds, security.
+Each gate module has check(site) -> (count, problems): files (only what the
+site publishes), html (Nu HTML Checker), browser (axe-core, reflow,
+keyboard), links, feeds, security.
 """
 
-from . import browser, feeds, html, links, security
+from . import browser, feeds, files, html, links, security
 from .html import GateUnavailable
 from .site import BuiltSite
 
 GATES = {
+    "Files (only what the site publishes, in its place)": (files.check, "files"),
     "HTML (Nu HTML Checker)": (html.check, "pages"),
     "Accessibility (axe-core in Chromium)": (browser.check, "page views"),
     "Links, assets and #fragments": (links.check, "links"),
     "Feeds (W3C Feed Validator rules)": (feeds.check, "feeds"),
-    "Security (no inline code, no third parties)": (security.check, "pages"),
+    "Security (no inline code, no third parties)": (security.check, "documents"),
 }
 
 __all__ = ["GATES", "BuiltSite", "GateUnavailable", "run"]

@@ -26,15 +26,16 @@ def vnu_jar():
 
 
 def check(site):
-    """(pages checked, errors) from the Nu HTML Checker, CSS included."""
+    """(pages checked, errors) from the Nu HTML Checker, SVG images and CSS included."""
     java = shutil.which("java")
     if java is None:
         raise GateUnavailable("Java is not installed: apt-get install default-jre-headless")
     pages = site.html_files() + site.editor_files()
+    images = [path for path in site.xml_documents() if path.suffix.lower() == ".svg"]
     stylesheets = sorted(site.root.glob("theme/**/*.css"))  # ours, not pagefind's UI
     result = subprocess.run(
         [java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json", "--also-check-css",
-         *map(str, pages + stylesheets)],
+         "--also-check-svg", *map(str, pages + images + stylesheets)],
         capture_output=True, text=True, timeout=600,
     )
     try:

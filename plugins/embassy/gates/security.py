@@ -1,10 +1,16 @@
 """No inline scripts, styles or event handlers; nothing loaded from another host.
 
 A strict Content-Security-Policy must hold on every page, and the site makes
-no third-party request (no CDN, font service or tracker).
+no third-party request (no CDN, font service or tracker). Every file a browser
+would open as a document is checked: HTML pages by any name, and XML documents
+(an SVG image opened at its own address runs its scripts on the site's origin).
 """
 
 from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..sanitize import _scheme
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # data, never run
 RESOURCES = {"script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"],
@@ -63,12 +69,45 @@ def editor_problems(site, path):
     return problems
 
 
+# In an XML document (an SVG, a feed), what a browser would run or load in the page.
+ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler",
+                   "listener", "animate", "set"}  # SMIL can set an href to javascript:
+SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
+
+
+def document_problems(path):
+    """An XML document (SVG, feed, sitemap) a browser would open as a page: nothing
+    in it may run, or load a stylesheet that could."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as error:
+        return [f"not well-formed XML ({error})"]
+    problems = [f"an <?{pi.target}?> instruction (a stylesheet there can run script)"
+                for pi in tree.xpath("//processing-instruction()")]
+    for element in tree.iter(etree.Element):
+        name = etree.QName(element).localname
+        if name.lower() in ACTIVE_ELEMENTS:
+            problems.append(f"a <{name}> element")
+        for attribute, value in element.attrib.items():
+            attribute = etree.QName(attribute).localname
+            if attribute.lower().startswith("on"):
+                problems.append(f"an event handler ({attribute}) on <{name}>")
+            elif attribute in ("href", "src") and _scheme(value) not in SAFE_SCHEMES:
+                problems.append(f"a {_scheme(value)}: address in {attribute}= on <{name}>")
+    return problems
+
+
 def check(site):
-    """(pages checked, problems) for every page of a built site, and its editor."""
+    """(documents checked, problems) for every page of a built site, its editor, and
+    every other document a browser would open (SVG, feeds)."""
     pages = site.html_files()
     editor = site.editor_files()
-    return len(pages) + len(editor), (
+    documents = site.xml_documents()
+    return len(pages) + len(editor) + len(documents), (
         [f"{site.relative(path)}: {problem}"
          for path in pages for problem in page_problems(site, path)]
         + [f"{site.relative(path)}: {problem}"
-           for path in editor for problem in editor_problems(site, path)])
+           for path in editor for problem in editor_problems(site, path)]
+        + [f"{site.relative(path)}: {problem}"
+           for path in documents for problem in document_problems(path)])

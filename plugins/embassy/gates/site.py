@@ -7,6 +7,10 @@ from bs4 import BeautifulSoup
 
 
 EDITOR = "admin/"  # the browser editor: a web application, with its own policy
+# What a browser shows as a page (and runs the scripts of), whatever the server says:
+# HTML by these names, and XML documents (SVG, feeds, XHTML) by theirs.
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml"}
+XML_SUFFIXES = {".svg", ".svgz", ".xml", ".xsl", ".xslt", ".rdf"}
 
 
 class BuiltSite:
@@ -28,10 +32,20 @@ class BuiltSite:
             'link[rel="canonical"]')
         return link["href"].rstrip("/") if link else ""
 
+    def _files(self, suffixes):
+        return [path for path in sorted(self.root.rglob("*"))
+                if path.suffix.lower() in suffixes and path.is_file()]
+
     def html_files(self):
-        """The site's pages; the browser editor (admin/) is not one (editor_files)."""
-        return [path for path in sorted(self.root.rglob("*.html"))
+        """The site's pages (any file a browser shows as HTML); the browser editor
+        (admin/) is not one (editor_files)."""
+        return [path for path in self._files(HTML_SUFFIXES)
                 if not self.relative(path).startswith(EDITOR)]
+
+    def xml_documents(self):
+        """Every XML file a browser would show as a document: images (SVG), feeds,
+        the sitemap."""
+        return self._files(XML_SUFFIXES)
 
     def editor_files(self):
         return sorted((self.root / EDITOR).glob("*.html"))
