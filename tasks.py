@@ -114,7 +114,7 @@ def nginx(c, port=8080):
     """Serve output/ with nginx in the foreground, with the repository's nginx configuration."""
     import tempfile
 
-    from embassy.hosting import render_nginx
+    from embassy.nginx import render_nginx
 
     folder = tempfile.mkdtemp(prefix="embassy-nginx-")
     conf = render_nginx(CONFIG["deploy_path"], f"127.0.0.1:{port}", folder)

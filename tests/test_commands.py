@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from embassy.hosting import free_port
+from embassy.nginx import free_port
 from helpers import LANGUAGES, git, invoke, needs_fast_build, require, user_env
 
 GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")

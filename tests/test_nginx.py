@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from embassy.hosting import nginx_server
+from embassy.nginx import nginx_server
 from helpers import IN_CI, ROOT
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))

@@ -26,6 +26,9 @@
 Two subpackages use these modules; none of these modules uses them:
 - build/: the safe build that tasks.py runs (never destroys the last output).
 - fast/: the fast build, one process per language (see docs/architecture.md).
+
+Outside the build, for tasks.py, the tests and the benchmarks:
+- nginx: Debian's nginx serving a built site with the repository's configuration.
 """
 
 from pelican import signals
