@@ -122,6 +122,18 @@ def nginx(c, port=8080):
     c.run(f"nginx -c {conf} -p {folder}", pty=False)
 
 
+@task(help={"domain": "the site's names, space-separated (the first names certbot's folder)",
+            "root": "the folder output/ is uploaded to (default /var/www/embassy)"})
+def nginx_production(c, domain, root=""):
+    """Print the production nginx configuration (HTTPS; HTTP redirected) for sites-available/."""
+    from dataclasses import replace
+
+    from embassy.nginx import Production, production_configuration
+
+    site = Production(domain)
+    print(production_configuration(replace(site, root=root) if root else site), end="")
+
+
 @task(help={"items": "news items in the synthetic corpus (× 3 languages)",
             "repeat": "runs per time measured (the median is shown)"})
 def benchmark(c, items=1000, repeat=3):

@@ -28,7 +28,7 @@ Two subpackages use these modules; none of these modules uses them:
 - fast/: the fast build, one process per language (see docs/architecture.md).
 
 Outside the build, for tasks.py, the tests and the benchmarks:
-- nginx: Debian's nginx serving a built site with the repository's configuration.
+- nginx: the nginx configuration (local, production) and Debian's nginx on loopback.
 """
 
 from pelican import signals

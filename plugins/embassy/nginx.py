@@ -1,14 +1,16 @@
-"""Debian's nginx serving a built site on loopback, with the repository's configuration.
+"""The nginx configuration written from nginx/, and Debian's nginx run on loopback.
 
-nginx/ holds the configuration with placeholders (@ROOT@, @LISTEN@…). Each
-server file includes site.conf, what the site serves, so the local server and
-the production one never differ in it. Used by `invoke nginx`, the tests and
-the benchmarks; the build never runs it.
+nginx/ holds the configuration with placeholders (@ROOT@, @LISTEN@…). Two server
+files include site.conf, what the site serves, so they never differ in it:
+local.conf, plain HTTP on loopback (`invoke nginx`, the tests, the benchmarks),
+and production.conf, HTTPS with HTTP redirected to it (`invoke
+nginx-production`, and the tests on loopback). The build never runs nginx.
 """
 
 import os
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
@@ -89,6 +91,37 @@ def render_nginx(root, listen, folder, conf=NGINX_CONF):
     serving root; return its path."""
     return write_runner(folder, "local.conf",
                         {"@LISTEN@": listen, "@ROOT@": str(Path(root).resolve())}, conf)
+
+
+@dataclass(frozen=True)
+class Production:
+    """What production.conf needs to know; by default Debian's paths and certbot's."""
+
+    # The names the servers answer to, space-separated; certbot's folder is named
+    # after the first.
+    domain: str
+    root: str = "/var/www/embassy"
+    # Debian's default site serves this folder, so certbot's first certificate
+    # comes through it, before production.conf replaces that site; the renewals
+    # then come through production.conf from the same folder.
+    acme_root: str = "/var/www/html"
+    https_listen: tuple[str, ...] = ("443", "[::]:443")
+    http_listen: tuple[str, ...] = ("80", "[::]:80")
+    certificate: str = ""  # default: certbot's fullchain.pem
+    certificate_key: str = ""  # default: certbot's privkey.pem
+
+    def values(self) -> dict:
+        live = f"/etc/letsencrypt/live/{self.domain.split()[0]}"
+        return {"@SERVER_NAME@": self.domain, "@ROOT@": self.root,
+                "@ACME_ROOT@": self.acme_root,
+                "@HTTPS_LISTEN@": self.https_listen, "@HTTP_LISTEN@": self.http_listen,
+                "@CERTIFICATE@": self.certificate or f"{live}/fullchain.pem",
+                "@CERTIFICATE_KEY@": self.certificate_key or f"{live}/privkey.pem"}
+
+
+def production_configuration(site: Production, conf=NGINX_CONF) -> str:
+    """production.conf for site, as one file for the http block (sites-available/)."""
+    return render_configuration("production.conf", site.values(), conf)
 
 
 def free_port():
