@@ -114,12 +114,24 @@ def nginx(c, port=8080):
     """Serve output/ with nginx in the foreground, with the repository's nginx configuration."""
     import tempfile
 
-    from embassy.hosting import render_nginx
+    from embassy.nginx import render_nginx
 
     folder = tempfile.mkdtemp(prefix="embassy-nginx-")
     conf = render_nginx(CONFIG["deploy_path"], f"127.0.0.1:{port}", folder)
     print(f"nginx serves {CONFIG['deploy_path']}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     c.run(f"nginx -c {conf} -p {folder}", pty=False)
+
+
+@task(help={"domain": "the site's names, space-separated (the first names certbot's folder)",
+            "root": "the folder output/ is uploaded to (default /var/www/embassy)"})
+def nginx_production(c, domain, root=""):
+    """Print the production nginx configuration (HTTPS; HTTP redirected) for sites-available/."""
+    from dataclasses import replace
+
+    from embassy.nginx import Production, production_configuration
+
+    site = Production(domain)
+    print(production_configuration(replace(site, root=root) if root else site), end="")
 
 
 @task(help={"items": "news items in the synthetic corpus (× 3 languages)",

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import copy_project  # noqa: E402
 from embassy.gates.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from embassy.hosting import free_port, nginx_server  # noqa: E402
+from embassy.nginx import free_port, nginx_server  # noqa: E402
 
 PAGES = ["en/", "en/news/eighty-years-of-diplomatic-relations/", "en/agreements/",
          "es/", "es/noticias/ochenta-anos-de-relaciones-diplomaticas/", "es/tratados/",

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from embassy.hosting import nginx_server  # noqa: E402
+from embassy.nginx import nginx_server  # noqa: E402
 
 
 def targets(output):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from embassy.hosting import free_port
+from embassy.nginx import free_port
 from helpers import LANGUAGES, git, invoke, needs_fast_build, require, user_env
 
 GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")
@@ -190,6 +190,17 @@ def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
         status, headers, _body = request(f"http://127.0.0.1:{port}/es/", method="HEAD")
         assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]
         assert request(f"http://127.0.0.1:{port}/es/no-existe/")[0] == 404
+
+
+def test_invoke_nginx_production_prints_the_https_configuration(project):
+    result = invoke(project, "nginx-production", "--domain", "embassyofperu.ca",
+                    "--root", "/srv/embassy")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("# The production servers")  # nothing but the file
+    for line in ("    ssl_certificate /etc/letsencrypt/live/embassyofperu.ca/fullchain.pem;",
+                 "    server_name embassyofperu.ca;", "    root /srv/embassy;",
+                 "        return 301 https://$host$request_uri;"):
+        assert f"\n{line}\n" in result.stdout, line
 
 
 def test_invoke_serve_serves_the_built_site(project, tmp_path):

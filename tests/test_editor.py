@@ -31,7 +31,7 @@ from PIL import Image
 from embassy import admin, sources
 from embassy.content import SLUG
 from embassy.gates.browser import browser
-from embassy.hosting import nginx_server
+from embassy.nginx import nginx_server
 from embassy.images import FORMATS
 from helpers import IN_CI, PRODUCTION_URL, ROOT, copy_project, run_build
 

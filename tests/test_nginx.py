@@ -1,15 +1,25 @@
 """The real web server: Debian's nginx, started on loopback with the repository's
-configuration over the production build, answering real HTTP requests."""
+configuration over the production build, answering real HTTP requests: the local
+server (plain HTTP), then the production one (HTTPS, HTTP redirected to it)."""
 
 import gzip
 import http.client
+import os
 import re
 import runpy
+import shutil
+import socket
+import ssl
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from embassy.hosting import nginx_server
+from embassy.nginx import (Production, free_port, nginx_binary, nginx_server,
+                           production_configuration, running_nginx, write_runner)
 from helpers import IN_CI, ROOT
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
@@ -26,10 +36,14 @@ def server(prod_site, tmp_path_factory):
         pytest.skip(str(error))
 
 
-def get(server, path, **headers):
+def get(server, path, method="GET", context=None, **headers):
     url = urlsplit(server)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    connection.request("GET", path, headers=headers)
+    if url.scheme == "https":
+        connection = http.client.HTTPSConnection(url.hostname, url.port, timeout=10,
+                                                 context=context)
+    else:
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    connection.request(method, path, headers=headers)
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -237,3 +251,257 @@ def test_feeds_and_images_may_be_shown_by_feed_readers(server, prod_site, path, 
     response, _ = get(server, path)
     assert response.status == 200, path
     assert response.getheaders().count(("Cross-Origin-Resource-Policy", policy)) == 1, path
+
+
+# The production configuration (nginx/production.conf), on loopback.
+
+# Debian's OpenSSL refuses TLS 1.0 and 1.1 by itself (its security level); the
+# production server runs with this one, which allows them, so that what refuses
+# them in these tests is production.conf, as on a host whose OpenSSL allows them.
+PERMISSIVE_OPENSSL = """\
+openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_configuration
+[ssl_configuration]
+system_default = permissive
+[permissive]
+MinProtocol = TLSv1
+CipherString = DEFAULT:@SECLEVEL=0
+"""
+
+
+@dataclass
+class Deployment:
+    """The production servers on loopback, and a client's trust in their certificate."""
+    http: str
+    https: str
+    certificate: str
+    acme_root: Path  # certbot's webroot
+
+    def context(self, version=None):
+        """A client trusting the test's certificate; with a version, offering only it."""
+        context = ssl.create_default_context(cafile=self.certificate)
+        if version:
+            with warnings.catch_warnings():  # TLS 1.0 and 1.1 are deprecated: what we test
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context.minimum_version = context.maximum_version = version
+            context.set_ciphers("ALL:@SECLEVEL=0")  # else this client would not offer them
+        return context
+
+
+def self_signed_certificate(folder):
+    """A certificate (and its key) for localhost and 127.0.0.1, valid for two days."""
+    openssl = shutil.which("openssl")
+    if not openssl:
+        raise FileNotFoundError("openssl is not installed: apt-get install openssl")
+    certificate, key = folder / "certificate.pem", folder / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    return certificate, key
+
+
+@pytest.fixture(scope="module")
+def production(prod_site, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("nginx-production")
+    try:
+        nginx_binary()
+        certificate, key = self_signed_certificate(folder)
+    except FileNotFoundError as error:
+        if IN_CI:
+            pytest.fail(f"CI must test with nginx and openssl: {error}")
+        pytest.skip(str(error))
+    acme_root = folder / "acme"
+    (acme_root / ".well-known" / "acme-challenge").mkdir(parents=True)
+    http_port, https_port = free_port(), free_port()
+    while https_port == http_port:
+        https_port = free_port()
+    site = Production("embassy.example", root=str(prod_site.root), acme_root=str(acme_root),
+                      http_listen=(f"127.0.0.1:{http_port}",),
+                      https_listen=(f"127.0.0.1:{https_port}",),
+                      certificate=str(certificate), certificate_key=str(key))
+    (folder / "openssl.cnf").write_text(PERMISSIVE_OPENSSL)
+    environment = {**os.environ, "OPENSSL_CONF": str(folder / "openssl.cnf")}
+    conf = write_runner(folder, "production.conf", site.values())
+    with running_nginx(conf, folder, [http_port, https_port], env=environment):
+        yield Deployment(f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}",
+                         str(certificate), acme_root)
+
+
+def test_shipped_production_configuration_names_certbots_files_and_both_ip_versions():
+    text = production_configuration(Production("embassyofperu.ca www.embassyofperu.ca"))
+    live = "/etc/letsencrypt/live/embassyofperu.ca"
+    for line in ("listen 80;", "listen [::]:80;", "listen 443 ssl;", "listen [::]:443 ssl;",
+                 "server_name embassyofperu.ca www.embassyofperu.ca;",
+                 f"ssl_certificate {live}/fullchain.pem;", f"ssl_certificate_key {live}/privkey.pem;",
+                 "root /var/www/embassy;", "root /var/www/html;"):
+        assert re.search(rf"^\s*{re.escape(line)}$", text, re.MULTILINE), line
+    directives = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in directives if "@" in line]  # every placeholder filled in
+
+
+@pytest.mark.parametrize("path,method,status", [
+    ("/", "GET", 200), ("/en/", "GET", 200), ("/es/tratados/", "GET", 200),
+    ("/fr/feeds/all.atom.xml", "GET", 200), ("/es/no-existe/", "GET", 404),
+    ("/nothing/here", "GET", 404), ("/en/", "POST", 405),
+])
+def test_every_https_answer_has_the_security_headers_errors_too(production, path, method, status):
+    response, _body = get(production.https, path, method, production.context())
+    assert response.status == status
+    for name, value in SETTINGS["SECURITY_HEADERS"].items():
+        assert response.getheader(name) == value, (path, name)
+
+
+def test_https_serves_the_site_as_the_local_server_does(production):
+    response, _body = get(production.https, "/", context=production.context(),
+                          **{"Accept-Language": "fr-CA,fr;q=0.9"})
+    assert (response.status, response.getheader("Location")) == (302, "/fr/")
+    response, body = get(production.https, "/es/", context=production.context(),
+                         **{"Accept-Encoding": "gzip"})
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert b'<html lang="es">' in gzip.decompress(body)
+
+
+@pytest.mark.parametrize("version,accepted", [
+    (ssl.TLSVersion.TLSv1, False), (ssl.TLSVersion.TLSv1_1, False),
+    (ssl.TLSVersion.TLSv1_2, True), (ssl.TLSVersion.TLSv1_3, True),
+])
+def test_tls_1_2_and_1_3_only(production, version, accepted):
+    url = urlsplit(production.https)
+    context = production.context(version)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        if accepted:
+            with context.wrap_socket(connection, server_hostname=url.hostname) as tls:
+                assert tls.version() == version.name.replace("_", ".")
+        else:
+            # Refused for its version: not for want of a cipher, nor by this client.
+            with pytest.raises(ssl.SSLError) as refusal:
+                context.wrap_socket(connection, server_hostname=url.hostname)
+            assert refusal.value.reason == "TLSV1_ALERT_PROTOCOL_VERSION"
+
+
+@pytest.mark.parametrize("path", ["/", "/es/", "/fr/nouvelles/", "/nothing/here",
+                                  "/es/noticias/?page=2", "/.well-known/security.txt"])
+@pytest.mark.parametrize("host", ["embassy.example", "www.embassy.example", None])
+def test_plain_http_is_moved_to_the_same_host_and_path_on_https(production, path, host):
+    headers = {"Host": host} if host else {}
+    response, _body = get(production.http, path, **headers)
+    assert response.status == 301
+    assert response.getheader("Location") == f"https://{host or '127.0.0.1'}{path}"
+
+
+def test_certbot_challenges_are_answered_over_plain_http(production):
+    challenge = production.acme_root / ".well-known" / "acme-challenge" / "token-1"
+    challenge.write_text("token-1.thumbprint")
+    response, body = get(production.http, "/.well-known/acme-challenge/token-1")
+    assert (response.status, body) == (200, b"token-1.thumbprint")
+    assert response.getheader("Content-Type") == "text/plain"
+    assert get(production.http, "/.well-known/acme-challenge/missing")[0].status == 404
+
+
+# The Mozilla HTTP Observatory's tests of headers, one rule each, as its analyzer
+# (mdn/mdn-http-observatory, src/analyzer/tests/) passes them, on what a browser
+# meets: the plain-HTTP answer, then the HTTPS page it leads to.
+
+@dataclass
+class Visit:
+    location: str  # where the plain-HTTP answer sends the browser
+    status: int  # the plain-HTTP answer's
+    headers: http.client.HTTPMessage  # the HTTPS page's
+
+
+def policy(visit):
+    """The Content-Security-Policy's directives, each a set of sources."""
+    text = visit.headers.get("Content-Security-Policy", "")
+    return {part.split()[0].lower(): set(part.split()[1:]) for part in text.split(";")
+            if part.strip()}
+
+
+BROAD_SOURCES = {"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*",
+                 "https://*.*"}
+
+
+def csp_passes(visit):
+    """No inline, data: or broad script source, no broad object source, no
+    'unsafe-eval', no active content over http: or ftp:."""
+    directives = policy(visit)
+    fallback = directives.get("default-src", {"*"})
+    scripts = directives.get("script-src", fallback)
+    styles = directives.get("style-src", fallback)
+    objects = directives.get("object-src", fallback)
+    active = set().union(*(sources for name, sources in directives.items()
+                           if name not in ("img-src", "media-src")))
+    return bool(directives) and not (
+        scripts & (BROAD_SOURCES | {"'unsafe-inline'", "data:"}) or objects & BROAD_SOURCES
+        or "'unsafe-eval'" in scripts | styles
+        or any(source.startswith(("http:", "ftp:")) for source in active))
+
+
+def hsts_max_age(visit):
+    for part in visit.headers.get("Strict-Transport-Security", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "max-age" and value.strip('" ').isdigit():
+            return int(value.strip('" '))
+    return 0
+
+
+REFERRER_POLICIES = {"no-referrer": True, "same-origin": True, "strict-origin": True,
+                     "strict-origin-when-cross-origin": True, "origin": False,
+                     "origin-when-cross-origin": False, "unsafe-url": False,
+                     "no-referrer-when-downgrade": False}
+
+
+def referrer_policy(visit):
+    """The policy a browser applies: the last one it knows in the list."""
+    known = [value.strip().lower()
+             for value in visit.headers.get("Referrer-Policy", "").split(",")
+             if value.strip().lower() in REFERRER_POLICIES]
+    return known[-1] if known else None
+
+
+def framing_refused(visit):
+    ancestors = policy(visit).get("frame-ancestors")
+    return (visit.headers.get("X-Frame-Options", "").strip().upper() in ("DENY", "SAMEORIGIN")
+            or ancestors is not None and not ancestors & BROAD_SOURCES)
+
+
+OBSERVATORY_RULES = {
+    "content-security-policy: present, no unsafe source": csp_passes,
+    "cross-origin-resource-sharing: no Access-Control-Allow-Origin: *": lambda visit: (
+        visit.headers.get("Access-Control-Allow-Origin", "").strip() != "*"),
+    "redirection: first to HTTPS on the same host": lambda visit: (
+        300 <= visit.status < 400
+        and urlsplit(visit.location)[:2] == ("https", "embassy.example")),
+    "referrer-policy: a private one": lambda visit: (
+        REFERRER_POLICIES.get(referrer_policy(visit), False)),
+    "strict-transport-security: six months or more": lambda visit: (
+        hsts_max_age(visit) >= 15768000),
+    "x-content-type-options: nosniff": lambda visit: (
+        visit.headers.get("X-Content-Type-Options", "").strip().lower() == "nosniff"),
+    "x-frame-options: DENY, SAMEORIGIN or a narrow frame-ancestors": framing_refused,
+    "cross-origin-resource-policy: present": lambda visit: (
+        visit.headers.get("Cross-Origin-Resource-Policy", "").strip().lower()
+        in {"same-origin", "same-site", "cross-origin"}),
+}
+
+VISITED = ["/", "/en/", "/es/noticias/", "/fr/feeds/all.atom.xml", "/es/no-existe/"]
+
+
+@pytest.fixture(scope="module")
+def visits(production):
+    found = {}
+    for path in VISITED:
+        answer, _body = get(production.http, path, Host="embassy.example")
+        https = urlsplit(answer.getheader("Location") or "")
+        page, _body = get(production.https, https.path or path, context=production.context(),
+                          Host="embassy.example")
+        found[path] = Visit(answer.getheader("Location") or "", answer.status, page.headers)
+    return found
+
+
+@pytest.mark.parametrize("path", VISITED)
+@pytest.mark.parametrize("rule", OBSERVATORY_RULES)
+def test_observatory_rule_passes(visits, rule, path):
+    assert OBSERVATORY_RULES[rule](visits[path]), f"{rule}: fails on {path}"

@@ -26,6 +26,9 @@
 Two subpackages use these modules; none of these modules uses them:
 - build/: the safe build that tasks.py runs (never destroys the last output).
 - fast/: the fast build, one process per language (see docs/architecture.md).
+
+Outside the build, for tasks.py, the tests and the benchmarks:
+- nginx: the nginx configuration (local, production) and Debian's nginx on loopback.
 """
 
 from pelican import signals

@@ -1,0 +1,179 @@
+"""The nginx configuration written from nginx/, and Debian's nginx run on loopback.
+
+nginx/ holds the configuration with placeholders (@ROOT@, @LISTEN@…). Two server
+files include site.conf, what the site serves, so they never differ in it:
+local.conf, plain HTTP on loopback (`invoke nginx`, the tests, the benchmarks),
+and production.conf, HTTPS with HTTP redirected to it (`invoke
+nginx-production`, and the tests on loopback). The build never runs nginx.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
+
+PLACEHOLDER = re.compile(r"@[A-Z_]+@")
+INCLUDE = re.compile(r"^(?P<indent>[ \t]*)include @CONF@/(?P<name>[\w.-]+);[ \t]*$")
+
+
+def render_configuration(name, values, conf=NGINX_CONF, opening_comment=True):
+    """The text of nginx/<name> with its placeholders filled in, and each file of that
+    folder it includes (`include @CONF@/<file>;`) written in place of the include.
+
+    The result is one file, to copy as it is wherever nginx reads it. A value that
+    is a tuple repeats its placeholder's line once per item (a listen line per
+    address). Comments are copied as written, but an included file's opening
+    comment, replaced by the file's name."""
+    source = (Path(conf) / name).read_text(encoding="utf-8").splitlines()
+    if not opening_comment:  # its first paragraph of comment lines
+        while source and source[0].lstrip().startswith("#"):
+            source.pop(0)
+        while source and not source[0].strip():
+            source.pop(0)
+    rendered = []
+    for line in source:
+        if line.lstrip().startswith("#"):
+            rendered.append(line)
+            continue
+        copies = [line]
+        for placeholder in dict.fromkeys(PLACEHOLDER.findall(line)):
+            if placeholder == "@CONF@":
+                continue
+            if placeholder not in values:
+                raise KeyError(f"nginx/{name}: no value for {placeholder}")
+            items = values[placeholder]
+            items = items if isinstance(items, tuple) else (items,)
+            copies = [copy.replace(placeholder, item) for copy in copies for item in items]
+        for copy in copies:
+            included = INCLUDE.match(copy)
+            if included:
+                # The file's name stands for its opening comment: a pointer to
+                # the file to edit (the rendered one is a copy) and to its why.
+                lines = [f"# nginx/{included['name']}"] + _dedented(render_configuration(
+                    included["name"], values, conf, opening_comment=False).splitlines())
+                rendered += [included["indent"] + part if part else part for part in lines]
+            elif "@CONF@" in copy:
+                raise ValueError(f"nginx/{name}: @CONF@ outside an include: {copy.strip()}")
+            else:
+                rendered.append(copy)
+    return "\n".join(rendered) + "\n"
+
+
+def _dedented(lines):
+    """lines without the indentation their directives share (site.conf is written
+    indented, as the inside of a server block)."""
+    directives = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    margin = min((len(line) - len(line.lstrip()) for line in directives), default=0)
+    return [line[margin:] if line[:margin].isspace() else line for line in lines]
+
+
+def write_runner(folder, servers, values, conf=NGINX_CONF):
+    """Write folder/nginx.conf, nginx in the foreground with its files in folder, around
+    the servers file (local.conf or production.conf); return its path."""
+    import pwd
+
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    # As root, workers run as root too, to read output/ wherever it is: local
+    # preview and tests only, on loopback.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    values = {**values, "@TMP@": str(folder), "@USER@": user, "@SERVERS@": servers}
+    (folder / "nginx.conf").write_text(render_configuration("nginx.conf", values, conf),
+                                       encoding="utf-8")
+    return folder / "nginx.conf"
+
+
+def render_nginx(root, listen, folder, conf=NGINX_CONF):
+    """Write a runnable nginx.conf into folder, the local server (plain HTTP on listen)
+    serving root; return its path."""
+    return write_runner(folder, "local.conf",
+                        {"@LISTEN@": listen, "@ROOT@": str(Path(root).resolve())}, conf)
+
+
+@dataclass(frozen=True)
+class Production:
+    """What production.conf needs to know; by default Debian's paths and certbot's."""
+
+    # The names the servers answer to, space-separated; certbot's folder is named
+    # after the first.
+    domain: str
+    root: str = "/var/www/embassy"
+    # Debian's default site serves this folder, so certbot's first certificate
+    # comes through it, before production.conf replaces that site; the renewals
+    # then come through production.conf from the same folder.
+    acme_root: str = "/var/www/html"
+    https_listen: tuple[str, ...] = ("443", "[::]:443")
+    http_listen: tuple[str, ...] = ("80", "[::]:80")
+    certificate: str = ""  # default: certbot's fullchain.pem
+    certificate_key: str = ""  # default: certbot's privkey.pem
+
+    def values(self) -> dict:
+        live = f"/etc/letsencrypt/live/{self.domain.split()[0]}"
+        return {"@SERVER_NAME@": self.domain, "@ROOT@": self.root,
+                "@ACME_ROOT@": self.acme_root,
+                "@HTTPS_LISTEN@": self.https_listen, "@HTTP_LISTEN@": self.http_listen,
+                "@CERTIFICATE@": self.certificate or f"{live}/fullchain.pem",
+                "@CERTIFICATE_KEY@": self.certificate_key or f"{live}/privkey.pem"}
+
+
+def production_configuration(site: Production, conf=NGINX_CONF) -> str:
+    """production.conf for site, as one file for the http block (sites-available/)."""
+    return render_configuration("production.conf", site.values(), conf)
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def nginx_binary():
+    import shutil
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise FileNotFoundError("nginx is not installed: apt-get install nginx")
+    return binary
+
+
+@contextmanager
+def running_nginx(conf, folder, ports, env=None):
+    """Debian's nginx on conf until the block ends, once each of its loopback ports answers."""
+    import socket
+    import subprocess
+    import time
+
+    process = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(folder)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        for port in ports:
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        process.terminate()  # so that reading its output ends
+                        raise RuntimeError(
+                            f"nginx did not start: {process.stdout.read().decode()}") from None
+                    time.sleep(0.05)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def nginx_server(root, folder, port=None):
+    """Debian's nginx serving root on a loopback port (a free one by default); yields its URL."""
+    nginx_binary()
+    port = port or free_port()
+    conf = render_nginx(root, f"127.0.0.1:{port}", folder)
+    with running_nginx(conf, folder, [port]):
+        yield f"http://127.0.0.1:{port}"
