@@ -452,3 +452,22 @@ def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
         page.wait_for_function(HAS_TEXT, arg=[path, data.decode("utf-8")])  # saved
     assert _changed_files(page, before) == expected
     assert _problems(page, problems) == []
+
+
+def test_staff_can_zoom_the_editor(editor):
+    """The editor adds a viewport tag of its own, with maximum-scale=1, when it starts;
+    editor.js keeps every viewport tag free of zoom limits (WCAG 1.4.4: text can be
+    enlarged to 200%; axe's meta-viewport rule)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems, _response, _words = editor
+    viewports = page.evaluate("""() => Array.from(
+        document.querySelectorAll('meta[name="viewport"]'), (meta) => meta.content)""")
+    # the page's own tag, and the editor's (its other settings kept)
+    assert len(viewports) == 2 and "interactive-widget=resizes-content" in viewports[1], viewports
+    assert not [content for content in viewports
+                if "maximum-scale" in content or "user-scalable" in content], viewports
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["meta-viewport"]}})
+    assert results.response["violations"] == []
+    assert [rule["id"] for rule in results.response["passes"]] == ["meta-viewport"]
+    assert _problems(page, problems) == []
