@@ -23,6 +23,7 @@ from helpers import WORKFLOW, git, require
 
 BASE_URL = "https://owner.github.io/embassy"
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")  # owner/action@<commit>
 
 
 def resolve(value, outputs):
@@ -103,3 +104,28 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone
     assert any(name.startswith("admin/assets/") and name.endswith(".woff2") for name in names)
     assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
     assert f'href="{BASE_URL}/theme/css/' in home
+
+
+def test_the_pages_workflow_is_hardened():
+    """Each job has a time limit; only main deploys, whatever started the run; pip
+    installs wheels only (no package's build code runs), each with its hash from the
+    lock; every action is pinned to a commit; each job has only the rights it needs."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        assert 0 < job["timeout-minutes"] <= 60, name
+        for step in job["steps"]:
+            assert "uses" not in step or PINNED.fullmatch(step["uses"]), step["uses"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    installs = [step["run"] for step in jobs["build"]["steps"]
+                if "pip install" in step.get("run", "")]
+    assert installs == ["python -m pip install --only-binary :all: --require-hashes "
+                        "-r requirements.lock"]
+    checkout = jobs["build"]["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["persist-credentials"] is False
