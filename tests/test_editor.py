@@ -179,6 +179,37 @@ def test_editor_is_left_out_saying_so_without_its_package(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("siteurl, origin", [
+    ("https://owner.github.io/embassy", "https://owner.github.io"),  # a project site
+    ("https://Owner.GitHub.io/embassy/", "https://owner.github.io"),
+    ("https://owner.github.io", None),  # the owner's user site, at the root
+    ("https://owner.github.io/", None),
+    ("https://embassyofperu.ca", None),  # a custom domain
+    ("https://www.example.org/embassy", None),  # a path of a domain of its own
+    ("", None),  # a development build
+])
+def test_editor_knows_a_shared_github_pages_origin(siteurl, origin):
+    assert admin.shared_origin(siteurl) == origin
+
+
+def test_editor_is_left_out_at_a_github_pages_project_address(tmp_path):
+    """The editor keeps the staff member's token in the browser, for its origin; at a
+    project address every GitHub Pages site of the owner shares that origin. The site is
+    built without /admin/, and the build says why in one line."""
+    project = copy_project(tmp_path / "project", corpus=False)
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, cwd=project,
+                       siteurl="https://owner.github.io/embassy")
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if "(/admin/)" in line] == [
+        "The browser editor (/admin/) is left out: at https://owner.github.io/embassy it "
+        "would share its origin, https://owner.github.io, with every GitHub Pages site of "
+        "owner, any of which could read the staff's token; give the site a custom domain "
+        "(README.md, \"A custom domain for the editor\")."]
+    assert not (output / "admin").exists()
+    assert (output / "en" / "index.html").exists()
+
+
 # --- In the browser -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ environment holding only what the workflow and the runner set (PATH with a
 fresh virtual environment in place of setup-python, GITHUB_ENV and
 GITHUB_OUTPUT files, the step's `env:` with its expressions resolved). The
 `uses:` steps are stood in for: checkout by the clone, setup-python by the
-fresh virtual environment, configure-pages by its `base_url` output (a project
-site's address, with a path), upload-pages-artifact by the same `tar` command
-it runs, whose archive is then checked.
+fresh virtual environment, configure-pages by its `base_url` output (the
+address the site is published at), upload-pages-artifact by the same `tar`
+command it runs, whose archive is then checked.
 """
 
 import os
@@ -15,13 +15,15 @@ import re
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import WORKFLOW, git, require
+from helpers import WORKFLOW, assert_refused, git, require, user_env
 
-BASE_URL = "https://owner.github.io/embassy"
+BASE_URL = "https://www.embassy.example"  # configure-pages' base_url: a custom domain
+PROJECT_URL = "https://owner.github.io/embassy"  # its base_url without one
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")  # owner/action@<commit>
 
@@ -54,7 +56,7 @@ def clone(clone_copy, tmp_path):
     return workspace
 
 
-def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone, tmp_path):
+def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clone, tmp_path):
     require("java", "chromium", "git", "npm")
     job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
     python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
@@ -104,6 +106,28 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone
     assert any(name.startswith("admin/assets/") and name.endswith(".woff2") for name in names)
     assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
     assert f'href="{BASE_URL}/theme/css/' in home
+
+
+def test_the_workflow_refuses_to_publish_the_editor_at_a_project_address(project_copy,
+                                                                         good_output):
+    """Without a custom domain, configure-pages gives a project address, whose origin
+    every GitHub Pages site of its owner shares: the publish step stops, in one line,
+    and the last good output stays."""
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
+    step = next(step for step in job["steps"] if "EDITOR_REQUIRED" in step.get("env", {}))
+    env = {name: resolve(value, {"pages": {"base_url": PROJECT_URL}})
+           for name, value in step["env"].items()}
+    assert env["EDITOR_REQUIRED"] == "true"
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # invoke, as installed
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project_copy,
+                            env=user_env(PATH=path, **env), capture_output=True, text=True,
+                            timeout=600)
+    reason = (f"publishconf.py (SITEURL): this build must include the browser editor, but at "
+              f"{PROJECT_URL} it would share its origin, https://owner.github.io, with every "
+              "GitHub Pages site of owner, any of which could read the staff's token.\n"
+              "  How to fix: give the site a custom domain (README.md, \"A custom domain for "
+              "the editor\").")
+    assert_refused(result, good_output, reason)
 
 
 def test_the_pages_workflow_is_hardened():
