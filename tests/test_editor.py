@@ -5,10 +5,11 @@ languages, with an image described in each, is built and published.
 
 The editor works on a copy of the project's content in the browser's origin-private
 file system, handed to it in place of the folder picker: Sveltia's local repository
-mode, as on a staff member's computer with `make serve`. GitHub itself is not reached
-(no network here): its status check, which the sign-in page makes, is answered by the
-test; signing in with a token and committing are Sveltia's own code, configured by
-admin.py and checked by test_editor_configuration_follows_the_settings.
+mode, as on a staff member's computer with `make serve`, which saves into the folder
+(Sveltia's editorial workflow, configured here, is GitHub's only). GitHub itself is not
+reached (no network here): its status check, which the sign-in page makes, is answered
+by the test; signing in with a token, the pull requests and Publish are Sveltia's own
+code, configured by admin.py and checked by test_editor_configuration_follows_the_settings.
 
 The steps are photographed as they go: with SCREENSHOTS=docs/images, as the writing
 guides' pictures (SCREENSHOTS=docs/images .venv/bin/python -m pytest tests/test_editor.py).
@@ -118,6 +119,12 @@ def test_editor_configuration_follows_the_settings():
                               "default_locale": SETTINGS["DEFAULT_LANG"]}
     assert config["backend"] == {"name": "github", "repo": "embassy/site", "branch": "main",
                                  "auth_methods": ["token"]}
+    # on GitHub, each save is a branch and a pull request, which the required content-only
+    # check must pass before Publish merges it (.github/workflows/content-only.yml)
+    assert config["publish_mode"] == "editorial_workflow"
+    # no collection opts out (publish_mode: simple would commit straight onto main)
+    assert all("publish_mode" not in collection and "publish" not in collection
+               for collection in config["collections"])
     assert config["media_libraries"]["stock_assets"] is False  # no third-party images
     # text between double quotes, so that YAML 1.1 (the build) reads what 1.2 (the editor)
     # wrote: a title "No" or "1944" stays text

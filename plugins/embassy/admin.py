@@ -1,7 +1,7 @@
 """The browser editor at /admin/: Sveltia CMS, configured from the site's settings.
 
 Staff write news and pages in a browser, the three languages of an item side
-by side, and save: to GitHub (a commit on the branch the Pages workflow
+by side, and save: to GitHub (a pull request to the branch the Pages workflow
 publishes) or, on localhost, to the checkout itself (Sveltia's local
 repository mode). The editor writes the files the build reads (sources.py):
 news/<key>/index.<lang>.md, YAML front matter, images beside them.
@@ -13,6 +13,11 @@ from the settings, so the editor asks for what the build checks: categories,
 slug pattern, languages, required fields. Without the bundle, or at a GitHub
 Pages project address (whose origin other sites share), the site is built
 without the editor, and the build says so (an error when EDITOR_REQUIRED).
+
+Saving on GitHub follows Sveltia's editorial workflow: each save is a branch and a
+pull request, which Publish merges once the checks the repository requires have
+passed (README, "What the administrator must set on GitHub"). In the local
+repository mode, which has no pull requests, Sveltia saves into the folder itself.
 """
 
 import html
@@ -186,6 +191,9 @@ def config(settings, project):
                "auth_methods": ["token"]}
     return {
         "backend": backend,
+        # each save a branch and a pull request, which Publish merges once the required
+        # check (content/ only) has passed; never a commit straight onto the branch
+        "publish_mode": "editorial_workflow",
         "app_title": f"{settings['SITENAME']} · Editor",
         # required; each collection keeps its images beside its items instead
         "media_folder": content, "public_folder": "",
