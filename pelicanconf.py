@@ -243,7 +243,8 @@ EDITOR_PATH = str(HERE / "admin")
 EDITOR_SAVE_AS = "admin/"
 EDITOR_REPOSITORY = os.environ.get("GITHUB_REPOSITORY", "")
 EDITOR_BRANCH = "main"
-EDITOR_REQUIRED = False  # without Node.js, the site is built without the editor
+EDITOR_REQUIRED = False  # without Node.js, or at a shared *.github.io project address,
+                         # the site is built without the editor
 # The editor's own policy (its page only; the public pages keep theirs): scripts
 # from the site only; styles inline too (the editor's components inject them);
 # connections to GitHub's API (and its status, which the sign-in page shows);

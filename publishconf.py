@@ -16,6 +16,7 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 REQUIRE_ALL_LANGUAGES = True  # an item missing a language blocks publishing
 PUBLISH_DRAFTS = False
-# Without Node.js the site is built without the browser editor, saying so; the
-# Pages workflow sets EDITOR_REQUIRED=true: the site it publishes always has it.
+# Without Node.js, or at a GitHub Pages project address (an origin other sites
+# share), the site is built without the browser editor, saying so; the Pages
+# workflow sets EDITOR_REQUIRED=true: the site it publishes always has it.
 EDITOR_REQUIRED = os.environ.get("EDITOR_REQUIRED") == "true"

@@ -5,9 +5,31 @@
 // modules, its code highlighting bare imports), and a browser loads the bundle.
 import CMS from '@sveltia/cms';
 
+// Staff must be able to zoom (WCAG 1.4.4; axe's meta-viewport rule): the editor adds
+// a viewport tag of its own, with maximum-scale=1, when it starts. Whenever a
+// viewport tag appears or changes, its maximum-scale and user-scalable are dropped;
+// the rest (width, initial-scale, interactive-widget) stays as the editor set it.
+const ZOOM_LIMITS = new Set(['maximum-scale', 'user-scalable']);
+
+const allowZoom = (meta) => {
+  const parts = (meta.getAttribute('content') ?? '').split(',');
+  const kept = parts.filter((part) => !ZOOM_LIMITS.has(part.split('=')[0].trim().toLowerCase()));
+  if (kept.length !== parts.length) {
+    meta.setAttribute('content', kept.map((part) => part.trim()).join(', '));
+  }
+};
+
+const allowZoomEverywhere = () => {
+  document.head.querySelectorAll('meta[name="viewport" i]').forEach(allowZoom);
+};
+
 // Never inside another site's frame (GitHub Pages sends no frame-ancestors policy):
 // a signed-in editor there could be clicked on by that site.
 if (window.top === window.self) {
+  new MutationObserver(allowZoomEverywhere).observe(document.head, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['name', 'content'],
+  });
+  allowZoomEverywhere();
   CMS.init();
 } else {
   document.body.textContent = 'The editor does not open inside another page.';

@@ -174,6 +174,10 @@ def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project,
     published = {path.relative_to(project / "output").as_posix()
                  for path in (project / "output").rglob("*") if path.is_file()}
     assert pushed == published | {".nojekyll"}
+    # the editor's origin would be shared with every Pages site of the owner
+    assert not [name for name in pushed if name.startswith("admin/")]
+    assert f"The browser editor (/admin/) is left out: at {siteurl} it would share" in (
+        result.stdout)
     home = git(remote, "show", "gh-pages:en/index.html")
     assert f'<link rel="canonical" href="{siteurl}/en/">' in home
 

