@@ -22,6 +22,24 @@ def test_french_quotes_pair_across_tags_and_skip_code():
     )
 
 
+def test_french_punctuation_after_a_link_or_other_element_gets_its_space():
+    # The text after </a> starts with " ;": its space used to stay breakable,
+    # so ";" could begin a line.
+    html = ('<p>la page <a href="x">Accords</a> ; la page <em>Cadre</em>: voir '
+            '<a href="y">ici</a>! <code>a</code>?</p><p>; en tête</p>')
+    assert localize_fragment(html, "fr") == (
+        f'<p>la page <a href="x">Accords</a>{NNBSP}; la page <em>Cadre</em>{NBSP}: voir '
+        f'<a href="y">ici</a>{NNBSP}! <code>a</code>{NNBSP}?</p><p>; en tête</p>'
+    )
+
+
+def test_french_numero_gets_a_no_break_space_before_its_number():
+    assert localize_fragment("<p>RTC 1957, n<sup>o</sup> 13</p>", "fr") == (
+        f"<p>RTC 1957, n<sup>o</sup>{NBSP}13</p>")
+    assert localize_text("(RTC 1957, n<sup>o</sup> 13)", "fr") == (
+        f"(RTC 1957, n<sup>o</sup>{NBSP}13)")
+
+
 def test_french_rules_keep_entities_and_urls_safe():
     html = "<p>R&amp;D: voir https://example.org/a?b=c &lt;ici&gt;</p>"
     assert localize_fragment(html, "fr") == (
