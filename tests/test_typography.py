@@ -1,6 +1,9 @@
 """Typography per language: typogrify for English, French and Spanish rules for the rest."""
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 
 from embassy.typography import NBSP, NNBSP, localize_fragment, localize_text
 
@@ -70,5 +73,13 @@ def test_no_english_quotes_reach_spanish_or_french_pages(site, lang):
 def test_french_pages_and_feeds_have_french_punctuation(site):
     page = (site.root / "fr/accords/index.html").read_text(encoding="utf-8")
     assert f"Canada{NBSP}: " in page
+    assert f"n<sup>o</sup>{NBSP}13" in page
+    # after a link: "…la page <a>Accords…</a> ; la page…" could start a line with ";"
+    chronology = (site.root / "fr/chronologie/index.html").read_text(encoding="utf-8")
+    assert f"Pérou</a>{NNBSP}; la page" in chronology
+    for path in (site.root / "fr").rglob("*.html"):
+        main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").main
+        text = main.get_text() if main else ""
+        assert not re.search(r" [;:!?»]|« ", text), (path, re.findall(r".{20} [;:!?»]", text))
     feed = (site.root / "fr/feeds/all.atom.xml").read_text(encoding="utf-8")
     assert "l’ambassadeur" in feed and "l'ambassadeur" not in feed
