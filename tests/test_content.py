@@ -126,9 +126,54 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
      "content/data/agreements.yaml (agreements[air-services].notes.fr): 'CTS'"),
     ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"',
      'msgstr "Sources du 1 mars\u00a0:"', "(msgstr of 'Sources:'): '1 mars'"),
+    # OQLF: n + superscript o, an ordinal's superscript ending
+    (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (RTC 1957, n° 13).\n\n",
+     f"{LEGAL_FR}: 'n° 13': in French the abbreviation of 'numéro' is n with a superscript o "
+     "(OQLF).\n  How to fix: write 'n<sup>o</sup> 13'"),
+    ("content/data/agreements.yaml", "(RTC 1957, n<sup>o</sup> 13)", "(RTC 1957, no 13)",
+     "content/data/agreements.yaml (agreements[air-services].notes.fr): 'no 13': in French "
+     "the abbreviation of 'numéro'"),
+    ("content/data/chronology.yaml", "le 80<sup>e</sup> anniversaire", "le 80e anniversaire",
+     "content/data/chronology.yaml (events #5.text.fr): '80e': in French an ordinal's ending "
+     "is a superscript (OQLF)."),
+    # French theme strings are shown as written: their own no-break space before ':'
+    ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"', 'msgstr "Sources :"',
+     "(msgstr of 'Sources:'): 'Sources :': in French a breakable space beside ':'"),
+    # one dash style per language
+    ("content/pages/chronology/index.en.md", 'title: "Chronology of Canada–Peru relations"',
+     'title: "Chronology of Canada-Peru relations"',
+     "content/pages/chronology/index.en.md (title): 'Canada-Peru': English joins the two "
+     "countries with an en dash"),
+    ("content/pages/chronology/index.es.md", 'title: "Cronología de las relaciones entre el '
+     'Perú y Canadá"', 'title: "Cronología de las relaciones Perú–Canadá"',
+     "content/pages/chronology/index.es.md (title): 'Perú–Canadá': Spanish joins two words "
+     "with a hyphen (guion), never an en dash."),
+    ("content/data/agreements.yaml", '"Accord de libre-échange entre le Canada',
+     '"Accord de libre-échange Canada–Pérou entre le Canada',
+     "content/data/agreements.yaml (agreements[canada-peru-fta].title.fr): 'Canada–Pérou': "
+     "French joins two words with a hyphen"),
+    # Spanish: Peru first, in running text and in a pair of dates
+    ("content/pages/legal-framework/index.es.md", "entre el Perú y Canadá se establecieron",
+     "entre Canadá y el Perú se establecieron",
+     "content/pages/legal-framework/index.es.md: 'Canadá y el Perú': in Spanish Peru comes first"),
+    ("content/data/agreements.yaml", "como lo está desde el 19 de setiembre de 2021.",
+     "como lo está (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
+     "content/data/agreements.yaml (agreements[cptpp-cultural-industries-letter].notes.es): "
+     "'Canadá: 30 de diciembre de 2018; Perú:': in Spanish Peru comes first"),
+    # a title a source gives is not our translation
+    ("content/data/agreements.yaml", '    title_unofficial:\n      es: "Acuerdo entre Canadá y '
+     'la República del Perú para la promoción', '    title_sources:\n      fr: '
+     '[https://example.org/fipa-fr]\n    title_unofficial:\n      es: "Acuerdo entre Canadá y '
+     'la República del Perú para la promoción',
+     "content/data/agreements.yaml (agreements[fipa].title_unofficial.fr): this title has a "
+     "source (title_sources.fr): it is not our translation"),
+    ("content/data/agreements.yaml", 'des investissements"', 'des investissements '
+     '(traduction non officielle)"', "content/data/agreements.yaml "
+     "(agreements[fipa].title_unofficial.fr): the title says it is an unofficial translation"),
 ])
 def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, old, new, message):
-    """What the glossary's rules say a program can check: French dates and treaty series."""
+    """What the glossary's rules say a program can check: French dates, treaty series,
+    OQLF superscripts and spacing, dashes, Peru first in Spanish, unofficial titles."""
     edit_source(project_copy, path, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)

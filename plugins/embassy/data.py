@@ -29,6 +29,9 @@ from .typography import localize_text
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+# The page marks our own translations itself (the glossary's 'unofficial-title').
+_UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
+                              r"traduction non officielle", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
 SOURCE_FIELDS = {"url": str, "official": bool, "former_site": bool, "read": datetime.date,
                  "outdated": bool}
@@ -208,9 +211,25 @@ def load_agreements(path, languages, instrument_types):
             check.fail(f"{where}.title_sources", "it should give sources per language.",
                        "write 'title_sources:' then one line per language, e.g. 'fr: [https://…]'.")
         for lang in title_sources:
+            if lang in unofficial:  # a source gives it: the page must not call it ours
+                check.fail(f"{where}.title_unofficial.{lang}", "this title has a source "
+                           f"(title_sources.{lang}): it is not our translation, and the page "
+                           "would mark it 'unofficial translation' (traduction non officielle, "
+                           "traducción no oficial).", "move it from 'title_unofficial' to "
+                           "'title'.")
             if lang not in official:
                 check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
                            "under 'title'.", "give sources only for the languages under 'title'.")
+        for field, group in (("title", official), ("title_unofficial", unofficial)):
+            for lang, text in group.items():
+                if not isinstance(text, str) or not text.strip():
+                    check.fail(f"{where}.{field}.{lang}", "the title is empty.", "write it.")
+                if _UNOFFICIAL_MARK.search(text):
+                    check.fail(f"{where}.{field}.{lang}", "the title says it is an unofficial "
+                               "translation: the page says so itself, and only of a title "
+                               "under 'title_unofficial'.", "write the title alone, under "
+                               "'title' if a source gives it, else under 'title_unofficial'.")
+                style.check_text(text, lang, path, field=f"{where}.{field}.{lang}")
         titles = official | unofficial
         entry["titles"] = {
             lang: {"text": localize_text(titles[lang], lang), "official": lang in official}
