@@ -33,10 +33,17 @@ def test_without_news_the_lists_say_so_and_point_to_the_chronology_and_feed(own_
     assert "<entry>" not in feed
 
 
+def citations(element):
+    """Each source cited in element: its link's address, or the text of a source cited
+    without a link (a page of the embassy's former site)."""
+    return [source.a["href"] if source.a else source.get_text(" ", strip=True)
+            for source in element.select(".epc-source")]
+
+
 def milestones(site, page):
-    """(datetime, text, source URLs) of each milestone of a chronology page."""
+    """(datetime, text, sources) of each milestone of a chronology page."""
     return [(item.time["datetime"], item.select_one(".epc-chronology__text").get_text(" ", strip=True),
-             [a["href"] for a in item.select(".epc-chronology__sources a")])
+             citations(item.select_one(".epc-chronology__sources")))
             for item in site.soup(page).select(".epc-chronology__item")]
 
 
@@ -48,9 +55,45 @@ def test_the_chronology_has_the_same_milestones_and_sources_in_each_language(own
         (date for date, _text, _sources in english), key=lambda date: (date[:4], len(date), date))
     assert english[0][0] == "1944-10-21"
     for lang in LANGUAGES:
-        assert [(date, sources) for date, _text, sources in found[lang]] == \
-            [(date, sources) for date, _text, sources in english], lang
+        links = [[source for source in sources if source.startswith("http")]
+                 for _date, _text, sources in found[lang]]
+        assert [(date, len(sources)) for date, _text, sources in found[lang]] == \
+            [(date, len(sources)) for date, _text, sources in english], lang
+        assert links == [[source for source in sources if source.startswith("http")]
+                         for _date, _text, sources in english], lang
         assert all(text and sources for _date, text, sources in found[lang]), lang
+
+
+FORMER_PAGE = {"en": "the embassy’s former website (embassyofperu.ca/ingles/bilaterals.html, "
+                     "read on December 2, 2026 )",
+               "es": "antiguo sitio web de la Embajada (embassyofperu.ca/ingles/bilaterals.html, "
+                     "consultado el 2 de diciembre de 2026 )",
+               "fr": "ancien site Web de l’ambassade (embassyofperu.ca/ingles/bilaterals.html, "
+                     "consulté le 2 décembre 2026 )"}
+FIRST_MILESTONE = {
+    "en": "Jean-François Léon Henri Laureys, the first Canadian ambassador to Peru, presented "
+          "his credentials. Diplomatic relations between Canada and Peru were established in 1944.",
+    "es": "Jean-François Léon Henri Laureys, primer embajador canadiense ante nuestro país, "
+          "presentó sus cartas credenciales. Las relaciones diplomáticas entre el Perú y Canadá "
+          "se establecieron en 1944.",
+    "fr": "Jean-François Léon Henri Laureys, premier ambassadeur du Canada au Pérou, a présenté "
+          "ses lettres de créance. Les relations diplomatiques entre le Canada et le Pérou ont "
+          "été établies en 1944."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_first_milestone_says_what_is_dated_and_cites_the_former_site_as_read(own_site,
+                                                                                  lang):
+    """21 October 1944 is the day the first ambassador presented his credentials (the
+    embassy's pages); that relations were 'officially established' that day is in tension
+    with the 80 years Canada's ambassador counted on 29 January 2024. The embassy's former
+    pages will lead to this site: they are cited as read, not linked."""
+    (date, text, sources), *_ = milestones(own_site, PAGES[lang][3])
+    assert (date, text) == ("1944-10-21", FIRST_MILESTONE[lang])
+    assert sources[0] == FORMER_PAGE[lang]
+    chronology = own_site.soup(PAGES[lang][3]).main
+    assert not chronology.select("a[href*='embassyofperu.ca']")
+    assert not chronology.select("a[href*='wikipedia.org']")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -77,15 +120,60 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
     (LEGAL_FR, "\n---\n", '\nimage_alt: "La signature du 1 août 2009"\n---\n',
      f"{LEGAL_FR} (image_alt): '1 août': in French the first day of a month is written "
      "'1er'."),
-    (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n° 13).\n\n",
+    (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n<sup>o</sup> 13).\n\n",
      f"{LEGAL_FR}: 'CTS' is the English name of Canada's treaty series."),
-    ("content/data/agreements.yaml", "(RTC 1957, n° 13)", "(CTS 1957, n° 13)",
+    ("content/data/agreements.yaml", "(RTC 1957, n<sup>o</sup> 13)", "(CTS 1957, n<sup>o</sup> 13)",
      "content/data/agreements.yaml (agreements[air-services].notes.fr): 'CTS'"),
     ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"',
      'msgstr "Sources du 1 mars\u00a0:"', "(msgstr of 'Sources:'): '1 mars'"),
+    # OQLF: n + superscript o, an ordinal's superscript ending
+    (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (RTC 1957, n° 13).\n\n",
+     f"{LEGAL_FR}: 'n° 13': in French the abbreviation of 'numéro' is n with a superscript o "
+     "(OQLF).\n  How to fix: write 'n<sup>o</sup> 13'"),
+    ("content/data/agreements.yaml", "(RTC 1957, n<sup>o</sup> 13)", "(RTC 1957, no 13)",
+     "content/data/agreements.yaml (agreements[air-services].notes.fr): 'no 13': in French "
+     "the abbreviation of 'numéro'"),
+    ("content/data/chronology.yaml", "le 80<sup>e</sup> anniversaire", "le 80e anniversaire",
+     "content/data/chronology.yaml (events #5.text.fr): '80e': in French an ordinal's ending "
+     "is a superscript (OQLF)."),
+    # French theme strings are shown as written: their own no-break space before ':'
+    ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"', 'msgstr "Sources :"',
+     "(msgstr of 'Sources:'): 'Sources :': in French a breakable space beside ':'"),
+    # one dash style per language
+    ("content/pages/chronology/index.en.md", 'title: "Chronology of Canada–Peru relations"',
+     'title: "Chronology of Canada-Peru relations"',
+     "content/pages/chronology/index.en.md (title): 'Canada-Peru': English joins the two "
+     "countries with an en dash"),
+    ("content/pages/chronology/index.es.md", 'title: "Cronología de las relaciones entre el '
+     'Perú y Canadá"', 'title: "Cronología de las relaciones Perú–Canadá"',
+     "content/pages/chronology/index.es.md (title): 'Perú–Canadá': Spanish joins two words "
+     "with a hyphen (guion), never an en dash."),
+    ("content/data/agreements.yaml", '"Accord de libre-échange entre le Canada',
+     '"Accord de libre-échange Canada–Pérou entre le Canada',
+     "content/data/agreements.yaml (agreements[canada-peru-fta].title.fr): 'Canada–Pérou': "
+     "French joins two words with a hyphen"),
+    # Spanish: Peru first, in running text and in a pair of dates
+    ("content/pages/legal-framework/index.es.md", "entre el Perú y Canadá se establecieron",
+     "entre Canadá y el Perú se establecieron",
+     "content/pages/legal-framework/index.es.md: 'Canadá y el Perú': in Spanish Peru comes first"),
+    ("content/data/agreements.yaml", "como lo está desde el 19 de setiembre de 2021.",
+     "como lo está (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
+     "content/data/agreements.yaml (agreements[cptpp-cultural-industries-letter].notes.es): "
+     "'Canadá: 30 de diciembre de 2018; Perú:': in Spanish Peru comes first"),
+    # a title a source gives is not our translation
+    ("content/data/agreements.yaml", '    title_unofficial:\n      es: "Acuerdo entre Canadá y '
+     'la República del Perú para la promoción', '    title_sources:\n      fr: '
+     '[https://example.org/fipa-fr]\n    title_unofficial:\n      es: "Acuerdo entre Canadá y '
+     'la República del Perú para la promoción',
+     "content/data/agreements.yaml (agreements[fipa].title_unofficial.fr): this title has a "
+     "source (title_sources.fr): it is not our translation"),
+    ("content/data/agreements.yaml", 'des investissements"', 'des investissements '
+     '(traduction non officielle)"', "content/data/agreements.yaml "
+     "(agreements[fipa].title_unofficial.fr): the title says it is an unofficial translation"),
 ])
 def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, old, new, message):
-    """What the glossary's rules say a program can check: French dates and treaty series."""
+    """What the glossary's rules say a program can check: French dates, treaty series,
+    OQLF superscripts and spacing, dashes, Peru first in Spanish, unofficial titles."""
     edit_source(project_copy, path, old, new)
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    message)
@@ -112,8 +200,28 @@ def test_each_page_cites_the_same_sources_in_every_language(own_site):
     assert checked == 10  # five pages, two other languages
 
 
-def test_a_spanish_title_that_is_peru_s_name_cites_its_source(own_site):
+def test_a_spanish_title_that_the_treaty_texts_give_cites_its_secondary_source(own_site):
+    """The Spanish titles were found only on non-government hosts: cited, and said to be
+    secondary; the page no longer calls them official."""
     fta = own_site.soup("es/tratados/index.html").select_one("tr#canada-peru-fta th")
-    assert "Fuente de este título" in fta.get_text()
-    assert fta.select_one("a[href*='scribd.com']")
+    assert "Fuente de este título: studylib.es (fuente secundaria)" in " ".join(
+        fta.get_text(" ", strip=True).split())
+    assert fta.select_one("a[href*='studylib.es']")
     assert "Source of this title" not in own_site.soup("en/agreements/index.html").get_text()
+    for path in PAGES["es"][5], PAGES["en"][5], PAGES["fr"][5]:
+        main = own_site.soup(path).main
+        for host in ("scribd.com", "mondaq.com", "wikipedia.org", "ppeniagara.com"):
+            assert not main.select(f"a[href*='{host}']"), (path, host)
+
+
+@pytest.mark.parametrize("lang,secondary", [("en", "(secondary source)"),
+                                            ("es", "(fuente secundaria)"),
+                                            ("fr", "(source secondaire)")])
+def test_secondary_sources_say_so_and_official_ones_do_not(own_site, lang, secondary):
+    main = own_site.soup(PAGES[lang][5]).main
+    kinds = {source.a["href"]: source.get_text(" ", strip=True).endswith(secondary)
+             for source in main.select("td .epc-source")}
+    assert kinds["https://www.lexology.com/library/detail.aspx?g=7f32630f-3363-4956-bc27-"
+                 "720b6e45b9e1"]
+    assert not kinds["http://fin.gc.ca/treaties-conventions/notices/perunot_-eng.asp"]
+    assert sum(kinds.values()) == 3  # the FIPA's two, and CommonLII for the air services

@@ -29,15 +29,32 @@ def test_table_lists_every_agreement_with_a_stable_anchor(dev_site, lang):
         assert row.select("a[href^='http']"), row["id"]
 
 
+# Secondary sources of the reference that official ones replace (research for issue 25,
+# read 2026-12-02): a law firm's bulletin, for dates that Global Affairs Canada's release
+# No. 214, SICE and Employment and Social Development Canada's page give.
+REPLACED = {
+    ("canada-peru-fta", "http://www.mondaq.com/canada/x/61702/Canada+And+Peru+Enter+Free+Trade+"
+                        "Deal+And+Related+Agreements"),
+    ("labour-cooperation", "http://www.mondaq.com/canada/x/61702/Canada+And+Peru+Enter+Free+"
+                           "Trade+Deal+And+Related+Agreements"),
+}
+
+
+def urls(sources):
+    return [source if isinstance(source, str) else source["url"] for source in sources]
+
+
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference is not beside the repo")
 def test_data_file_keeps_the_reference_facts():
+    """The reference's facts and sources, less the secondary sources official ones replace."""
     reference = {entry["id"]: entry for entry in yaml.safe_load(REFERENCE.read_text())}
     ours = yaml.safe_load(AGREEMENTS.read_text())["agreements"]
     assert [entry["id"] for entry in ours] == list(reference)
     for entry in ours:
         source = reference[entry["id"]]
         assert entry["signed"] == source["signed"]
-        assert entry["sources"] == source["sources"]
+        kept = [url for url in source["sources"] if (entry["id"], url) not in REPLACED]
+        assert urls(entry["sources"])[:len(kept)] == kept, entry["id"]
         for lang, title in source["title"].items():
             assert entry["title"][lang] == title, (entry["id"], lang)
         if isinstance(source["in_force"], (dict, datetime.date)):
@@ -52,18 +69,54 @@ def test_unofficial_titles_and_unconfirmed_facts_are_marked(dev_site):
     assert "traducción no oficial" in spanish.select_one("tr#fipa th").get_text()
     english_fta = dev_site.soup(PAGES["en"]).select_one("tr#canada-peru-fta th")
     assert "unofficial" not in english_fta.get_text()
-    fipa = dev_site.soup(PAGES["fr"]).select_one("tr#fipa")
-    assert "non confirmé" in fipa.get_text()
+    french = dev_site.soup(PAGES["fr"])
+    fipa = french.select_one("tr#fipa")
+    assert "non confirmée" in fipa.get_text()  # it marks a date (la date)
+    # the official French titles of the parallel agreements (SICE, S.C. 2009, c. 16)
+    for ident in ("labour-cooperation", "environment"):
+        assert "traduction non officielle" not in french.select_one(f"tr#{ident} th").get_text()
 
 
-def test_unknown_contact_details_read_as_not_yet_available(dev_site):
-    about = dev_site.soup("en/about/index.html")
-    details = about.select_one("#embassy-contact").find_parent("section")
-    assert details.get_text().count("Not yet available") == 4  # postal code, phone, e-mail, hours
-    assert "Albert Street, Ottawa" in " ".join(details.get_text().split())
-    vancouver = about.select_one('a[href="tel:+16046628880"]')
-    assert vancouver is not None
-    assert "may be out of date" in about.get_text()
+@pytest.mark.parametrize("lang,first,second", [("en", "Canada:", "Peru:"),
+                                               ("es", "Perú:", "Canadá:"),
+                                               ("fr", "Canada :", "Pérou :")])
+def test_each_language_names_the_two_parties_in_its_order(dev_site, lang, first, second):
+    cell = dev_site.soup(PAGES[lang]).select_one("tr#cptpp td:nth-of-type(4)")
+    text = " ".join(cell.get_text(" ", strip=True).split())
+    assert first in text and second in text and text.index(first) < text.index(second)
+
+
+ABOUT = {"en": "en/about/index.html", "es": "es/la-embajada/index.html",
+         "fr": "fr/l-ambassade/index.html"}
+READ = {"en": "(read on December 2, 2026 )", "es": "(consultada el 2 de diciembre de 2026 )",
+        "fr": "(consultée le 2 décembre 2026 )"}
+SECONDARY = {"en": "(secondary source)", "es": "(fuente secundaria)",
+             "fr": "(source secondaire)"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_about_page_shows_only_sourced_contact_details(dev_site, lang):
+    """What no source gives is not shown, not even as a row; each detail shown names its
+    source and the day it was read; a newspaper article is not an address."""
+    main = dev_site.soup(ABOUT[lang]).main
+    text = " ".join(main.get_text(" ", strip=True).split())
+    for placeholder in ("Not yet available", "No disponible", "Aún no disponible",
+                        "Non disponible", "Pas encore disponible"):
+        assert placeholder.lower() not in text.lower()
+    assert not main.select("a[href*='hilltimes.com']") and "Albert" not in text
+    assert main.select_one("#embassy-contact") is None  # nothing is known of the embassy's
+    vancouver = main.select_one('a[href="tel:+16046628880"]').find_parent("dl")
+    assert vancouver.select_one('a[href="mailto:infovan@consuladoperu.ca"]')
+    source = vancouver.find_next_sibling("p")
+    assert source.select_one(
+        "a[href='http://www.consuladoperu.ca/vancouver/visas/requisitos.asp']")
+    assert READ[lang] in " ".join(source.get_text(" ", strip=True).split())
+    assert {"en": "may be out of date", "es": "podrían no estar actualizados",
+            "fr": "pourraient ne plus être à jour"}[lang] in text
+    toronto = main.select_one("a[href='https://somostoronto.com/?p=42724']").parent
+    assert SECONDARY[lang] in toronto.get_text()
+    # only the offices an official page names: Montréal was read only on a mirror's copy
+    assert [h3.get_text() for h3 in main.select("h3")] == ["Toronto", "Vancouver"]
 
 
 def write(tmp_path, text):
@@ -78,13 +131,18 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
 
 @pytest.mark.parametrize("change,message", [
     (("signed: 2008-05-29", "signed: 2008-13-45"), r"canada-peru-fta\]\.signed.*not a date"),
-    (("type: treaty\n", "type: pact\n"), r"'pact' is not an instrument type of the glossary"),
+    (("type: trade-agreement\n", "type: pact\n"),
+     r"'pact' is not an instrument type of the glossary"),
     (("scopes:", "types:\n  pact: {en: Pact, es: Pacto, fr: Pacte}\nscopes:"),
      r"agreement types are named in the glossary"),
     (("  - id: fipa", "  - id: FIPA!"), r"the id 'FIPA!'"),
     (("scope: multilateral", "scope: global"), r"'global' is not a known scope"),
-    (("      es: [http://www.scribd.com", "      de: [http://www.scribd.com"),
-     r"canada-peru-fta\]\.title_sources.*not under 'title'"),
+    (("      fr: [http://sice.oas.org", "      de: [http://sice.oas.org"),
+     r"labour-cooperation\]\.title_sources.*not under 'title'"),
+    (("720b6e45b9e1\", official: false}", "720b6e45b9e1\", official: maybe}"),
+     r"fipa\]\.sources\[2\]\.official.*should be true or false"),
+    (("720b6e45b9e1\", official: false}", "720b6e45b9e1\", official: false, via: x}"),
+     r"fipa\]\.sources\[2\]\.via.*not a field of a source"),
 ])
 def test_malformed_agreements_are_named(tmp_path, change, message):
     with pytest.raises(SiteError, match=message) as error:
@@ -106,10 +164,33 @@ def test_broken_yaml_names_the_line(tmp_path):
                         TYPES)
 
 
-def test_bad_email_is_named(tmp_path):
+SOURCE = "{url: 'https://example.org/contact', read: 2026-12-02}"
+
+
+@pytest.mark.parametrize("office,message", [
+    (f"  email: {{value: not-an-address, source: {SOURCE}}}\n",
+     r"embassy\.email\.value.*'not-an-address' is not an e-mail address"),
+    # what is not known is left out, never written as a placeholder or an empty value
+    ("  postal_code: ''\n", r"embassy\.postal_code.*written with its value and its source"),
+    (f"  phone: {{value: Not yet available, source: {SOURCE}}}\n",
+     r"embassy\.phone\.value.*says the detail is not known"),
+    ("  phone: {value: '(613) 555-0100', source: {url: 'https://example.org/contact'}}\n",
+     r"embassy\.phone\.source\.read.*the day it was read"),
+    ("  phone: '(613) 555-0100'\n", r"embassy\.phone.*written with its value and its source"),
+    ("  outdated: true\n", r"embassy\.outdated.*not a field of an office"),
+])
+def test_contact_details_without_a_source_are_named(tmp_path, office, message):
     path = tmp_path / "embassy.yaml"
-    path.write_text("embassy:\n  city: Ottawa\n  email: not-an-address\n", encoding="utf-8")
-    with pytest.raises(SiteError, match=r"embassy\.email"):
+    path.write_text(f"embassy:\n  city: Ottawa\n{office}", encoding="utf-8")
+    with pytest.raises(SiteError, match=message):
+        load_embassy(path, LANGUAGES)
+
+
+def test_a_consulate_without_a_source_is_named(tmp_path):
+    path = tmp_path / "embassy.yaml"
+    path.write_text("embassy:\n  city: Ottawa\nconsulates:\n  - city: Montréal\n",
+                    encoding="utf-8")
+    with pytest.raises(SiteError, match=r"consulates\[1\]\.sources.*no source is given"):
         load_embassy(path, LANGUAGES)
 
 

@@ -28,7 +28,7 @@ def _picture(page, name, folder, **options):
     return folder / name
 
 REPORT = {"en": "Report a problem on this page",
-          "es": "Informar de un problema en esta página",
+          "es": "Reportar un problema en esta página",
           "fr": "Signaler un problème sur cette page"}
 SUBJECT = {"en": "Problem on the page ", "es": "Problema en la página ",
            "fr": "Problème sur la page "}

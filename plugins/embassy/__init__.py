@@ -43,7 +43,6 @@ def add_template_helpers(generator):
     generator.env.filters.update(languages.FILTERS)
     generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
-    generator.env.globals.update(data.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
     generator.env.globals.update(hosting.GLOBALS)
     generator.env.globals.update(cards.GLOBALS)

@@ -78,7 +78,8 @@ def check_catalogs(templates, folder, languages):
             for error in message.check(catalog):
                 raise SiteError(po_path, f"the translation of '{msgid}' is wrong: {error}.",
                                 "keep every %(name)s placeholder of the English text.")
-            style.check_text(message.string, lang, po_path, field=f"msgstr of '{msgid}'")
+            style.check_text(message.string, lang, po_path, field=f"msgstr of '{msgid}'",
+                             catalog=True)
         catalogs[lang] = (po_path, catalog)
     return catalogs
 

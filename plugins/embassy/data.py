@@ -1,8 +1,18 @@
 """The site's data files: loaded once, checked field by field.
 
 content/data/agreements.yaml feeds the agreements table; content/data/embassy.yaml
-the contact details (an empty field means "not known yet");
+the contact details (only those with a source: what is not known is left out);
 content/data/chronology.yaml, with the agreements' dates, the chronology.
+
+A source is a web address (an official source), or a set of fields:
+  url: the address
+  official: false       a secondary source (press, law firm, a copy on a non-government
+                        host), shown as such: kept only where no official one was found
+  former_site: true     a page of the embassy's former site, embassyofperu.ca, which
+                        this site replaces: its address will lead here, so it is cited
+                        as read (with `read`), not linked
+  read: YYYY-MM-DD      the day it was read
+  outdated: true        it may be out of date (an older page)
 """
 
 import datetime
@@ -10,7 +20,7 @@ import re
 from pathlib import Path
 
 import yaml
-from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from . import style
 from .content import SLUG
@@ -19,6 +29,22 @@ from .typography import localize_text
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+# The page marks our own translations itself (the glossary's 'unofficial-title').
+_UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
+                              r"traduction non officielle", re.IGNORECASE)
+_SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
+SOURCE_FIELDS = {"url": str, "official": bool, "former_site": bool, "read": datetime.date,
+                 "outdated": bool}
+# The order of the two countries in each language ("Perú: …; Canadá: …" in Spanish,
+# as the glossary's rule for 'peru' says); the other languages name Canada first.
+PARTY_ORDER = {"es": ("peru", "canada")}
+DEFAULT_PARTY_ORDER = ("canada", "peru")
+
+
+def with_superscripts(text):
+    """Markup of a data text in which only <sup>…</sup> is markup: French 'n<sup>o</sup>',
+    '80<sup>e</sup>' (OQLF), which plain text cannot write."""
+    return Markup(_SUPERSCRIPT.sub(r"<sup>\1</sup>", str(escape(text))))
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed
@@ -67,8 +93,9 @@ class _Checker:
     def fail(self, field, problem, fix):
         raise SiteError(self.path, problem, fix, field=field)
 
-    def translated(self, value, field, optional=False):
-        """Check a {lang: text} field; return it with each language's typography."""
+    def translated(self, value, field, optional=False, markup=False):
+        """Check a {lang: text} field; return it with each language's typography
+        (markup: as Markup in which <sup> is markup, for a text shown in a page)."""
         if value is None and optional:
             return None
         if not isinstance(value, dict) or set(value) != set(self.languages) or not all(
@@ -78,7 +105,8 @@ class _Checker:
                       f"give it the sub-fields {', '.join(self.languages)}, each with a text.")
         for lang, text in value.items():
             style.check_text(text, lang, self.path, field=f"{field}.{lang}")
-        return {lang: localize_text(text, lang) for lang, text in value.items()}
+        typeset = with_superscripts if markup else str
+        return {lang: typeset(localize_text(text, lang)) for lang, text in value.items()}
 
     def date(self, value, field, optional=False):
         if value is None and optional:
@@ -95,14 +123,37 @@ class _Checker:
             self.fail(field, f"the list of {name} is missing.", fix)
         return value
 
-    def url_list(self, value, field):
+    def url(self, url, field):
+        if not isinstance(url, str) or not _URL.match(url):
+            self.fail(field, f"'{url}' is not a web address.",
+                      "write a full address starting with https:// or http://.")
+        return url
+
+    def source(self, value, field):
+        """One source, as {url, official, former_site, read, outdated}."""
+        if not isinstance(value, dict):
+            value = {"url": value}
+        for name, item in value.items():
+            if name not in SOURCE_FIELDS:
+                self.fail(f"{field}.{name}", f"'{name}' is not a field of a source.",
+                          f"use only {', '.join(SOURCE_FIELDS)}.")
+            if not isinstance(item, SOURCE_FIELDS[name]):
+                kind = {str: "a web address", bool: "true or false",
+                        datetime.date: "a date, YYYY-MM-DD"}[SOURCE_FIELDS[name]]
+                self.fail(f"{field}.{name}", f"'{item}' should be {kind}.", f"write {kind}.")
+        self.url(value.get("url"), f"{field}.url")
+        if value.get("former_site") and not value.get("read"):
+            self.fail(f"{field}.read", "a page of the former site is cited with the day it "
+                      "was read.", "add 'read: YYYY-MM-DD'.")
+        return {"url": value["url"], "official": value.get("official", True),
+                "former_site": value.get("former_site", False), "read": value.get("read"),
+                "outdated": value.get("outdated", False)}
+
+    def source_list(self, value, field):
         if not isinstance(value, list) or not value:
             self.fail(field, "no source is given.", "list at least one source URL.")
-        for url in value:
-            if not isinstance(url, str) or not _URL.match(url):
-                self.fail(field, f"'{url}' is not a web address.",
-                          "write a full address starting with https:// or http://.")
-        return value
+        return [self.source(item, f"{field}[{number}]")
+                for number, item in enumerate(value, start=1)]
 
 
 def load_instrument_types(path, languages):
@@ -155,6 +206,30 @@ def load_agreements(path, languages, instrument_types):
             check.fail(f"{where}.title", "each language needs exactly one title, "
                        "official ('title') or our translation ('title_unofficial').",
                        f"give titles in {', '.join(languages)}, each in one of the two fields.")
+        title_sources = entry.get("title_sources") or {}
+        if not isinstance(title_sources, dict):
+            check.fail(f"{where}.title_sources", "it should give sources per language.",
+                       "write 'title_sources:' then one line per language, e.g. 'fr: [https://…]'.")
+        for lang in title_sources:
+            if lang in unofficial:  # a source gives it: the page must not call it ours
+                check.fail(f"{where}.title_unofficial.{lang}", "this title has a source "
+                           f"(title_sources.{lang}): it is not our translation, and the page "
+                           "would mark it 'unofficial translation' (traduction non officielle, "
+                           "traducción no oficial).", "move it from 'title_unofficial' to "
+                           "'title'.")
+            if lang not in official:
+                check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
+                           "under 'title'.", "give sources only for the languages under 'title'.")
+        for field, group in (("title", official), ("title_unofficial", unofficial)):
+            for lang, text in group.items():
+                if not isinstance(text, str) or not text.strip():
+                    check.fail(f"{where}.{field}.{lang}", "the title is empty.", "write it.")
+                if _UNOFFICIAL_MARK.search(text):
+                    check.fail(f"{where}.{field}.{lang}", "the title says it is an unofficial "
+                               "translation: the page says so itself, and only of a title "
+                               "under 'title_unofficial'.", "write the title alone, under "
+                               "'title' if a source gives it, else under 'title_unofficial'.")
+                style.check_text(text, lang, path, field=f"{where}.{field}.{lang}")
         titles = official | unofficial
         entry["titles"] = {
             lang: {"text": localize_text(titles[lang], lang), "official": lang in official}
@@ -164,20 +239,25 @@ def load_agreements(path, languages, instrument_types):
         in_force = entry.get("in_force")
         if isinstance(in_force, dict):
             for party, date in in_force.items():
+                if party not in DEFAULT_PARTY_ORDER:
+                    check.fail(f"{where}.in_force.{party}", f"'{party}' is not a party.",
+                               f"use {' and '.join(DEFAULT_PARTY_ORDER)}.")
                 check.date(date, f"{where}.in_force.{party}")
+            entry["in_force_by_party"] = {
+                lang: [(party, in_force[party])
+                       for party in PARTY_ORDER.get(lang, DEFAULT_PARTY_ORDER) if party in in_force]
+                for lang in languages}
         else:
             check.date(in_force, f"{where}.in_force", optional=True)
         check.date(entry.get("applies_from"), f"{where}.applies_from", optional=True)
-        for field in ("signed_at", "notes"):
-            entry[field] = check.translated(entry.get(field), f"{where}.{field}", optional=True)
-        check.url_list(entry.get("sources"), f"{where}.sources")
-        title_sources = entry.get("title_sources") or {}
-        if not isinstance(title_sources, dict) or not set(title_sources) <= set(official):
-            check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
-                       "under 'title'.", "give sources only for the languages under 'title'.")
-        for lang, urls in title_sources.items():
-            check.url_list(urls, f"{where}.title_sources.{lang}")
-        entry["title_sources"] = title_sources
+        entry["signed_at"] = check.translated(entry.get("signed_at"), f"{where}.signed_at",
+                                              optional=True)
+        entry["notes"] = check.translated(entry.get("notes"), f"{where}.notes", optional=True,
+                                          markup=True)
+        entry["sources"] = check.source_list(entry.get("sources"), f"{where}.sources")
+        entry["title_sources"] = {
+            lang: check.source_list(items, f"{where}.title_sources.{lang}")
+            for lang, items in title_sources.items()}
     return data
 
 
@@ -206,8 +286,9 @@ def load_chronology(path, languages, agreements):
             check.date(date, f"{where}.date")
         milestones.append({
             "date": date, "year_only": year_only, "kind": "event", "party": None,
-            "text": check.translated(event.get("text"), f"{where}.text"),
-            "agreement": None, "sources": check.url_list(event.get("sources"), f"{where}.sources"),
+            "text": check.translated(event.get("text"), f"{where}.text", markup=True),
+            "agreement": None,
+            "sources": check.source_list(event.get("sources"), f"{where}.sources"),
         })
     for agreement in agreements["agreements"]:
         dates = [("signed", None, agreement["signed"])]
@@ -224,50 +305,80 @@ def load_chronology(path, languages, agreements):
         milestone["date"].year, not milestone["year_only"], milestone["date"]))
 
 
-@pass_context
-def street_address(context, office):
-    """Template global: an office's street in the page's language, with its number
-    if known: '150 Albert Street', '150, rue Albert' (Canada Post's French form)."""
-    street = (office.get("street") or {}).get(context["DEFAULT_LANG"], "")
-    number = office.get("street_number") or ""
-    if not number:
-        return street
-    return f"{number}, {street}" if context["DEFAULT_LANG"] == "fr" else f"{number} {street}"
+# An office's contact details, in the order the page shows them; those written in
+# each language (a French address is written "150, rue Albert") and those written once.
+DETAILS = ("address", "postal_code", "phone", "email", "hours")
+TRANSLATED_DETAILS = ("address", "hours")
+# What a placeholder says: a detail that is not known is left out, never written as such.
+_PLACEHOLDER = re.compile(r"not (yet )?available|no disponible|non disponible|unknown|"
+                          r"desconocid|inconnu|tbd|to be confirmed|n/a", re.IGNORECASE)
 
 
 def load_embassy(path, languages):
-    """The embassy's contact details; empty fields stay empty."""
+    """The embassy's and consulates' contact details, each with its source and the day it
+    was read; what is not known is not written, and the page does not show it.
+
+    Each office: {city, sources, details {name: {value {lang: text}, source}},
+    detail_sources (each source once), outdated (a detail's source may be out of date)}.
+    """
     data = read_yaml(path, "embassy")
     check = _Checker(path, languages)
-    for field, value in (data.get("embassy") or {}).items():
-        if isinstance(value, dict) and field != "street":
-            check.fail(f"embassy.{field}", "only the street is written per language.",
-                       "give one value for the whole site.")
+    if not isinstance(data.get("consulates", []), list):
+        check.fail("consulates", "it should be a list of offices.",
+                   "write one '- city: …' entry per consulate.")
     offices = [("embassy", data.get("embassy"))] + [
         (f"consulates[{number}]", office)
         for number, office in enumerate(data.get("consulates") or [], start=1)
     ]
     for where, office in offices:
-        if not isinstance(office, dict) or not office.get("city"):
+        if not isinstance(office, dict) or not isinstance(office.get("city"), str):
             check.fail(f"{where}.city", "the office has no city.", "add 'city: …'.")
-        for field, value in office.items():
-            if field == "outdated":
-                if not isinstance(value, bool):
-                    check.fail(f"{where}.outdated", "it should be true or false.",
-                               "write true or false.")
-            elif value is not None and not isinstance(value, str) and field != "street":
-                check.fail(f"{where}.{field}", "it should be plain text.",
-                           "put the value between quotes, or leave it empty.")
-        email = office.get("email") or ""
-        if email and not _EMAIL.match(email):
-            check.fail(f"{where}.email", f"'{email}' is not an e-mail address.",
-                       "write it as name@example.ca, or leave it empty.")
-        street = office.get("street")
-        if isinstance(street, dict):  # as each language writes it: rue Albert, Albert Street
-            office["street"] = check.translated(street, f"{where}.street")
-        elif street:
-            office["street"] = {lang: street for lang in languages}
+        for field in office:
+            if field not in ("city", "sources", *DETAILS):
+                check.fail(f"{where}.{field}", f"'{field}' is not a field of an office.",
+                           f"use city, sources and the details {', '.join(DETAILS)}, each "
+                           "with its value and source.")
+        if where != "embassy" or "sources" in office:  # the embassy's own city needs none
+            office["sources"] = check.source_list(office.get("sources"), f"{where}.sources")
+        details = {}
+        for name in DETAILS:
+            if name in office:
+                details[name] = _contact_detail(check, office[name], name, f"{where}.{name}")
+        office["details"] = details
+        office["detail_sources"] = []
+        for detail in details.values():
+            if detail["source"] not in office["detail_sources"]:
+                office["detail_sources"].append(detail["source"])
+        office["outdated"] = any(source["outdated"] for source in office["detail_sources"])
     return data
+
+
+def _contact_detail(check, detail, name, field):
+    """One contact detail, {value {lang: text}, source}; its source gives the day it was read."""
+    if not isinstance(detail, dict) or set(detail) != {"value", "source"}:
+        check.fail(field, "a contact detail is written with its value and its source.",
+                   "write 'value: …' and 'source:' (url and read, the day it was read), or "
+                   "leave the detail out: what is not known is not shown.")
+    value = detail["value"]
+    if name in TRANSLATED_DETAILS and isinstance(value, dict):
+        value = check.translated(value, f"{field}.value")
+    elif isinstance(value, str) and value.strip():
+        value = {lang: value.strip() for lang in check.languages}
+    else:
+        check.fail(f"{field}.value", "the value is missing.",
+                   "write it, or leave the detail out: what is not known is not shown.")
+    for text in value.values():
+        if _PLACEHOLDER.search(text):
+            check.fail(f"{field}.value", f"'{text}' says the detail is not known.",
+                       "leave the detail out: what is not known is not shown.")
+    if name == "email" and not _EMAIL.match(value[check.languages[0]]):
+        check.fail(f"{field}.value", f"'{value[check.languages[0]]}' is not an e-mail address.",
+                   "write it as name@example.ca.")
+    source = check.source(detail["source"], f"{field}.source")
+    if not source["read"]:
+        check.fail(f"{field}.source.read", "a contact detail's source gives the day it was read.",
+                   "add 'read: YYYY-MM-DD' to its source.")
+    return {"value": value, "source": source}
 
 
 def tel_uri(phone):
@@ -277,7 +388,6 @@ def tel_uri(phone):
 
 
 FILTERS = {"tel_uri": tel_uri}
-GLOBALS = {"street_address": street_address}
 
 
 def load_into_settings(pelican):

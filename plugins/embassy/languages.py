@@ -76,12 +76,14 @@ def hostname(url):
     return urlsplit(url).hostname
 
 
-def source_links(urls):
-    """Template filter: (url, label) for a list of sources, each labelled by its site
-    ('otc-cta.gc.ca'), or by its site and path where two sources share a site."""
-    sites = [hostname(url).removeprefix("www.") for url in urls]
-    return [(url, site if sites.count(site) == 1 else site + urlsplit(url).path)
-            for url, site in zip(urls, sites)]
+def source_links(sources):
+    """Template filter: (source, label) for a list of sources (data.py's dicts), each
+    labelled by its site ('otc-cta.gc.ca'), or by its site and path where two sources
+    share a site or the source is a page of the former site, cited as read."""
+    sites = [hostname(source["url"]).removeprefix("www.") for source in sources]
+    return [(source, site if sites.count(site) == 1 and not source["former_site"]
+             else site + urlsplit(source["url"]).path)
+            for source, site in zip(sources, sites)]
 
 
 FILTERS = {"source_links": source_links}

@@ -16,6 +16,10 @@ from . import state
 
 NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space, narrow no-break space
 SKIPPED_TAGS = {"pre", "code", "kbd", "samp", "script", "style", "math"}
+# Elements inside a line of text: the text that follows one continues the same
+# words, so "<a …>page</a> ; la suite" needs the same space before ";" as "page ;".
+INLINE_TAGS = {"a", "abbr", "b", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "samp",
+               "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 _TOKEN = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 
@@ -41,17 +45,23 @@ def _apostrophes(text):
     return re.sub(r"(?<=\w)'", "\u2019", text)
 
 
-def french_text(text, quotes):
-    """French rules on one text node (already unescaped)."""
+# OQLF: the abbreviation of "numéro" is n + superscript o, a no-break space before the number.
+_NUMERO = re.compile(r"(\bn<sup>os?</sup>)[ \t]+(?=\d)")
+
+
+def french_text(text, quotes, after_element=False):
+    """French rules on one text node (already unescaped). after_element: the node
+    follows an inline element (a link…), so its first punctuation mark follows a word."""
     text = _apostrophes(quotes(text))
     text = re.sub(r"«\s*", "«" + NBSP, text)
     text = re.sub(r"\s*»", NBSP + "»", text)
-    text = re.sub(r"(?<=\S)\s*([;!?])(?=\s|$|[»)\]])", NNBSP + r"\1", text)
-    text = re.sub(r"(?<=\S)\s*:(?=\s|$)", NBSP + ":", text)
-    return text
+    start = "(?:(?<=\\S)|^)" if after_element else "(?<=\\S)"
+    text = re.sub(start + r"\s*([;!?])(?=\s|$|[»)\]])", NNBSP + r"\1", text)
+    text = re.sub(start + r"\s*:(?=\s|$)", NBSP + ":", text)
+    return _NUMERO.sub("\\1" + NBSP, text)
 
 
-def spanish_text(text, quotes):
+def spanish_text(text, quotes, after_element=False):
     """Spanish rules on one text node: angular quotes, typographic apostrophe."""
     return _apostrophes(quotes(text))
 
@@ -63,11 +73,14 @@ def localize_html(fragment, lang):
     """Apply the language's rules to the text of an HTML fragment."""
     rule, opening, closing = RULES[lang]
     quotes = _Quotes(opening, closing)
-    out, skipping = [], []
+    if lang == "fr":
+        fragment = _NUMERO.sub("\\1" + NBSP, fragment)
+    out, skipping, after_element = [], [], False
     for token in _TOKEN.split(fragment):
         if token.startswith("<"):
             match = _TAG_NAME.match(token)
             name = match.group(1).lower() if match else ""
+            after_element = token.startswith("</") and name in INLINE_TAGS
             if name in SKIPPED_TAGS and not token.endswith("/>"):
                 if token.startswith("</"):
                     if skipping:
@@ -76,7 +89,8 @@ def localize_html(fragment, lang):
                     skipping.append(name)
             out.append(token)
         elif token and not skipping:
-            out.append(html.escape(rule(html.unescape(token), quotes), quote=False))
+            out.append(html.escape(rule(html.unescape(token), quotes, after_element),
+                                   quote=False))
         else:
             out.append(token)
     return "".join(out)
