@@ -198,12 +198,13 @@ MARKDOWN = {
 # Security ---------------------------------------------------------------------
 # One policy for every host: the plugin writes it to output/_headers (Netlify,
 # Cloudflare Pages) and, less frame-ancestors, into each page's <meta
-# http-equiv> (GitHub Pages sends no custom headers); nginx/security-headers.conf
-# repeats it for nginx (a test keeps the two equal). Pagefind's search runs
-# WebAssembly, hence 'wasm-unsafe-eval' (not 'unsafe-eval': no JavaScript eval),
-# on the search pages only: the hosts' header allows it (they cannot tell the
-# pages apart), and every other page's own <meta> policy, which the browser
-# enforces as well, does not.
+# http-equiv> (GitHub Pages sends no custom headers; there the frame guard,
+# theme/static/js/frame-guard.js, keeps pages out of frames);
+# nginx/security-headers.conf repeats it for nginx (a test keeps the two
+# equal). Pagefind's search runs WebAssembly, hence 'wasm-unsafe-eval' (not
+# 'unsafe-eval': no JavaScript eval), on the search pages only: the hosts'
+# header allows it (they cannot tell the pages apart), and every other page's
+# own <meta> policy, which the browser enforces as well, does not.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "

@@ -1,10 +1,13 @@
-"""Free hosting: the GitHub Pages workflow, files for other static hosts, the CSP meta."""
+"""Free hosting: the GitHub Pages workflow, files for other static hosts, the CSP meta,
+and the frame guard for hosts that cannot forbid framing."""
 
+import html
 import re
 
 import yaml
 
-from helpers import ROOT, WORKFLOW
+from embassy.gates.browser import BrowserSession, browser
+from helpers import ROOT, WORKFLOW, require
 
 
 def test_github_pages_workflow_has_least_privilege_and_pinned_actions():
@@ -74,3 +77,83 @@ def test_every_package_is_locked_with_its_hashes():
     makefile = (ROOT / "Makefile").read_text()
     assert "--require-hashes -r requirements.lock" in makefile
     assert "--require-hashes -r requirements.lock" in WORKFLOW.read_text()
+
+
+# GitHub Pages sends no header, and a <meta> policy cannot carry frame-ancestors: the
+# frame guard (theme/static/js/frame-guard.js) keeps every page out of other sites'
+# frames. A language's pages (one with a module script of its own), the root chooser
+# and the root 404 (what a missing address gets), opened as BrowserSession opens them:
+# the published files at their own address, with no header at all.
+GUARDED = ["en/", "es/tratados/", "fr/nouvelles/", "", "no-such-page/"]
+ANOTHER_SITE = "https://another-site.example"
+
+
+def _title(site, relative):
+    """The <title> of the page a reader gets at relative (the root 404 when none)."""
+    target = site.file_for(relative)
+    path = target if target.is_file() else site.root / "404.html"
+    return site.soup(path).title.get_text()
+
+
+def _framed(session, address, sandbox=None):
+    """A tab showing a page of another site whose <iframe> (sandboxed when sandbox is
+    given: its allow- tokens) frames address."""
+    page = session.new_page(1280)
+    attribute = "" if sandbox is None else f' sandbox="{sandbox}"'
+    framing = (f'<!DOCTYPE html><html lang="en"><title>Another site</title>'
+               f'<iframe src="{html.escape(address)}"{attribute} width="1200" height="800">'
+               "</iframe></html>")
+    # The last route registered answers first: this origin, not the session's "abort".
+    page.context.route(f"{ANOTHER_SITE}/**",
+                       lambda route: route.fulfill(body=framing, content_type="text/html"))
+    page.goto(f"{ANOTHER_SITE}/", wait_until="load")
+    return page
+
+
+def test_no_page_shows_in_another_sites_frame(prod_site):
+    """Framed by another site, the page loads but nothing of it is drawn (Chromium lets
+    no frame navigate the top window without a click); sandboxed with scripts too. A
+    frame allowed to navigate the top window makes the page replace the framing one."""
+    require("chromium")
+    with browser() as chromium:
+        session = BrowserSession(prod_site, chromium)
+        for relative in GUARDED:
+            address = session.address(relative)
+            for sandbox in (None, "allow-scripts"):
+                page = _framed(session, address, sandbox)
+                frame = page.frame(url=address)
+                where = (relative or "/", sandbox)
+                assert frame is not None and frame.title() == _title(prod_site, relative), where
+                assert frame.locator("h1").count() == 1, where  # the whole page is there…
+                assert not frame.locator("h1").is_visible(), where  # …and none of it drawn
+                assert frame.evaluate("document.body.getClientRects().length") == 0, where
+                page.context.close()
+            page = _framed(session, address, "allow-scripts allow-top-navigation")
+            page.wait_for_url(address)
+            assert page.title() == _title(prod_site, relative)
+            assert page.locator("h1").is_visible(), relative or "/"
+            page.context.close()
+        assert not session.third_party
+
+
+def test_unframed_pages_read_as_before_with_or_without_javascript(prod_site):
+    """On its own, each page is drawn, without a console error; with JavaScript off,
+    the guard cannot run and the page reads the same."""
+    require("chromium")
+    with browser() as chromium:
+        session = BrowserSession(prod_site, chromium)
+        for javascript in (True, False):
+            page = session.new_page(375, javascript=javascript)
+            for relative in GUARDED:
+                page.goto(session.address(relative), wait_until="load")
+                where = (relative or "/", javascript)
+                assert page.title() == _title(prod_site, relative), where
+                assert page.locator("h1").is_visible(), where
+                assert page.locator("main").inner_text().strip(), where
+                assert not page.evaluate("document.documentElement.hidden"), where
+            page.context.close()
+        assert not session.third_party
+        missing = f"{session.address('no-such-page/')}: Failed to load resource: the server " \
+                  "responded with a status of 404"  # the root 404's own status, as it should be
+        assert [error for error in session.console_errors
+                if not error.startswith(missing)] == []
