@@ -44,8 +44,9 @@ def test_no_report_link_while_the_embassy_address_is_unknown(own_site):
 
 def test_every_page_reports_a_problem_in_its_language_with_its_address(project_copy,
                                                                        tmp_path):
-    edit_source(project_copy, "content/data/embassy.yaml", '  email: ""',
-                "  email: embassy@example.org")
+    edit_source(project_copy, "content/data/embassy.yaml", "  city: Ottawa\n",
+                "  city: Ottawa\n  email:\n    value: embassy@example.org\n"
+                "    source: {url: 'https://embassy.example/contact', read: 2026-12-02}\n")
     output = tmp_path / "output"
     result = run_build("publishconf.py", output, cwd=project_copy)
     assert result.returncode == 0, result.stderr + result.stdout
