@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from embassy.nginx import free_port
-from helpers import LANGUAGES, git, invoke, needs_fast_build, require, user_env
+from helpers import LANGUAGES, OLD_ADDRESSES, git, invoke, needs_fast_build, require, user_env
 
 GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")
 SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
@@ -176,6 +176,11 @@ def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project,
     assert pushed == published | {".nojekyll"}
     home = git(remote, "show", "gh-pages:en/index.html")
     assert f'<link rel="canonical" href="{siteurl}/en/">' in home
+    for old, new in OLD_ADDRESSES.items():  # the former site's pages lead on, under the path
+        moved = git(remote, "show", f"gh-pages:{old[1:]}")
+        assert f'<link rel="canonical" href="{siteurl}{new}">' in moved, old
+        assert f'<meta http-equiv="refresh" content="0; url={siteurl}{new}">' in moved, old
+        assert f'<a class="epc-chooser__link" href="{siteurl}{new}">' in moved, old
 
 
 def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
