@@ -198,13 +198,20 @@ def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
 
 
 def test_invoke_nginx_production_prints_the_https_configuration(project):
-    result = invoke(project, "nginx-production", "--domain", "embassyofperu.ca",
-                    "--root", "/srv/embassy")
+    command = ("nginx-production", "--domain", "embassyofperu.ca", "--root", "/srv/embassy")
+    result = invoke(project, *command)  # the site is not built: its old addresses are unknown
+    assert result.returncode == 1 and "publish the site first" in result.stderr, result.stderr
+    (project / "output").mkdir()  # what the build writes there, for the former site's addresses
+    (project / "output" / "_redirects").write_text(
+        "/ES/es_bilaterales.html  /es/marco-juridico/  301!\n"
+        "/ES/es_bilaterales.html  /es/marco-juridico/  301\n", encoding="utf-8")
+    result = invoke(project, *command)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("# The production servers")  # nothing but the file
     for line in ("    ssl_certificate /etc/letsencrypt/live/embassyofperu.ca/fullchain.pem;",
                  "    server_name embassyofperu.ca;", "    root /srv/embassy;",
-                 "        return 301 https://$host$request_uri;"):
+                 "        return 301 https://$host$request_uri;",
+                 "    location = /ES/es_bilaterales.html { return 301 /es/marco-juridico/; }"):
         assert f"\n{line}\n" in result.stdout, line
 
 
