@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -128,9 +128,14 @@ def nginx_production(c, domain, root=""):
     """Print the production nginx configuration (HTTPS; HTTP redirected) for sites-available/."""
     from dataclasses import replace
 
+    from embassy.hosting import moved_addresses
     from embassy.nginx import Production, production_configuration
 
-    site = Production(domain)
+    output = Path(CONFIG["deploy_path"])
+    if not (output / "_redirects").is_file():  # the former site's addresses are there
+        raise Exit(f"{output}/_redirects is missing: publish the site first "
+                   "(invoke publish), then write its configuration.", code=1)
+    site = Production(domain, redirects=tuple(moved_addresses(output)))
     print(production_configuration(replace(site, root=root) if root else site), end="")
 
 

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 LANGUAGES = ("en", "es", "fr")
 PRODUCTION_URL = "https://embassy.example"
+# The former site's addresses that sources show (content/data/redirects.yaml), and
+# the path each leads to on this site.
+OLD_ADDRESSES = {"/ingles/bilaterals.html": "/en/legal-framework/",
+                 "/ES/es_bilaterales.html": "/es/marco-juridico/"}
 IN_CI = os.environ.get("CI") == "true"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 # Tests of what only the fast build does (rebuilds, per-language processes): with

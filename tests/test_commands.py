@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from embassy.nginx import free_port
-from helpers import LANGUAGES, git, invoke, needs_fast_build, require, user_env
+from helpers import LANGUAGES, OLD_ADDRESSES, git, invoke, needs_fast_build, require, user_env
 
 GATE_NAMES = ("HTML", "Accessibility", "Links", "Feeds", "Security")
 SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
@@ -180,6 +180,11 @@ def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project,
         result.stdout)
     home = git(remote, "show", "gh-pages:en/index.html")
     assert f'<link rel="canonical" href="{siteurl}/en/">' in home
+    for old, new in OLD_ADDRESSES.items():  # the former site's pages lead on, under the path
+        moved = git(remote, "show", f"gh-pages:{old[1:]}")
+        assert f'<link rel="canonical" href="{siteurl}{new}">' in moved, old
+        assert f'<meta http-equiv="refresh" content="0; url={siteurl}{new}">' in moved, old
+        assert f'<a class="epc-chooser__link" href="{siteurl}{new}">' in moved, old
 
 
 def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
@@ -197,13 +202,20 @@ def test_invoke_build_nginx_serves_the_site_with_its_headers(project, tmp_path):
 
 
 def test_invoke_nginx_production_prints_the_https_configuration(project):
-    result = invoke(project, "nginx-production", "--domain", "embassyofperu.ca",
-                    "--root", "/srv/embassy")
+    command = ("nginx-production", "--domain", "embassyofperu.ca", "--root", "/srv/embassy")
+    result = invoke(project, *command)  # the site is not built: its old addresses are unknown
+    assert result.returncode == 1 and "publish the site first" in result.stderr, result.stderr
+    (project / "output").mkdir()  # what the build writes there, for the former site's addresses
+    (project / "output" / "_redirects").write_text(
+        "/ES/es_bilaterales.html  /es/marco-juridico/  301!\n"
+        "/ES/es_bilaterales.html  /es/marco-juridico/  301\n", encoding="utf-8")
+    result = invoke(project, *command)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("# The production servers")  # nothing but the file
     for line in ("    ssl_certificate /etc/letsencrypt/live/embassyofperu.ca/fullchain.pem;",
                  "    server_name embassyofperu.ca;", "    root /srv/embassy;",
-                 "        return 301 https://$host$request_uri;"):
+                 "        return 301 https://$host$request_uri;",
+                 "    location = /ES/es_bilaterales.html { return 301 /es/marco-juridico/; }"):
         assert f"\n{line}\n" in result.stdout, line
 
 

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from embassy.gates import BuiltSite, browser, feeds, files, html, links, security
-from helpers import ROOT, run_gate
+from helpers import PRODUCTION_URL, ROOT, run_gate
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 KEY_PAGES = [f"{lang}/{page}" for lang, pages in {
@@ -39,13 +39,33 @@ def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
     types = {(paginated_site.page_type(path), paginated_site.lang(path)) for path in pages}
     expected = {"home", "news", "article", "category", "archives", "not-found", "search",
                 "page", "agreements", "about", "chronology"}
-    assert {page_type for page_type, _lang in types} == expected | {"chooser", "root-not-found"}
+    assert {page_type for page_type, _lang in types} == expected | {"chooser", "root-not-found",
+                                                                    "redirect"}
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     views, problems = run_gate(browser.check, paginated_site, screenshots=SCREENSHOTS,
                                screenshot_pages=KEY_PAGES)
     assert views >= 4 * len(pages)  # two widths, light and dark
     assert not problems, "\n".join(problems)
     assert len(list(SCREENSHOTS.glob("*.png"))) == 4 * len(KEY_PAGES)
+
+
+def test_browser_gate_checks_a_page_that_sends_the_reader_on_as_it_shows(prod_site):
+    """A page at one of the former site's addresses opens its new page at once (a
+    refresh); the gate holds that off to check the page itself, and only that."""
+    def shown(site):
+        with browser.browser() as chromium:
+            session = browser.BrowserSession(site, chromium)
+            tab = session.new_page(375)
+            session.visit(tab, site.root / "ES" / "es_bilaterales.html")
+            tab.wait_for_timeout(500)  # a refresh after 0 s would have happened by now
+            moved = (tab.url, tab.text_content("h1"))
+            session.visit(tab, site.root / "es" / "index.html")
+            return moved, tab.url
+
+    (url, heading), then = run_gate(shown, prod_site)
+    assert (url, heading) == (f"{PRODUCTION_URL}/ES/es_bilaterales.html",
+                              "Esta página cambió de dirección")
+    assert then == f"{PRODUCTION_URL}/es/"
 
 
 def test_browser_gate_checks_the_dark_scheme_too(dev_site, tmp_path, monkeypatch):

@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from embassy.hosting import moved_addresses
 from embassy.nginx import (Production, free_port, nginx_binary, nginx_server,
-                           production_configuration, running_nginx, write_runner)
-from helpers import IN_CI, ROOT
+                           production_configuration, redirect_locations, running_nginx,
+                           write_runner)
+from helpers import IN_CI, OLD_ADDRESSES, ROOT
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 
@@ -180,6 +182,31 @@ def test_feeds_have_their_media_types(server):
     assert response.getheader("Content-Type").startswith("application/rss+xml")
 
 
+@pytest.mark.parametrize("old,new", OLD_ADDRESSES.items())
+def test_the_former_sites_addresses_are_moved_for_good(server, old, new):
+    for method in ("GET", "HEAD"):
+        response, _body = get(server, old, method=method)
+        assert (response.status, response.getheader("Location")) == (301, new), method
+        assert response.getheader("Content-Security-Policy")  # the site's headers too
+    response, body = get(server, new)
+    assert response.status == 200 and b'<h1 class="epc-title">' in body
+
+
+def test_only_the_former_sites_own_spelling_is_moved(server):
+    """nginx matches an old address exactly, as it was written (no source shows
+    another spelling): a variant is a missing page."""
+    for path in ("/es/es_bilaterales.html", "/ingles/Bilaterals.html", "/ingles/bilaterals.html/"):
+        assert get(server, path)[0].status == 404, path
+
+
+def test_nginx_is_given_only_plain_paths():
+    assert redirect_locations([("/ES/es_bilaterales.html", "/es/marco-juridico/")]) == (
+        "location = /ES/es_bilaterales.html { return 301 /es/marco-juridico/; }",)
+    for move in [("/a b.html", "/en/"), ("/a.html", "/en/; return 200 x"), ("/a.html", "/{x}")]:
+        with pytest.raises(ValueError):
+            redirect_locations([move])
+
+
 def test_host_files_are_not_served(server):
     assert get(server, "/_headers")[0].status == 404
     assert get(server, "/_redirects")[0].status == 404
@@ -321,7 +348,8 @@ def production(prod_site, tmp_path_factory):
     site = Production("embassy.example", root=str(prod_site.root), acme_root=str(acme_root),
                       http_listen=(f"127.0.0.1:{http_port}",),
                       https_listen=(f"127.0.0.1:{https_port}",),
-                      certificate=str(certificate), certificate_key=str(key))
+                      certificate=str(certificate), certificate_key=str(key),
+                      redirects=tuple(moved_addresses(prod_site.root)))
     (folder / "openssl.cnf").write_text(PERMISSIVE_OPENSSL)
     environment = {**os.environ, "OPENSSL_CONF": str(folder / "openssl.cnf")}
     conf = write_runner(folder, "production.conf", site.values())
@@ -362,6 +390,9 @@ def test_https_serves_the_site_as_the_local_server_does(production):
                          **{"Accept-Encoding": "gzip"})
     assert response.getheader("Content-Encoding") == "gzip"
     assert b'<html lang="es">' in gzip.decompress(body)
+    for old, new in OLD_ADDRESSES.items():  # the former site's addresses, from the upload
+        response, _body = get(production.https, old, context=production.context())
+        assert (response.status, response.getheader("Location")) == (301, new), old
 
 
 @pytest.mark.parametrize("version,accepted", [

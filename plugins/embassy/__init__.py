@@ -17,6 +17,8 @@
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
 - hosting: fingerprinted assets, _headers and _redirects for static hosts.
+- redirects: the former site's addresses (embassyofperu.ca), each leading on to
+  its page: a page at each for GitHub Pages, the moves for the host files.
 - admin: the browser editor at /admin/ (Sveltia CMS), configured from the settings.
 - style: the house-style rules a program can check (French "1er", "RTC"…).
 - state: what one build's Pelican passes share (passed in the settings).
@@ -34,7 +36,8 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 from pelican import signals
 
 from . import (admin, cards, catalogs, content, data, dates, feeds, hosting, images, languages,
-               modified, sanitize, search, sitemap, sources, state, summary, typography)
+               modified, redirects, sanitize, search, sitemap, sources, state, summary,
+               typography)
 
 
 def add_template_helpers(generator):
@@ -73,13 +76,14 @@ def check_generated_content(generator):
 
 def finish_site(settings):
     """Once every language is written: image variants, sharing cards, fingerprinted
-    assets, host files, the sitemap, and the search index of each language."""
+    assets, host files (with the former site's addresses the main site moved), the
+    sitemap, and the search index of each language."""
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
     cards.write_cards(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     admin.write_editor(output, settings)
-    hosting.write_host_files(output, settings)
+    hosting.write_host_files(output, settings, state.of(settings).moved)
     sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
     for lang in settings["LANGUAGES"]:
         search.index_language(output, lang)
@@ -99,6 +103,7 @@ def register():
     signals.initialized.connect(state.provide)
     signals.initialized.connect(catalogs.check_and_compile)
     signals.initialized.connect(data.load_into_settings)
+    signals.initialized.connect(redirects.load_into_settings)
     signals.initialized.connect(content.configure_categories)
     signals.initialized.connect(feeds.set_feed_domain)
     signals.initialized.connect(images.set_media_url)
@@ -111,6 +116,7 @@ def register():
     signals.article_generator_finalized.connect(check_generated_content)
     signals.page_generator_finalized.connect(check_generated_content)
     signals.all_generators_finalized.connect(summary.count_items)
+    signals.page_writer_finalized.connect(redirects.write_pages)
     signals.content_written.connect(sitemap.record_page)
     signals.feed_generated.connect(feeds.complete_feed)
     signals.finalized.connect(finish_after_main_site)

@@ -4,8 +4,9 @@
   name.<hash>.ext, so hosts may cache them for a year; templates link them
   through asset_url().
 - output/_headers carries the security and caching headers for Netlify and
-  Cloudflare Pages; output/_redirects the language negotiation at / and the
-  per-language 404 pages that Netlify supports.
+  Cloudflare Pages; output/_redirects the former site's addresses, moved for
+  good (redirects.py; nginx.py reads them there too), the language negotiation
+  at / and the per-language 404 pages that Netlify supports.
 """
 
 import functools
@@ -17,6 +18,8 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 from jinja2 import pass_context
+
+from . import redirects
 
 FINGERPRINTED = (".css", ".js", ".svg")
 
@@ -76,8 +79,12 @@ def meta_content_security_policy(policy):
                      if part.strip() and not part.strip().startswith("frame-ancestors"))
 
 
-def write_host_files(output, settings):
-    """Write output/_headers and output/_redirects."""
+PERMANENT = "301"  # in _redirects: a permanent redirect (Netlify and Cloudflare Pages)
+
+
+def write_host_files(output, settings, moved):
+    """Write output/_headers and output/_redirects; moved: the build's moves of the
+    former site's addresses (BuildState.moved)."""
     output = Path(output)
     # A later rule for the same header overrides an earlier one (Netlify).
     lines = ["/*"] + [f"  {name}: {value}" for name, value in settings["SECURITY_HEADERS"].items()]
@@ -91,11 +98,28 @@ def write_host_files(output, settings):
                   "  Cache-Control: no-cache"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
     languages = settings["LANGUAGES"]
-    redirects = ["# Netlify: the language chooser at / sends each reader to their language."]
-    redirects += [f"/  /{lang}/  302  Language={lang}" for lang in languages]
-    redirects += ["# Each language's own 404 page."]
-    redirects += [f"/{lang}/*  /{lang}/404.html  404" for lang in languages]
-    (output / "_redirects").write_text("\n".join(redirects) + "\n", encoding="utf-8")
+    rules = ["# The former site's addresses (content/data/redirects.yaml), moved for good.",
+             "# Netlify serves the page the build leaves at each (for GitHub Pages) unless",
+             "# the rule is forced (301!); Cloudflare Pages always redirects, and ignores a",
+             "# forced rule: hence both lines."]
+    for old, new in redirects.permanent_redirects(settings, moved):
+        rules += [f"{old}  {new}  {PERMANENT}!", f"{old}  {new}  {PERMANENT}"]
+    rules += ["# Netlify: the language chooser at / sends each reader to their language."]
+    rules += [f"/  /{lang}/  302  Language={lang}" for lang in languages]
+    rules += ["# Each language's own 404 page."]
+    rules += [f"/{lang}/*  /{lang}/404.html  404" for lang in languages]
+    (output / "_redirects").write_text("\n".join(rules) + "\n", encoding="utf-8")
+
+
+def moved_addresses(output):
+    """[(old address, new path)] of a built site's _redirects (none without one)."""
+    try:
+        text = (Path(output) / "_redirects").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    rules = [line.split() for line in text.splitlines()]
+    return list(dict.fromkeys((rule[0], rule[1]) for rule in rules
+                              if len(rule) == 3 and rule[2] == PERMANENT))
 
 
 def add_meta_policy(pelican):

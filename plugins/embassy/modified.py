@@ -89,12 +89,18 @@ def set_last_modified(instance):
         instance.last_modified = instance.date  # never "modified" before its own date
 
 
+# Data files no page shows: the former site's addresses (redirects.py) lead
+# elsewhere; a change to them changes no page's date.
+NOT_SHOWN = {"redirects"}
+
+
 def load_data_times(pelican):
-    """initialized handler: when each data file last changed."""
+    """initialized handler: when each data file the pages show last changed."""
     settings = pelican.settings
     folder = Path(settings["PATH"]) / settings["DATA_PATH"]
     settings["DATA_MODIFIED"] = {
         path.stem: last_change(path, settings) for path in folder.glob("*.yaml")
+        if path.stem not in NOT_SHOWN
     }
 
 

@@ -4,7 +4,8 @@ nginx/ holds the configuration with placeholders (@ROOT@, @LISTEN@…). Two serv
 files include site.conf, what the site serves, so they never differ in it:
 local.conf, plain HTTP on loopback (`invoke nginx`, the tests, the benchmarks),
 and production.conf, HTTPS with HTTP redirected to it (`invoke
-nginx-production`, and the tests on loopback). The build never runs nginx.
+nginx-production`, and the tests on loopback). The build never runs nginx; the
+former site's addresses it moves for good come from the built site's _redirects.
 """
 
 import os
@@ -12,6 +13,8 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .hosting import moved_addresses
 
 NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
 
@@ -70,6 +73,20 @@ def _dedented(lines):
     return [line[margin:] if line[:margin].isspace() else line for line in lines]
 
 
+# A path nginx may be given as it is (no space, quote, brace or ';' to end a directive).
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9._~/-]*")
+
+
+def redirect_locations(moves):
+    """nginx's lines for [(old address, new path)]: an exact location each, answering
+    with a permanent redirect to the new path (on the reader's host: site.conf
+    turns absolute_redirect off)."""
+    for path in (path for move in moves for path in move):
+        if not _PLAIN_PATH.fullmatch(path):
+            raise ValueError(f"not a path to write into nginx's configuration: {path!r}")
+    return tuple(f"location = {old} {{ return 301 {new}; }}" for old, new in moves)
+
+
 def write_runner(folder, servers, values, conf=NGINX_CONF):
     """Write folder/nginx.conf, nginx in the foreground with its files in folder, around
     the servers file (local.conf or production.conf); return its path."""
@@ -88,9 +105,11 @@ def write_runner(folder, servers, values, conf=NGINX_CONF):
 
 def render_nginx(root, listen, folder, conf=NGINX_CONF):
     """Write a runnable nginx.conf into folder, the local server (plain HTTP on listen)
-    serving root; return its path."""
+    serving root, with the moves of root's _redirects; return its path."""
     return write_runner(folder, "local.conf",
-                        {"@LISTEN@": listen, "@ROOT@": str(Path(root).resolve())}, conf)
+                        {"@LISTEN@": listen, "@ROOT@": str(Path(root).resolve()),
+                         "@PERMANENT_REDIRECTS@": redirect_locations(moved_addresses(root))},
+                        conf)
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,9 @@ class Production:
     http_listen: tuple[str, ...] = ("80", "[::]:80")
     certificate: str = ""  # default: certbot's fullchain.pem
     certificate_key: str = ""  # default: certbot's privkey.pem
+    # The former site's addresses and their new paths: those of the site that is
+    # uploaded (hosting.moved_addresses of the built output/).
+    redirects: tuple[tuple[str, str], ...] = ()
 
     def values(self) -> dict:
         live = f"/etc/letsencrypt/live/{self.domain.split()[0]}"
@@ -116,7 +138,8 @@ class Production:
                 "@ACME_ROOT@": self.acme_root,
                 "@HTTPS_LISTEN@": self.https_listen, "@HTTP_LISTEN@": self.http_listen,
                 "@CERTIFICATE@": self.certificate or f"{live}/fullchain.pem",
-                "@CERTIFICATE_KEY@": self.certificate_key or f"{live}/privkey.pem"}
+                "@CERTIFICATE_KEY@": self.certificate_key or f"{live}/privkey.pem",
+                "@PERMANENT_REDIRECTS@": redirect_locations(self.redirects)}
 
 
 def production_configuration(site: Production, conf=NGINX_CONF) -> str:

@@ -45,6 +45,9 @@ class BuildState(LivesWithTheBuild):
     sitemap: dict = field(default_factory=dict)
     # the published news items and pages of each language: {lang: {"news": n, "pages": n}}
     counts: dict = field(default_factory=dict)
+    # the former site's addresses with their new page's path from the site's root
+    # (redirects.py): {"/ES/es_bilaterales.html": "/es/marco-juridico/"}
+    moved: dict = field(default_factory=dict)
     # results of pure text functions (typography) kept between builds:
     # .result(source file, kind, text, compute)
     text_memo: object = field(default_factory=NoMemo)

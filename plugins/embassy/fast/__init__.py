@@ -96,7 +96,8 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
         if settings["I18N_TEMPLATES_LANG"] in languages:
             hosting.fingerprint_assets(staging, settings["THEME"], settings["THEME_STATIC_DIR"])
             admin.write_editor(staging, settings)
-        hosting.write_host_files(staging, settings)
+        moved = {old: new for part in records.values() for old, new in part.moved.items()}
+        hosting.write_host_files(staging, settings, moved)
         sitemap.write(staging, settings["SITEURL"], entries)
         report.count_files(staging)
         changes = _update(site, staging, previous, records, languages) if previous else None

@@ -122,7 +122,7 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
         record = LanguageRecord(
             inputs.languages[lang], reuse.pages, process.sent_urls,
             {name: (str(source), width) for name, (source, width) in build.images.items()},
-            build.counts.get(lang, {}), build.cards)
+            build.counts.get(lang, {}), build.cards, build.moved)
         connection.send(Report(problems, process.other_failed, record,
                                time.monotonic() - started))
         code = 0

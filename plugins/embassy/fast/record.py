@@ -230,7 +230,8 @@ class LanguageRecord(NamedTuple):
     """What a language's process built: its inputs' signature, its pages
     ({name: PageRecord}), its items' URLs (for the other languages' links),
     the image variants its pages show ({name: (source, width)}), its counts,
-    and the sharing cards its pages name ({name: cards.Card})."""
+    the sharing cards its pages name ({name: cards.Card}) and the former site's
+    addresses its pass moved ({old address: new path}, see redirects.py)."""
 
     signature: str
     pages: dict
@@ -238,16 +239,17 @@ class LanguageRecord(NamedTuple):
     images: dict
     counts: dict
     cards: dict
+    moved: dict
 
     @classmethod
     def from_json(cls, data):
-        signature, pages, urls, images, counts, cards = data
+        signature, pages, urls, images, counts, cards, moved = data
         pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide,
                                   card)
                  for name, (page_signature, entry, site_wide, card) in pages.items()}
         return cls(signature, pages,
                    urls, {name: tuple(image) for name, image in images.items()}, counts,
-                   {name: Card(*card) for name, card in cards.items()})
+                   {name: Card(*card) for name, card in cards.items()}, moved)
 
 
 def record_path(settings, output):

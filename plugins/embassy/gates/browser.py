@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from .html import GateUnavailable
+from .site import refresh_urls
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,6 +66,7 @@ class BrowserSession:
         self.origin = "{0}://{1}".format(*urlsplit(self.base))
         self.third_party = []
         self.console_errors = []
+        self.held = None  # the page visited, if it sends the reader on (see visit)
 
     def url(self, path):
         """The address of an output file, e.g. https://owner.github.io/embassy/en/."""
@@ -90,6 +92,10 @@ class BrowserSession:
             self.console_errors.append(f"{message.location.get('url', '?')}: {message.text}")
 
     def visit(self, page, path):
+        # A page that sends the reader on at once (a refresh: the pages at the former
+        # site's addresses) is checked as it shows, so the page it opens is held off
+        # (_answer) until the next visit.
+        self.held = self.url(path) if refresh_urls(self.site.soup(path)) else None
         page.goto(self.url(path), wait_until="load")
         return page
 
@@ -100,6 +106,10 @@ class BrowserSession:
         if f"{parts.scheme}://{parts.netloc}" != self.origin:
             self.third_party.append(url)
             return route.abort()
+        request = route.request
+        if (self.held and url != self.held and request.is_navigation_request()
+                and request.frame.parent_frame is None):
+            return route.fulfill(status=204)  # a browser then stays on its page
         target = self.site.file_for(parts.path, base=self.site.siteurl + "/")
         if target is not None and target.is_dir():
             query = f"?{parts.query}" if parts.query else ""

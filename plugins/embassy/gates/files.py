@@ -10,9 +10,15 @@ writes gets its line here, with what it is.
 
 import re
 
+from ..hosting import moved_addresses
+from ..redirects import SEGMENT, page_file
+
 LANG = r"[a-z]{2,3}"  # a language's folder: its ISO 639 code
 NAME = r"[a-z0-9-]+"  # a slug, a section's or a category's name
 FINGERPRINT = r"\.[0-9a-f]{10}"  # hosting.fingerprinted_name
+# A page at one of the former site's addresses, leading on to its new page
+# (redirects.py): there only if _redirects moves that address for good.
+MOVED = "a page at an address of the former site (redirects.py), moved in _redirects"
 PLACES = {
     "a page": rf"(?:{LANG}/)?(?:{NAME}/)*index\.html|(?:{LANG}/)?404\.html",
     "a feed": rf"{LANG}/feeds/{NAME}\.(?:atom|rss)\.xml",
@@ -28,20 +34,27 @@ PLACES = {
         r"|fragment/[\w.-]+\.pf_fragment|index/[\w.-]+\.pf_index)",
     "the browser editor (admin.py)":
         r"admin/(?:index\.html|config\.yml|LICENSE\.txt|[\w.-]+\.js|assets/[\w.-]+\.woff2)",
+    MOVED: rf"(?:{SEGMENT}/)*{SEGMENT}\.html?",
 }
-_PUBLISHED = re.compile("|".join(f"(?:{pattern})" for pattern in PLACES.values()))
+_PUBLISHED = re.compile("|".join(f"(?:{pattern})" for what, pattern in PLACES.items()
+                                 if what != MOVED))
+_MOVED = re.compile(PLACES[MOVED])
 
 
-def problems_of(site, path):
+def problems_of(site, path, moved=frozenset()):
+    """moved: the files of the pages at the former site's addresses (_redirects')."""
     relative = site.relative(path)
     if path.is_symlink():
         return [f"{relative}: a symbolic link (the build writes files only)"]
-    if not _PUBLISHED.fullmatch(relative):
+    if not _PUBLISHED.fullmatch(relative) and not (
+            relative in moved and _MOVED.fullmatch(relative)):
         return [f"{relative}: not a kind of file the site publishes there"]
     return []
 
 
 def check(site):
     """(files checked, problems) for every file of a built site."""
+    moved = {page_file(old) for old, _new in moved_addresses(site.root)}
     files = [path for path in sorted(site.root.rglob("*")) if not path.is_dir()]
-    return len(files), [problem for path in files for problem in problems_of(site, path)]
+    return len(files), [problem for path in files
+                        for problem in problems_of(site, path, moved)]

@@ -4,6 +4,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .site import refresh_urls
+
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
            "iframe": "src"}
 # <meta> tags whose content is an address: the page's own, and its sharing card
@@ -51,6 +53,7 @@ def page_links(site, path):
     for element in soup.find_all("meta", property=LINKING_META):
         if element.get("content"):
             yield element["content"]
+    yield from refresh_urls(soup)  # where a page at an old address sends the reader
     for element in soup.find_all(srcset=True):
         for candidate in element["srcset"].split(","):
             yield candidate.split()[0]

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..sanitize import _scheme
+from .site import refresh_urls
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # data, never run
 RESOURCES = {"script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"],
@@ -48,6 +49,9 @@ def page_problems(site, path):
     for tag, url in resources:
         if not site.is_internal(url, base) and not urljoin(base, url).startswith("data:"):
             problems.append(f"<{tag}> loads {url} from another host")
+    for url in refresh_urls(soup):  # a refresh opens its address in the page's place
+        if _scheme(url) not in ("", "http", "https"):
+            problems.append(f"a <meta http-equiv=\"refresh\"> to a {_scheme(url)}: address")
     if not soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"}):
         problems.append("no Content-Security-Policy <meta> (GitHub Pages sends no headers)")
     return problems

@@ -1,5 +1,6 @@
 """A built site read as a reader reads it: files, parsed pages, resolved links."""
 
+import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -11,6 +12,20 @@ EDITOR = "admin/"  # the browser editor: a web application, with its own policy
 # HTML by these names, and XML documents (SVG, feeds, XHTML) by theirs.
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml"}
 XML_SUFFIXES = {".svg", ".svgz", ".xml", ".xsl", ".xslt", ".rdf"}
+# <meta http-equiv="refresh" content="0; url=…">: the address a page sends the reader
+# on to (the pages at the former site's addresses, for GitHub Pages).
+_REFRESH = re.compile(r"\s*\d+(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['\"]?)(?P<url>.*?)\1\s*",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def refresh_urls(soup):
+    """The addresses a page's <meta http-equiv="refresh"> elements open."""
+    urls = []
+    for meta in soup.find_all("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)}):
+        found = _REFRESH.fullmatch(meta.get("content", ""))
+        if found and found["url"]:
+            urls.append(found["url"])
+    return urls
 
 
 class BuiltSite:
