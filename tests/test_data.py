@@ -41,7 +41,12 @@ REPLACED = {
 
 
 def urls(sources):
-    return [source if isinstance(source, str) else source["url"] for source in sources]
+    """Each source's address, or each of its language versions' in turn."""
+    found = []
+    for source in sources:
+        url = source if isinstance(source, str) else source["url"]
+        found += list(url.values()) if isinstance(url, dict) else [url]
+    return found
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference is not beside the repo")
@@ -119,6 +124,23 @@ def test_the_about_page_shows_only_sourced_contact_details(dev_site, lang):
     assert [h3.get_text() for h3 in main.select("h3")] == ["Toronto", "Vancouver"]
 
 
+# A Government of Canada page found in both official languages: each page links its own
+# language's version, the Spanish page the English one (review 25).
+OTC = {"en": "https://otc-cta.gc.ca/eng/transport-agreement/peru",
+       "es": "https://otc-cta.gc.ca/eng/transport-agreement/peru",
+       "fr": "https://www.otc-cta.gc.ca/fra/perou"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_links_its_own_version_of_a_source(dev_site, lang):
+    links = [a["href"] for a in dev_site.soup(PAGES[lang]).select("tr#air-services td a")]
+    assert OTC[lang] in links
+    assert not {url for url in OTC.values() if url != OTC[lang]} & set(links)
+    tax = [a["href"] for a in dev_site.soup(PAGES[lang]).select("tr#tax-convention td a")]
+    assert ("https://laws.justice.gc.ca/fra/LoisAnnuelles/2001_30/page-6.html" in tax) == \
+        (lang == "fr")
+
+
 def write(tmp_path, text):
     path = tmp_path / "agreements.yaml"
     path.write_text(text, encoding="utf-8")
@@ -143,6 +165,16 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
      r"fipa\]\.sources\[2\]\.official.*should be true or false"),
     (("720b6e45b9e1\", official: false}", "720b6e45b9e1\", official: false, via: x}"),
      r"fipa\]\.sources\[2\]\.via.*not a field of a source"),
+    # a source in several language versions: English and another, each its own page
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou", "          de: https://example.org/"),
+     r"air-services\]\.sources\[1\]\.url\.de.*not a language of the site"),
+    (("          en: https://otc-cta.gc.ca/eng/transport-agreement/peru\n", ""),
+     r"air-services\]\.sources\[1\]\.url.*the English one"),
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou",
+      "          fr: https://otc-cta.gc.ca/eng/transport-agreement/peru"),
+     r"air-services\]\.sources\[1\]\.url.*same address"),
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou", "          fr: otc-cta.gc.ca/fra"),
+     r"air-services\]\.sources\[1\]\.url\.fr.*not a web address"),
 ])
 def test_malformed_agreements_are_named(tmp_path, change, message):
     with pytest.raises(SiteError, match=message) as error:

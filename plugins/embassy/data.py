@@ -5,7 +5,10 @@ the contact details (only those with a source: what is not known is left out);
 content/data/chronology.yaml, with the agreements' dates, the chronology.
 
 A source is a web address (an official source), or a set of fields:
-  url: the address
+  url: the address, or one address per language, {en: …, fr: …}, where the page
+                        exists in each of Canada's official languages: each page links
+                        its own language's version (Spanish: the 'es' one if given, else
+                        the English one)
   official: false       a secondary source (press, law firm, a copy on a non-government
                         host), shown as such: kept only where no official one was found
   former_site: true     a page of the embassy's former site, embassyofperu.ca, which
@@ -33,8 +36,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
                               r"traduction non officielle", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
-SOURCE_FIELDS = {"url": str, "official": bool, "former_site": bool, "read": datetime.date,
-                 "outdated": bool}
+SOURCE_FIELDS = {"url": (str, dict), "official": bool, "former_site": bool,
+                 "read": datetime.date, "outdated": bool}
+# The language whose version of a source a page links when its own is not given.
+SOURCE_FALLBACK_LANG = "en"
 # The order of the two countries in each language ("Perú: …; Canadá: …" in Spanish,
 # as the glossary's rule for 'peru' says); the other languages name Canada first.
 PARTY_ORDER = {"es": ("peru", "canada")}
@@ -129,6 +134,28 @@ class _Checker:
                       "write a full address starting with https:// or http://.")
         return url
 
+    def source_urls(self, value, field):
+        """A source's address in each language, {lang: url}: one address for all, or one
+        per language ({en, fr[, es]}), a language not given reading the English one."""
+        if not isinstance(value, dict):
+            url = self.url(value, field)
+            return {lang: url for lang in self.languages}
+        unknown = set(value) - set(self.languages)
+        if unknown:
+            lang = sorted(unknown)[0]
+            self.fail(f"{field}.{lang}", f"'{lang}' is not a language of the site.",
+                      f"give the addresses under {', '.join(self.languages)}.")
+        if SOURCE_FALLBACK_LANG not in value or len(value) < 2:
+            self.fail(field, "addresses per language give the English one and at least one "
+                      "other (the page in each language links its own).",
+                      "write {en: https://…, fr: https://…}, or a single address.")
+        if len(set(value.values())) < len(value):
+            self.fail(field, "two languages give the same address.",
+                      "give each language its own version, or write a single address.")
+        for lang, url in value.items():
+            self.url(url, f"{field}.{lang}")
+        return {lang: value.get(lang, value[SOURCE_FALLBACK_LANG]) for lang in self.languages}
+
     def source(self, value, field):
         """One source, as {url, official, former_site, read, outdated}."""
         if not isinstance(value, dict):
@@ -138,14 +165,16 @@ class _Checker:
                 self.fail(f"{field}.{name}", f"'{name}' is not a field of a source.",
                           f"use only {', '.join(SOURCE_FIELDS)}.")
             if not isinstance(item, SOURCE_FIELDS[name]):
-                kind = {str: "a web address", bool: "true or false",
+                kind = {(str, dict): "a web address, or one per language ({en: …, fr: …})",
+                        bool: "true or false",
                         datetime.date: "a date, YYYY-MM-DD"}[SOURCE_FIELDS[name]]
                 self.fail(f"{field}.{name}", f"'{item}' should be {kind}.", f"write {kind}.")
-        self.url(value.get("url"), f"{field}.url")
+        urls = self.source_urls(value.get("url"), f"{field}.url")
         if value.get("former_site") and not value.get("read"):
             self.fail(f"{field}.read", "a page of the former site is cited with the day it "
                       "was read.", "add 'read: YYYY-MM-DD'.")
-        return {"url": value["url"], "official": value.get("official", True),
+        return {"url": urls[SOURCE_FALLBACK_LANG], "urls": urls,
+                "official": value.get("official", True),
                 "former_site": value.get("former_site", False), "read": value.get("read"),
                 "outdated": value.get("outdated", False)}
 
