@@ -173,8 +173,8 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
     ("content/pages/legal-framework/index.es.md", "entre el Perú y Canadá se establecieron",
      "entre Canadá y el Perú se establecieron",
      "content/pages/legal-framework/index.es.md: 'Canadá y el Perú': in Spanish Peru comes first"),
-    ("content/data/agreements.yaml", "como lo está desde el 19 de setiembre de 2021.",
-     "como lo está (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
+    ("content/data/agreements.yaml", "junto con el CPTPP entre el Perú y Canadá.",
+     "junto con el CPTPP (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
      "content/data/agreements.yaml (agreements[cptpp-cultural-industries-letter].notes.es): "
      "'Canadá: 30 de diciembre de 2018; Perú:': in Spanish Peru comes first"),
     # a title a source gives is not our translation
@@ -228,7 +228,10 @@ def test_a_spanish_title_that_the_treaty_texts_give_cites_its_secondary_source(o
     assert "Fuente de este título: studylib.es (fuente secundaria)" in " ".join(
         fta.get_text(" ", strip=True).split())
     assert fta.select_one("a[href*='studylib.es']")
-    assert "Source of this title" not in own_site.soup("en/agreements/index.html").get_text()
+    # the English title of the FTA is the Act's (S.C. 2009, c. 16), an official source
+    english = own_site.soup("en/agreements/index.html").select_one("tr#canada-peru-fta th")
+    assert "Source of this title: laws.justice.gc.ca" in " ".join(english.get_text(" ").split())
+    assert "secondary" not in english.get_text()
     for path in PAGES["es"][5], PAGES["en"][5], PAGES["fr"][5]:
         main = own_site.soup(path).main
         for host in ("scribd.com", "mondaq.com", "wikipedia.org", "ppeniagara.com"):

@@ -231,10 +231,18 @@ def load_agreements(path, languages, instrument_types):
                        f"use one of {', '.join(data['scopes'])}, or add it to 'scopes'.")
         official = entry.get("title") or {}
         unofficial = entry.get("title_unofficial") or {}
-        if set(official) & set(unofficial) or set(official) | set(unofficial) != set(languages):
+        # an instrument no source gives a title: described, and marked so in each language
+        described = entry.get("description") or {}
+        if described and set(described) != set(languages):
+            check.fail(f"{where}.description", "a description stands for the title in every "
+                       "language.", f"give it in {', '.join(languages)}, and no 'title'.")
+        named = [set(official), set(unofficial), set(described)]
+        if (sum(len(langs) for langs in named) != len(languages)
+                or set().union(*named) != set(languages)):
             check.fail(f"{where}.title", "each language needs exactly one title, "
-                       "official ('title') or our translation ('title_unofficial').",
-                       f"give titles in {', '.join(languages)}, each in one of the two fields.")
+                       "official ('title') or our translation ('title_unofficial'), "
+                       "or a description ('description') in all of them.",
+                       f"give titles in {', '.join(languages)}, each in one of the fields.")
         title_sources = entry.get("title_sources") or {}
         if not isinstance(title_sources, dict):
             check.fail(f"{where}.title_sources", "it should give sources per language.",
@@ -249,7 +257,8 @@ def load_agreements(path, languages, instrument_types):
             if lang not in official:
                 check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
                            "under 'title'.", "give sources only for the languages under 'title'.")
-        for field, group in (("title", official), ("title_unofficial", unofficial)):
+        for field, group in (("title", official), ("title_unofficial", unofficial),
+                             ("description", described)):
             for lang, text in group.items():
                 if not isinstance(text, str) or not text.strip():
                     check.fail(f"{where}.{field}.{lang}", "the title is empty.", "write it.")
@@ -259,11 +268,23 @@ def load_agreements(path, languages, instrument_types):
                                "under 'title_unofficial'.", "write the title alone, under "
                                "'title' if a source gives it, else under 'title_unofficial'.")
                 style.check_text(text, lang, path, field=f"{where}.{field}.{lang}")
-        titles = official | unofficial
+        titles = official | unofficial | described
         entry["titles"] = {
-            lang: {"text": localize_text(titles[lang], lang), "official": lang in official}
+            lang: {"text": localize_text(titles[lang], lang), "official": lang in official,
+                   "description": lang in described}
             for lang in languages
         }
+        title_notes = entry.get("title_notes") or {}
+        if not isinstance(title_notes, dict) or set(title_notes) - set(official):
+            check.fail(f"{where}.title_notes", "it gives notes, per language, on titles "
+                       "under 'title'.", "write 'title_notes:' then 'es: …' for a title "
+                       "under 'title'.")
+        for lang, text in title_notes.items():
+            if not isinstance(text, str) or not text.strip():
+                check.fail(f"{where}.title_notes.{lang}", "the note is empty.", "write it.")
+            style.check_text(text, lang, path, field=f"{where}.title_notes.{lang}")
+        entry["title_notes"] = {lang: with_superscripts(localize_text(text, lang))
+                                for lang, text in title_notes.items()}
         check.date(entry.get("signed"), f"{where}.signed")
         in_force = entry.get("in_force")
         if isinstance(in_force, dict):
