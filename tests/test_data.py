@@ -93,6 +93,21 @@ def test_unofficial_titles_and_unconfirmed_facts_are_marked(dev_site):
         assert "traduction non officielle" not in french.select_one(f"tr#{ident} th").get_text()
 
 
+CHRONOLOGY = {"en": "en/chronology/index.html", "es": "es/cronologia/index.html",
+              "fr": "fr/chronologie/index.html"}
+UNCONFIRMED = {"en": "unconfirmed", "es": "no confirmada", "fr": "non confirmée"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_chronology_shows_an_unconfirmed_date_with_its_caveat(dev_site, lang):
+    """The FIPA's entry into force (June 20, 2007), confirmed by no official source: in
+    the chronology as on the agreements page, with the same caveat (review 25)."""
+    item = dev_site.soup(CHRONOLOGY[lang]).select_one(
+        ".epc-chronology__item:has(time[datetime='2007-06-20'])")
+    assert item.select_one("a[href$='#fipa']")
+    assert item.select_one(".epc-tag").get_text(strip=True) == UNCONFIRMED[lang]
+
+
 @pytest.mark.parametrize("lang,first,second", [("en", "Canada:", "Peru:"),
                                                ("es", "Perú:", "Canadá:"),
                                                ("fr", "Canada :", "Pérou :")])

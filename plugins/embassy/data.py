@@ -313,10 +313,11 @@ def load_agreements(path, languages, instrument_types):
 
 def load_chronology(path, languages, agreements):
     """The chronology's milestones, oldest first: the events of chronology.yaml and
-    the signature and entries into force of each agreement (an unconfirmed date is
-    left out: the agreements page shows it with its caveat).
+    the signature and entries into force of each agreement (a date no official source
+    confirmed is marked 'unconfirmed', as on the agreements page).
 
-    Each milestone: {date, year_only, text {lang} or None, agreement, kind, party, sources}.
+    Each milestone: {date, year_only, text {lang} or None, agreement, kind, party,
+    unconfirmed, sources}.
     """
     data = read_yaml(path, "chronology")
     check = _Checker(path, languages)
@@ -337,19 +338,21 @@ def load_chronology(path, languages, agreements):
         milestones.append({
             "date": date, "year_only": year_only, "kind": "event", "party": None,
             "text": check.translated(event.get("text"), f"{where}.text", markup=True),
-            "agreement": None,
+            "agreement": None, "unconfirmed": False,
             "sources": check.source_list(event.get("sources"), f"{where}.sources"),
         })
     for agreement in agreements["agreements"]:
-        dates = [("signed", None, agreement["signed"])]
+        dates = [("signed", None, agreement["signed"], False)]
         in_force = agreement.get("in_force")
         if isinstance(in_force, dict):
-            dates += [("in-force", party, date) for party, date in in_force.items()]
-        elif in_force and not agreement.get("in_force_unconfirmed"):
-            dates.append(("in-force", None, in_force))
+            dates += [("in-force", party, date, False) for party, date in in_force.items()]
+        elif in_force:
+            dates.append(("in-force", None, in_force,
+                          bool(agreement.get("in_force_unconfirmed"))))
         milestones += [{"date": date, "year_only": False, "kind": kind, "party": party,
-                        "text": None, "agreement": agreement, "sources": agreement["sources"]}
-                       for kind, party, date in dates]
+                        "text": None, "agreement": agreement, "unconfirmed": unconfirmed,
+                        "sources": agreement["sources"]}
+                       for kind, party, date, unconfirmed in dates]
     # a year alone comes before that year's dated milestones
     return sorted(milestones, key=lambda milestone: (
         milestone["date"].year, not milestone["year_only"], milestone["date"]))
