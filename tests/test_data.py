@@ -201,6 +201,8 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
      r"air-services\]\.sources\[1\]\.url.*same address"),
     (("          fr: https://www.otc-cta.gc.ca/fra/perou", "          fr: otc-cta.gc.ca/fra"),
      r"air-services\]\.sources\[1\]\.url\.fr.*not a web address"),
+    (('label: {en: "CPTPP backgrounder", es: "Documento informativo sobre el CPTPP", ',
+      'label: {en: "CPTPP backgrounder", '), r"cptpp\]\.sources\[2\]\.label.*each language"),
     (("  en: \"Exchange of letters", "  xx: \"Exchange of letters"),
      r"cptpp-cultural-industries-letter\]\.description.*every language"),
     (("    title_notes:\n      es:", "    title_notes:\n      de:"),

@@ -9,6 +9,8 @@ A source is a web address (an official source), or a set of fields:
                         exists in each of Canada's official languages: each page links
                         its own language's version (Spanish: the 'es' one if given, else
                         the English one)
+  label: {en, es, fr}   a short name for the link, shown with the site's name (where two
+                        sources share a site, the site alone would not tell them apart)
   official: false       a secondary source (press, law firm, a copy on a non-government
                         host), shown as such: kept only where no official one was found
   former_site: true     a page of the embassy's former site, embassyofperu.ca, which
@@ -36,7 +38,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
                               r"traduction non officielle", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
-SOURCE_FIELDS = {"url": (str, dict), "official": bool, "former_site": bool,
+SOURCE_FIELDS = {"url": (str, dict), "label": dict, "official": bool, "former_site": bool,
                  "read": datetime.date, "outdated": bool}
 # The language whose version of a source a page links when its own is not given.
 SOURCE_FALLBACK_LANG = "en"
@@ -166,6 +168,7 @@ class _Checker:
                           f"use only {', '.join(SOURCE_FIELDS)}.")
             if not isinstance(item, SOURCE_FIELDS[name]):
                 kind = {(str, dict): "a web address, or one per language ({en: …, fr: …})",
+                        dict: "a text in each language ({en: …, es: …, fr: …})",
                         bool: "true or false",
                         datetime.date: "a date, YYYY-MM-DD"}[SOURCE_FIELDS[name]]
                 self.fail(f"{field}.{name}", f"'{item}' should be {kind}.", f"write {kind}.")
@@ -173,7 +176,8 @@ class _Checker:
         if value.get("former_site") and not value.get("read"):
             self.fail(f"{field}.read", "a page of the former site is cited with the day it "
                       "was read.", "add 'read: YYYY-MM-DD'.")
-        return {"url": urls[SOURCE_FALLBACK_LANG], "urls": urls,
+        label = self.translated(value.get("label"), f"{field}.label", optional=True)
+        return {"url": urls[SOURCE_FALLBACK_LANG], "urls": urls, "label": label,
                 "official": value.get("official", True),
                 "former_site": value.get("former_site", False), "read": value.get("read"),
                 "outdated": value.get("outdated", False)}

@@ -85,7 +85,8 @@ def source_links(sources, lang=None):
         sources = [dict(source, url=source["urls"][lang]) if "urls" in source else source
                    for source in sources]
     sites = [hostname(source["url"]).removeprefix("www.") for source in sources]
-    return [(source, site if sites.count(site) == 1 and not source["former_site"]
+    return [(source, f"{source['label'][lang]} ({site})" if lang and source.get("label")
+             else site if sites.count(site) == 1 and not source["former_site"]
              else site + urlsplit(source["url"]).path)
             for source, site in zip(sources, sites)]
 
