@@ -149,7 +149,7 @@ I18N_GETTEXT_LOCALEDIR = str(HERE / "translations")
 I18N_TEMPLATES_LANG = "en"
 
 # The pages in the main menu and on the home page, by Key.
-NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "about"]
+NAV_PAGES = ["legal-framework", "foreign-policy", "agreements", "chronology", "about"]
 HOME_NEWS_COUNT = 3
 # Pages whose "date modified" also follows a data file (Template -> data file).
 PAGE_DATA = {"agreements": ["agreements", "glossary"], "about": ["embassy"],

@@ -2,8 +2,9 @@
 relations in each language, each milestone with its date and its sources."""
 
 import pytest
+import yaml
 
-from helpers import LANGUAGES, assert_refused, edit_source, run_build
+from helpers import LANGUAGES, ROOT, assert_refused, edit_source, run_build
 
 PAGES = {  # (home, news, archive, chronology, legal framework, agreements) per language
     "en": ("en/index.html", "en/news/index.html", "en/archives/index.html",
@@ -47,8 +48,24 @@ def milestones(site, page):
             for item in site.soup(page).select(".epc-chronology__item")]
 
 
+def same_source():
+    """{address: English address} of each source given in several language versions
+    (agreements.yaml): each page links its own language's version of the same source."""
+    data = yaml.safe_load((ROOT / "content" / "data" / "agreements.yaml").read_text())
+    versions = {}
+    for entry in data["agreements"]:
+        for source in entry["sources"]:
+            if isinstance(source, dict) and isinstance(source["url"], dict):
+                versions.update({url: source["url"]["en"] for url in source["url"].values()})
+    return versions
+
+
 def test_the_chronology_has_the_same_milestones_and_sources_in_each_language(own_site):
     found = {lang: milestones(own_site, PAGES[lang][3]) for lang in LANGUAGES}
+    versions = same_source()
+    assert versions  # some sources are linked in each official language's version
+    found = {lang: [(date, text, [versions.get(source, source) for source in sources])
+                    for date, text, sources in items] for lang, items in found.items()}
     english = found["en"]
     assert len(english) >= 10
     assert [date for date, _text, _sources in english] == sorted(
@@ -122,7 +139,7 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
      "'1er'."),
     (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n<sup>o</sup> 13).\n\n",
      f"{LEGAL_FR}: 'CTS' is the English name of Canada's treaty series."),
-    ("content/data/agreements.yaml", "(RTC 1957, n<sup>o</sup> 13)", "(CTS 1957, n<sup>o</sup> 13)",
+    ("content/data/agreements.yaml", ": RTC 1957, n<sup>o</sup> 13)", ": CTS 1957, n<sup>o</sup> 13)",
      "content/data/agreements.yaml (agreements[air-services].notes.fr): 'CTS'"),
     ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"',
      'msgstr "Sources du 1 mars\u00a0:"', "(msgstr of 'Sources:'): '1 mars'"),
@@ -130,7 +147,7 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
     (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (RTC 1957, n° 13).\n\n",
      f"{LEGAL_FR}: 'n° 13': in French the abbreviation of 'numéro' is n with a superscript o "
      "(OQLF).\n  How to fix: write 'n<sup>o</sup> 13'"),
-    ("content/data/agreements.yaml", "(RTC 1957, n<sup>o</sup> 13)", "(RTC 1957, no 13)",
+    ("content/data/agreements.yaml", ": RTC 1957, n<sup>o</sup> 13)", ": RTC 1957, no 13)",
      "content/data/agreements.yaml (agreements[air-services].notes.fr): 'no 13': in French "
      "the abbreviation of 'numéro'"),
     ("content/data/chronology.yaml", "le 80<sup>e</sup> anniversaire", "le 80e anniversaire",
@@ -156,8 +173,8 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
     ("content/pages/legal-framework/index.es.md", "entre el Perú y Canadá se establecieron",
      "entre Canadá y el Perú se establecieron",
      "content/pages/legal-framework/index.es.md: 'Canadá y el Perú': in Spanish Peru comes first"),
-    ("content/data/agreements.yaml", "como lo está desde el 19 de setiembre de 2021.",
-     "como lo está (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
+    ("content/data/agreements.yaml", "junto con el CPTPP entre el Perú y Canadá.",
+     "junto con el CPTPP (Canadá: 30 de diciembre de 2018; Perú: 19 de setiembre de 2021).",
      "content/data/agreements.yaml (agreements[cptpp-cultural-industries-letter].notes.es): "
      "'Canadá: 30 de diciembre de 2018; Perú:': in Spanish Peru comes first"),
     # a title a source gives is not our translation
@@ -181,11 +198,15 @@ def test_the_house_style_rules_stop_the_build(project_copy, good_output, path, o
 
 def test_each_page_cites_the_same_sources_in_every_language(own_site):
     """A reader of any language is given the same sources (the prose and the tables),
-    besides the sources of a title in that language alone."""
+    besides the sources of a title in that language alone; a source published in each
+    official language is the same source in each version."""
+    versions = same_source()
+
     def sources(path):
         main = own_site.soup(path).main
         own = set(main.select(".epc-title-source a"))
-        return sorted({a["href"] for a in main.select("a[href^='http']") if a not in own})
+        return sorted({versions.get(a["href"], a["href"])
+                       for a in main.select("a[href^='http']") if a not in own})
 
     checked = 0
     for path in (own_site.root / "en").rglob("index.html"):
@@ -207,7 +228,10 @@ def test_a_spanish_title_that_the_treaty_texts_give_cites_its_secondary_source(o
     assert "Fuente de este título: studylib.es (fuente secundaria)" in " ".join(
         fta.get_text(" ", strip=True).split())
     assert fta.select_one("a[href*='studylib.es']")
-    assert "Source of this title" not in own_site.soup("en/agreements/index.html").get_text()
+    # the English title of the FTA is the Act's (S.C. 2009, c. 16), an official source
+    english = own_site.soup("en/agreements/index.html").select_one("tr#canada-peru-fta th")
+    assert "Source of this title: laws.justice.gc.ca" in " ".join(english.get_text(" ").split())
+    assert "secondary" not in english.get_text()
     for path in PAGES["es"][5], PAGES["en"][5], PAGES["fr"][5]:
         main = own_site.soup(path).main
         for host in ("scribd.com", "mondaq.com", "wikipedia.org", "ppeniagara.com"):

@@ -40,8 +40,22 @@ REPLACED = {
 }
 
 
+# Titles of the reference replaced (review 25): the English short name of the FTA, by the
+# long title of the Act implementing it (S.C. 2009, c. 16); the side letter's, which no
+# source gives, by a description of the exchange of letters (shown as a description).
+RETITLED = {("canada-peru-fta", "en"): "Free Trade Agreement between Canada and the Republic "
+                                       "of Peru",
+            ("cptpp-cultural-industries-letter", "en"): "Exchange of letters between Canada "
+                                                        "and Peru on cultural industries (CPTPP)"}
+
+
 def urls(sources):
-    return [source if isinstance(source, str) else source["url"] for source in sources]
+    """Each source's address, or each of its language versions' in turn."""
+    found = []
+    for source in sources:
+        url = source if isinstance(source, str) else source["url"]
+        found += list(url.values()) if isinstance(url, dict) else [url]
+    return found
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference is not beside the repo")
@@ -56,7 +70,9 @@ def test_data_file_keeps_the_reference_facts():
         kept = [url for url in source["sources"] if (entry["id"], url) not in REPLACED]
         assert urls(entry["sources"])[:len(kept)] == kept, entry["id"]
         for lang, title in source["title"].items():
-            assert entry["title"][lang] == title, (entry["id"], lang)
+            ours_title = (entry.get("title") or entry["description"])[lang]
+            assert ours_title == RETITLED.get((entry["id"], lang), title), \
+                (entry["id"], lang)
         if isinstance(source["in_force"], (dict, datetime.date)):
             assert entry["in_force"] == source["in_force"]
         assert entry.get("in_force_unconfirmed") == source.get("in_force_unconfirmed")
@@ -75,6 +91,21 @@ def test_unofficial_titles_and_unconfirmed_facts_are_marked(dev_site):
     # the official French titles of the parallel agreements (SICE, S.C. 2009, c. 16)
     for ident in ("labour-cooperation", "environment"):
         assert "traduction non officielle" not in french.select_one(f"tr#{ident} th").get_text()
+
+
+CHRONOLOGY = {"en": "en/chronology/index.html", "es": "es/cronologia/index.html",
+              "fr": "fr/chronologie/index.html"}
+UNCONFIRMED = {"en": "unconfirmed", "es": "no confirmada", "fr": "non confirmée"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_chronology_shows_an_unconfirmed_date_with_its_caveat(dev_site, lang):
+    """The FIPA's entry into force (June 20, 2007), confirmed by no official source: in
+    the chronology as on the agreements page, with the same caveat (review 25)."""
+    item = dev_site.soup(CHRONOLOGY[lang]).select_one(
+        ".epc-chronology__item:has(time[datetime='2007-06-20'])")
+    assert item.select_one("a[href$='#fipa']")
+    assert item.select_one(".epc-tag").get_text(strip=True) == UNCONFIRMED[lang]
 
 
 @pytest.mark.parametrize("lang,first,second", [("en", "Canada:", "Peru:"),
@@ -119,6 +150,23 @@ def test_the_about_page_shows_only_sourced_contact_details(dev_site, lang):
     assert [h3.get_text() for h3 in main.select("h3")] == ["Toronto", "Vancouver"]
 
 
+# A Government of Canada page found in both official languages: each page links its own
+# language's version, the Spanish page the English one (review 25).
+OTC = {"en": "https://otc-cta.gc.ca/eng/transport-agreement/peru",
+       "es": "https://otc-cta.gc.ca/eng/transport-agreement/peru",
+       "fr": "https://www.otc-cta.gc.ca/fra/perou"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_links_its_own_version_of_a_source(dev_site, lang):
+    links = [a["href"] for a in dev_site.soup(PAGES[lang]).select("tr#air-services td a")]
+    assert OTC[lang] in links
+    assert not {url for url in OTC.values() if url != OTC[lang]} & set(links)
+    tax = [a["href"] for a in dev_site.soup(PAGES[lang]).select("tr#tax-convention td a")]
+    assert ("https://laws.justice.gc.ca/fra/LoisAnnuelles/2001_30/page-6.html" in tax) == \
+        (lang == "fr")
+
+
 def write(tmp_path, text):
     path = tmp_path / "agreements.yaml"
     path.write_text(text, encoding="utf-8")
@@ -143,6 +191,22 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
      r"fipa\]\.sources\[2\]\.official.*should be true or false"),
     (("720b6e45b9e1\", official: false}", "720b6e45b9e1\", official: false, via: x}"),
      r"fipa\]\.sources\[2\]\.via.*not a field of a source"),
+    # a source in several language versions: English and another, each its own page
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou", "          de: https://example.org/"),
+     r"air-services\]\.sources\[1\]\.url\.de.*not a language of the site"),
+    (("          en: https://otc-cta.gc.ca/eng/transport-agreement/peru\n", ""),
+     r"air-services\]\.sources\[1\]\.url.*the English one"),
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou",
+      "          fr: https://otc-cta.gc.ca/eng/transport-agreement/peru"),
+     r"air-services\]\.sources\[1\]\.url.*same address"),
+    (("          fr: https://www.otc-cta.gc.ca/fra/perou", "          fr: otc-cta.gc.ca/fra"),
+     r"air-services\]\.sources\[1\]\.url\.fr.*not a web address"),
+    (('label: {en: "CPTPP backgrounder", es: "Documento informativo sobre el CPTPP", ',
+      'label: {en: "CPTPP backgrounder", '), r"cptpp\]\.sources\[2\]\.label.*each language"),
+    (("  en: \"Exchange of letters", "  xx: \"Exchange of letters"),
+     r"cptpp-cultural-industries-letter\]\.description.*every language"),
+    (("    title_notes:\n      es:", "    title_notes:\n      de:"),
+     r"environment\]\.title_notes.*titles under 'title'"),
 ])
 def test_malformed_agreements_are_named(tmp_path, change, message):
     with pytest.raises(SiteError, match=message) as error:

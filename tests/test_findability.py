@@ -86,6 +86,9 @@ def test_agreements_text_year_and_sort(tab):
     page.goto(session.address("fr/accords/?q=libre-echange"))
     assert visible_rows(page) == ["canada-peru-fta"]
     assert page.text_content("#agreements-count") == "1 accord affiché sur 9."
+    page.goto(session.address("fr/accords/?q=aucun-accord-de-ce-nom"))
+    assert visible_rows(page) == []
+    assert page.text_content("#agreements-count") == "0 accord affiché sur 9."  # singular
     page.goto(session.address("en/agreements/?year=2008&sort=oldest"))
     assert sorted(visible_rows(page)) == ["canada-peru-fta", "environment", "labour-cooperation"]
     page.goto(session.address("en/agreements/?sort=oldest"))

@@ -5,7 +5,12 @@ the contact details (only those with a source: what is not known is left out);
 content/data/chronology.yaml, with the agreements' dates, the chronology.
 
 A source is a web address (an official source), or a set of fields:
-  url: the address
+  url: the address, or one address per language, {en: …, fr: …}, where the page
+                        exists in each of Canada's official languages: each page links
+                        its own language's version (Spanish: the 'es' one if given, else
+                        the English one)
+  label: {en, es, fr}   a short name for the link, shown with the site's name (where two
+                        sources share a site, the site alone would not tell them apart)
   official: false       a secondary source (press, law firm, a copy on a non-government
                         host), shown as such: kept only where no official one was found
   former_site: true     a page of the embassy's former site, embassyofperu.ca, which
@@ -33,8 +38,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
                               r"traduction non officielle", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
-SOURCE_FIELDS = {"url": str, "official": bool, "former_site": bool, "read": datetime.date,
-                 "outdated": bool}
+SOURCE_FIELDS = {"url": (str, dict), "label": dict, "official": bool, "former_site": bool,
+                 "read": datetime.date, "outdated": bool}
+# The language whose version of a source a page links when its own is not given.
+SOURCE_FALLBACK_LANG = "en"
 # The order of the two countries in each language ("Perú: …; Canadá: …" in Spanish,
 # as the glossary's rule for 'peru' says); the other languages name Canada first.
 PARTY_ORDER = {"es": ("peru", "canada")}
@@ -129,6 +136,28 @@ class _Checker:
                       "write a full address starting with https:// or http://.")
         return url
 
+    def source_urls(self, value, field):
+        """A source's address in each language, {lang: url}: one address for all, or one
+        per language ({en, fr[, es]}), a language not given reading the English one."""
+        if not isinstance(value, dict):
+            url = self.url(value, field)
+            return {lang: url for lang in self.languages}
+        unknown = set(value) - set(self.languages)
+        if unknown:
+            lang = sorted(unknown)[0]
+            self.fail(f"{field}.{lang}", f"'{lang}' is not a language of the site.",
+                      f"give the addresses under {', '.join(self.languages)}.")
+        if SOURCE_FALLBACK_LANG not in value or len(value) < 2:
+            self.fail(field, "addresses per language give the English one and at least one "
+                      "other (the page in each language links its own).",
+                      "write {en: https://…, fr: https://…}, or a single address.")
+        if len(set(value.values())) < len(value):
+            self.fail(field, "two languages give the same address.",
+                      "give each language its own version, or write a single address.")
+        for lang, url in value.items():
+            self.url(url, f"{field}.{lang}")
+        return {lang: value.get(lang, value[SOURCE_FALLBACK_LANG]) for lang in self.languages}
+
     def source(self, value, field):
         """One source, as {url, official, former_site, read, outdated}."""
         if not isinstance(value, dict):
@@ -138,14 +167,18 @@ class _Checker:
                 self.fail(f"{field}.{name}", f"'{name}' is not a field of a source.",
                           f"use only {', '.join(SOURCE_FIELDS)}.")
             if not isinstance(item, SOURCE_FIELDS[name]):
-                kind = {str: "a web address", bool: "true or false",
+                kind = {(str, dict): "a web address, or one per language ({en: …, fr: …})",
+                        dict: "a text in each language ({en: …, es: …, fr: …})",
+                        bool: "true or false",
                         datetime.date: "a date, YYYY-MM-DD"}[SOURCE_FIELDS[name]]
                 self.fail(f"{field}.{name}", f"'{item}' should be {kind}.", f"write {kind}.")
-        self.url(value.get("url"), f"{field}.url")
+        urls = self.source_urls(value.get("url"), f"{field}.url")
         if value.get("former_site") and not value.get("read"):
             self.fail(f"{field}.read", "a page of the former site is cited with the day it "
                       "was read.", "add 'read: YYYY-MM-DD'.")
-        return {"url": value["url"], "official": value.get("official", True),
+        label = self.translated(value.get("label"), f"{field}.label", optional=True)
+        return {"url": urls[SOURCE_FALLBACK_LANG], "urls": urls, "label": label,
+                "official": value.get("official", True),
                 "former_site": value.get("former_site", False), "read": value.get("read"),
                 "outdated": value.get("outdated", False)}
 
@@ -202,10 +235,18 @@ def load_agreements(path, languages, instrument_types):
                        f"use one of {', '.join(data['scopes'])}, or add it to 'scopes'.")
         official = entry.get("title") or {}
         unofficial = entry.get("title_unofficial") or {}
-        if set(official) & set(unofficial) or set(official) | set(unofficial) != set(languages):
+        # an instrument no source gives a title: described, and marked so in each language
+        described = entry.get("description") or {}
+        if described and set(described) != set(languages):
+            check.fail(f"{where}.description", "a description stands for the title in every "
+                       "language.", f"give it in {', '.join(languages)}, and no 'title'.")
+        named = [set(official), set(unofficial), set(described)]
+        if (sum(len(langs) for langs in named) != len(languages)
+                or set().union(*named) != set(languages)):
             check.fail(f"{where}.title", "each language needs exactly one title, "
-                       "official ('title') or our translation ('title_unofficial').",
-                       f"give titles in {', '.join(languages)}, each in one of the two fields.")
+                       "official ('title') or our translation ('title_unofficial'), "
+                       "or a description ('description') in all of them.",
+                       f"give titles in {', '.join(languages)}, each in one of the fields.")
         title_sources = entry.get("title_sources") or {}
         if not isinstance(title_sources, dict):
             check.fail(f"{where}.title_sources", "it should give sources per language.",
@@ -220,7 +261,8 @@ def load_agreements(path, languages, instrument_types):
             if lang not in official:
                 check.fail(f"{where}.title_sources", "it gives sources for titles that are not "
                            "under 'title'.", "give sources only for the languages under 'title'.")
-        for field, group in (("title", official), ("title_unofficial", unofficial)):
+        for field, group in (("title", official), ("title_unofficial", unofficial),
+                             ("description", described)):
             for lang, text in group.items():
                 if not isinstance(text, str) or not text.strip():
                     check.fail(f"{where}.{field}.{lang}", "the title is empty.", "write it.")
@@ -230,11 +272,23 @@ def load_agreements(path, languages, instrument_types):
                                "under 'title_unofficial'.", "write the title alone, under "
                                "'title' if a source gives it, else under 'title_unofficial'.")
                 style.check_text(text, lang, path, field=f"{where}.{field}.{lang}")
-        titles = official | unofficial
+        titles = official | unofficial | described
         entry["titles"] = {
-            lang: {"text": localize_text(titles[lang], lang), "official": lang in official}
+            lang: {"text": localize_text(titles[lang], lang), "official": lang in official,
+                   "description": lang in described}
             for lang in languages
         }
+        title_notes = entry.get("title_notes") or {}
+        if not isinstance(title_notes, dict) or set(title_notes) - set(official):
+            check.fail(f"{where}.title_notes", "it gives notes, per language, on titles "
+                       "under 'title'.", "write 'title_notes:' then 'es: …' for a title "
+                       "under 'title'.")
+        for lang, text in title_notes.items():
+            if not isinstance(text, str) or not text.strip():
+                check.fail(f"{where}.title_notes.{lang}", "the note is empty.", "write it.")
+            style.check_text(text, lang, path, field=f"{where}.title_notes.{lang}")
+        entry["title_notes"] = {lang: with_superscripts(localize_text(text, lang))
+                                for lang, text in title_notes.items()}
         check.date(entry.get("signed"), f"{where}.signed")
         in_force = entry.get("in_force")
         if isinstance(in_force, dict):
@@ -263,10 +317,11 @@ def load_agreements(path, languages, instrument_types):
 
 def load_chronology(path, languages, agreements):
     """The chronology's milestones, oldest first: the events of chronology.yaml and
-    the signature and entries into force of each agreement (an unconfirmed date is
-    left out: the agreements page shows it with its caveat).
+    the signature and entries into force of each agreement (a date no official source
+    confirmed is marked 'unconfirmed', as on the agreements page).
 
-    Each milestone: {date, year_only, text {lang} or None, agreement, kind, party, sources}.
+    Each milestone: {date, year_only, text {lang} or None, agreement, kind, party,
+    unconfirmed, sources}.
     """
     data = read_yaml(path, "chronology")
     check = _Checker(path, languages)
@@ -287,19 +342,21 @@ def load_chronology(path, languages, agreements):
         milestones.append({
             "date": date, "year_only": year_only, "kind": "event", "party": None,
             "text": check.translated(event.get("text"), f"{where}.text", markup=True),
-            "agreement": None,
+            "agreement": None, "unconfirmed": False,
             "sources": check.source_list(event.get("sources"), f"{where}.sources"),
         })
     for agreement in agreements["agreements"]:
-        dates = [("signed", None, agreement["signed"])]
+        dates = [("signed", None, agreement["signed"], False)]
         in_force = agreement.get("in_force")
         if isinstance(in_force, dict):
-            dates += [("in-force", party, date) for party, date in in_force.items()]
-        elif in_force and not agreement.get("in_force_unconfirmed"):
-            dates.append(("in-force", None, in_force))
+            dates += [("in-force", party, date, False) for party, date in in_force.items()]
+        elif in_force:
+            dates.append(("in-force", None, in_force,
+                          bool(agreement.get("in_force_unconfirmed"))))
         milestones += [{"date": date, "year_only": False, "kind": kind, "party": party,
-                        "text": None, "agreement": agreement, "sources": agreement["sources"]}
-                       for kind, party, date in dates]
+                        "text": None, "agreement": agreement, "unconfirmed": unconfirmed,
+                        "sources": agreement["sources"]}
+                       for kind, party, date, unconfirmed in dates]
     # a year alone comes before that year's dated milestones
     return sorted(milestones, key=lambda milestone: (
         milestone["date"].year, not milestone["year_only"], milestone["date"]))

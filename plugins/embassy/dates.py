@@ -6,6 +6,7 @@ import re
 from babel import Locale
 from babel.dates import format_date
 from jinja2 import pass_context
+from markupsafe import Markup
 
 
 @functools.lru_cache(maxsize=None)
@@ -28,8 +29,13 @@ def format_local_date(value, lang, date_locales):
 
 @pass_context
 def local_date(context, value):
-    """Template filter: the date in the language of the page being written."""
-    return format_local_date(value, context["DEFAULT_LANG"], context["DATE_LOCALES"])
+    """Template filter: the date in the language of the page being written; in a page,
+    French writes the ordinal's ending as a superscript, "1<sup>er</sup> août 2009"
+    (OQLF, as for n<sup>o</sup> and 80<sup>e</sup>)."""
+    text = format_local_date(value, context["DEFAULT_LANG"], context["DATE_LOCALES"])
+    if text.startswith("1er "):
+        return Markup("1<sup>er</sup>") + text.removeprefix("1er")
+    return text
 
 
 def iso_date(value):

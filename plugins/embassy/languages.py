@@ -76,12 +76,17 @@ def hostname(url):
     return urlsplit(url).hostname
 
 
-def source_links(sources):
+def source_links(sources, lang=None):
     """Template filter: (source, label) for a list of sources (data.py's dicts), each
-    labelled by its site ('otc-cta.gc.ca'), or by its site and path where two sources
-    share a site or the source is a page of the former site, cited as read."""
+    with the address of its version in lang (source.url), labelled by its site
+    ('otc-cta.gc.ca'), or by its site and path where two sources share a site or the
+    source is a page of the former site, cited as read."""
+    if lang:
+        sources = [dict(source, url=source["urls"][lang]) if "urls" in source else source
+                   for source in sources]
     sites = [hostname(source["url"]).removeprefix("www.") for source in sources]
-    return [(source, site if sites.count(site) == 1 and not source["former_site"]
+    return [(source, f"{source['label'][lang]} ({site})" if lang and source.get("label")
+             else site if sites.count(site) == 1 and not source["former_site"]
              else site + urlsplit(source["url"]).path)
             for source, site in zip(sources, sites)]
 

@@ -30,7 +30,9 @@ function apply() {
   const order = sort === "oldest" ? 1 : -1;
   body.append(...[...rows].sort((a, b) =>
     order * a.dataset.signed.localeCompare(b.dataset.signed)));
-  const template = shown === 1 ? form.dataset.countOne : form.dataset.countMany;
+  // none has its own sentence: French writes zero in the singular ("0 accord affiché")
+  const template = shown === 0 ? form.dataset.countNone
+    : shown === 1 ? form.dataset.countOne : form.dataset.countMany;
   const text = template.replace("{count}", shown).replace("{total}", rows.length);
   // the page comes with the full count: not announced again on load (aria-live)
   if (count.textContent !== text) count.textContent = text;
