@@ -4,6 +4,7 @@ Used by build/ (the stock build) and fast/ (a language's process): the build
 stops on any problem, with a message naming the file and never a traceback.
 """
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -90,6 +91,24 @@ _PR_SET_PDEATHSIG = 1
 _PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux
 
 
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def stops_held_while_forking():
+    """Ctrl+C or SIGTERM while the build forks a process waits until the fork is done.
+
+    Python runs its fork hooks around a fork (logging releases its lock in the
+    parent): a KeyboardInterrupt raised in one is reported as "Exception ignored",
+    with a traceback, and lost, so the build would run on. The children start with
+    the stops held too: helper_process lets them through."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending stop acts here
+
+
 def helper_process():
     """In a process the build forks (a language, an image worker): end as soon as the
     build's process ends, however it ends (a SIGKILL leaves it no time to stop its
@@ -99,6 +118,7 @@ def helper_process():
     and a multiprocessing worker can miss it and wait forever)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held while it was forked
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -111,7 +131,9 @@ def on_every_core(work, jobs):
         for job in jobs:
             work(job)
         return
-    with multiprocessing.get_context("fork").Pool(processes, helper_process) as pool:
+    with stops_held_while_forking():
+        pool = multiprocessing.get_context("fork").Pool(processes, helper_process)
+    with pool:
         pool.map(work, jobs)
         pool.close()  # the workers end as they finish, not by a signal
         pool.join()

@@ -139,7 +139,7 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
     return []
 
 
-STOPS = {signal.SIGINT, signal.SIGTERM}
+STOPS = run.STOPS
 
 
 @contextlib.contextmanager

@@ -119,7 +119,9 @@ def _index_while_making_media(settings, wanted, wanted_cards, staging, languages
         for lang in languages:
             search.index_language(staging, lang)
         return
-    with multiprocessing.get_context("fork").Pool(initializer=run.helper_process) as pool:
+    with run.stops_held_while_forking():
+        pool = multiprocessing.get_context("fork").Pool(initializer=run.helper_process)
+    with pool:
         made = [pool.map_async(images.make_variant_files, jobs),
                 pool.map_async(cards.make_card_files, drawings)]
         for lang in languages:
@@ -153,7 +155,8 @@ def _run_languages(settings_file, settings, overrides, staging, previous_output,
         gc.freeze()  # the processes share what is loaded so far, untouched by their collector
         for lang in languages:
             ours, theirs = multiprocessing.Pipe()
-            pid = os.fork()
+            with run.stops_held_while_forking():
+                pid = os.fork()
             if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
                 ours.close()
                 for _other, connection in children.values():
