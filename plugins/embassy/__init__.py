@@ -7,6 +7,8 @@
 - content: checks content metadata and bodies, localizes categories.
 - sanitize: every news item's and page's HTML through an allowlist (nh3).
 - data: loads and checks the YAML data files (agreements, embassy).
+- clock: the build's "now" in Ottawa time (EMBASSY_NOW fixes it).
+- notices: the staff's notices, shown on every page of their language for a time.
 - languages: language names and the URLs of a page in every language.
 - images: responsive images, published once for every language.
 - cards: each page's sharing card (og:image), drawn with Pillow.
@@ -34,7 +36,8 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 from pelican import signals
 
 from . import (admin, cards, catalogs, content, data, dates, feeds, hosting, images, languages,
-               modified, sanitize, search, sitemap, sources, state, summary, typography)
+               modified, notices, sanitize, search, sitemap, sources, state, summary,
+               typography)
 
 
 def add_template_helpers(generator):
@@ -49,11 +52,13 @@ def add_template_helpers(generator):
 
 
 def prepare_content(instance):
-    """Check a news item or page, then prepare it: HTML through the allowlist, images,
+    """Check a news item or page (one dated after now waits, as a draft), then prepare
+    it: HTML through the allowlist, images,
     then no link left that would publish another file of its folder, date modified,
     typography, and metadata escaped last (typography works on the plain text).
     """
     content.check_content(instance)
+    content.hold_until_due(instance)
     modified.set_last_modified(instance)
     sanitize.sanitize_content(instance)
     images.responsive_images(instance)
@@ -63,10 +68,11 @@ def prepare_content(instance):
 
 
 def check_generated_content(generator):
-    """Once a (sub)site's items are read: duplicates, languages, drafts; then the photos
-    of the items it writes."""
+    """Once a (sub)site's items are read: duplicates, languages, scheduled items, drafts;
+    then the photos of the items it writes."""
     content.check_unique_keys(generator)
     content.check_languages(generator)
+    content.note_scheduled(generator)
     content.filter_drafts(generator)
     images.publish_shown(generator)
 
@@ -99,6 +105,7 @@ def register():
     signals.initialized.connect(state.provide)
     signals.initialized.connect(catalogs.check_and_compile)
     signals.initialized.connect(data.load_into_settings)
+    signals.initialized.connect(notices.load_into_settings)
     signals.initialized.connect(content.configure_categories)
     signals.initialized.connect(feeds.set_feed_domain)
     signals.initialized.connect(images.set_media_url)
