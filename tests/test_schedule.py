@@ -265,3 +265,21 @@ def test_the_editor_writes_notices_where_the_build_reads_them():
     date = next(field for field in news["fields"] if field["name"] == "date")
     assert date["format"] == "YYYY-MM-DD HH:mm"
     sources.check_date(Path("news"), "2026-07-28 09:00", 3)
+
+
+def test_what_the_clock_decides_changes_when_an_item_falls_due(tmp_path, monkeypatch):
+    """The signature a rebuild compares and the scheduled workflow deploys on: the same
+    while an item waits, another once it is due; a draft's date decides nothing."""
+    from embassy import due
+
+    settings = _settings(tmp_path)
+    item = str(tmp_path / "content" / "news" / "statement" / "index.en.md")
+
+    def signature(status, now):
+        monkeypatch.setenv(clock.VARIABLE, now)
+        return due.signature(settings, {item: (status, DUE)})
+
+    waiting = signature("published", "2026-07-28 08:00")
+    assert signature("published", "2026-07-28 08:59") == waiting
+    assert signature("published", "2026-07-28 09:01") != waiting
+    assert signature("draft", "2026-07-28 08:00") == signature("draft", "2026-07-28 09:01")

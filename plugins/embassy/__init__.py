@@ -9,6 +9,7 @@
 - data: loads and checks the YAML data files (agreements, embassy).
 - clock: the build's "now" in Ottawa time (EMBASSY_NOW fixes it).
 - notices: the staff's notices, shown on every page of their language for a time.
+- due: what the clock decides, as a signature (build-state.json, the scheduled deploy).
 - languages: language names and the URLs of a page in every language.
 - images: responsive images, published once for every language.
 - cards: each page's sharing card (og:image), drawn with Pillow.
@@ -35,8 +36,8 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 
 from pelican import signals
 
-from . import (admin, cards, catalogs, content, data, dates, feeds, hosting, images, languages,
-               modified, notices, sanitize, search, sitemap, sources, state, summary,
+from . import (admin, cards, catalogs, content, data, dates, due, feeds, hosting, images,
+               languages, modified, notices, sanitize, search, sitemap, sources, state, summary,
                typography)
 
 
@@ -79,13 +80,15 @@ def check_generated_content(generator):
 
 def finish_site(settings):
     """Once every language is written: image variants, sharing cards, fingerprinted
-    assets, host files, the sitemap, and the search index of each language."""
+    assets, host files, what the clock decided, the sitemap, and the search index of
+    each language."""
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
     cards.write_cards(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     admin.write_editor(output, settings)
     hosting.write_host_files(output, settings)
+    due.write_state(output, settings)
     sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
     for lang in settings["LANGUAGES"]:
         search.index_language(output, lang)

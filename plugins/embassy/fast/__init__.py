@@ -27,7 +27,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import admin, cards, catalogs, hosting, images, run, search, sitemap
+from .. import admin, cards, catalogs, due, hosting, images, run, search, sitemap
 from ..errors import SiteError
 from ..run import Result
 from . import language, patches, record, standby
@@ -97,6 +97,7 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
             hosting.fingerprint_assets(staging, settings["THEME"], settings["THEME_STATIC_DIR"])
             admin.write_editor(staging, settings)
         hosting.write_host_files(staging, settings)
+        due.write_state(staging, settings)
         sitemap.write(staging, settings["SITEURL"], entries)
         report.count_files(staging)
         changes = _update(site, staging, previous, records, languages) if previous else None

@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import clock, content, notices, sources
+from .. import due, sources
 from ..cards import Card
 from ..errors import SiteError
 from ..sitemap import Entry
@@ -205,7 +205,7 @@ class Inputs:
             # the settings' values too: some come from the environment (SITEURL)
             json.dumps(values, sort_keys=True, default=_stable),
             *(known.get(path, _file_stamp)[0] for path in site_files),
-            _time_decides(settings, dated),
+            due.signature(settings, dated),
         )
         known.save()
         # Every item's metadata (titles, dates, URLs: what lists and links show).
@@ -220,19 +220,6 @@ class Inputs:
 
     def full(self, source_path):
         return self.sources.get(str(source_path), (None, None, "?"))[2]
-
-
-def _time_decides(settings, dated):
-    """What the time the build runs decides (clock.py): the notices in force, in full,
-    and the news items whose date has not come ({path: (status, date)})."""
-    try:
-        at = clock.now(settings)
-        shown = notices.shown(settings, at)
-    except SiteError as error:
-        return str(error)  # the build stops on it, naming the file
-    waiting = sorted(path for path, (status, date) in dated.items()
-                     if content.is_scheduled(status, date, settings, at))
-    return digest(repr(sorted(shown.items())), *waiting)
 
 
 class PageRecord(NamedTuple):
