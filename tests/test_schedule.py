@@ -154,16 +154,24 @@ def test_a_scheduled_item_publishes_nothing_before_its_time(tmp_path, monkeypatc
     project = synthetic_project(tmp_path / "project", 12)
     news = project / "content" / "news"
     item = news / "item-00010"  # with a photo under its title
-    # no published item links to it (a link would lead to a page not published yet,
-    # which the links gate stops: README, "Publishing at a time")
-    for path in news.glob("*/index.*.md"):
-        if path.parent != item:
-            path.write_text(path.read_text(encoding="utf-8").replace(
-                "news/item-00010/", "news/item-00011/"), encoding="utf-8")
     for lang in LANGUAGES:
         set_field(item / f"index.{lang}.md", "date", f'date: "{DUE}"')
     titles = [front_matter(item / f"index.{lang}.md")["title"] for lang in LANGUAGES]
     before, after = tmp_path / "before", tmp_path / "after"
+    # a published item linking to it would lead to a page not online yet: refused
+    linking = sorted(path for path in news.glob("*/index.*.md") if path.parent != item
+                     and "news/item-00010/" in path.read_text(encoding="utf-8"))
+    assert linking
+    before.mkdir()
+    (before / "last-good.txt").write_text("kept")
+    monkeypatch.setenv(clock.VARIABLE, "2026-07-28 08:59")
+    assert_refused(run_build("publishconf.py", before, cwd=project), before,
+                   "leads to a news item published only at 2026-07-28 09:00 (Ottawa time).",
+                   "give this item the same date and time")
+    (before / "last-good.txt").unlink()
+    for path in linking:
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "news/item-00010/", "news/item-00011/"), encoding="utf-8")
     result = build(project, before, "2026-07-28 08:59", monkeypatch, "publishconf.py")
     for lang, title in zip(LANGUAGES, titles, strict=True):
         assert f"scheduled: {title} ({lang}) at {DUE} Ottawa time" in result.stdout

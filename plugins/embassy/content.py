@@ -16,7 +16,7 @@ from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 from pelican.utils import get_date, slugify
 
-from . import clock, style
+from . import clock, sources, style
 from .errors import SiteError, display_path
 
 logger = logging.getLogger(__name__)
@@ -138,6 +138,22 @@ def check_published_links(instance):
                                 "or page of the site.", "link to another item as "
                                 "{filename}/news/<key>/index.<lang>.md or "
                                 "{filename}/pages/<key>/index.<lang>.md.")
+            _check_not_waiting(instance, target, linked)
+
+
+def _check_not_waiting(instance, target, linked):
+    """When publishing, a published item links to no news item still waiting for its
+    time: the link would lead to a page not yet online, and tell its address early."""
+    settings = instance.settings
+    if settings.get("PUBLISH_DRAFTS") or instance.status != "published":
+        return
+    fields = sources.check_source(linked)
+    date = fields.get("date", (None,))[0]
+    if is_scheduled(fields.get("status", (None,))[0], date, settings):
+        raise SiteError(_source(instance), f"the link to '{target}' leads to a news item "
+                        f"published only at {date} (Ottawa time).", "remove the link until "
+                        "then, or give this item the same date and time: they are then "
+                        "published together.", field="text")
 
 
 def protect_metadata(instance):
