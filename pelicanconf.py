@@ -26,6 +26,9 @@ PATH_METADATA = r"(?:news|pages)/(?P<key>[^/]+)/index\.(?P<lang>[^./]+)\.md$"
 STATIC_PATHS = []  # images beside items are published by the plugin, once
 CACHE_PATH = str(HERE / "cache")
 DATA_PATH = "data"  # agreements, chronology, embassy and glossary (.yaml), read by the plugin
+# Notices shown on every page for a time: notices/<key>/index.<lang>.md, read by
+# the plugin (plugins/embassy/notices.py), never by Pelican.
+NOTICES_PATH = "notices"
 OUTPUT_PATH = str(HERE / "output")
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False

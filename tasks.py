@@ -102,6 +102,25 @@ def publish(c):
     _build(c, CONFIG["settings_publish"], check=True)
 
 
+@task(help={"event": "what started the workflow run (github.event_name)",
+            "deployed": "the address of the live site's build-state.json"})
+def due(c, event, deployed):
+    """Say whether a workflow run deploys: always, but a scheduled run with nothing newly due."""
+    import os
+    import runpy
+
+    from embassy.due import newly_due
+
+    if event != "schedule":
+        deploy, why = True, f"a {event} run: deploying."
+    else:
+        deploy, why = newly_due(runpy.run_path(str(ROOT / CONFIG["settings_publish"])), deployed)
+    print(f"{deployed}: {why}" if event == "schedule" else why.capitalize())
+    if os.environ.get("GITHUB_OUTPUT"):  # the workflow's later steps and jobs read it
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
+            output.write(f"deploy={'true' if deploy else 'false'}\n")
+
+
 @task(pre=[publish])
 def gh_pages(c):
     """Publish, then push output/ to the gh-pages branch (a manual GitHub Pages deploy)."""

@@ -165,3 +165,27 @@ def snapshot(folder):
 def append(path, text):
     with Path(path).open("a", encoding="utf-8") as file:
         file.write(text)
+
+
+# A notice (content/notices/, see plugins/embassy/notices.py) in the three languages.
+START, END = "2026-07-27 09:00", "2026-07-29 23:59"
+NOTICE = {
+    "en": ("Closed for Peru’s national holidays",
+           "The embassy and its consular section will be closed on 28 and 29 July."),
+    "es": ("Cerrado por Fiestas Patrias",
+           "La Embajada y su sección consular estarán cerradas el 28 y el 29 de julio."),
+    "fr": ("Fermé pour la fête nationale du Pérou",
+           "L’ambassade et sa section consulaire seront fermées les 28 et 29 juillet."),
+}
+
+
+def write_notice(project, key="national-holidays", level="info", languages=LANGUAGES,
+                 start=START, end=END):
+    folder = Path(project) / "content" / "notices" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in languages:
+        title, text = NOTICE[lang]
+        (folder / f"index.{lang}.md").write_text(
+            f'---\ntitle: "{title}"\nstart: "{start}"\nend: "{end}"\nlevel: "{level}"\n---\n'
+            f"{text}\n", encoding="utf-8")
+    return folder

@@ -10,8 +10,10 @@ import sys
 import pytest
 import smartypants
 
+from embassy import clock
 from embassy.fast import patches
-from helpers import ROOT, differences, run_build, synthetic_project, write_settings
+from helpers import (ROOT, differences, run_build, set_field, synthetic_project, write_notice,
+                     write_settings)
 
 
 def build_both(project, tmp_path, settings="pelicanconf.py"):
@@ -31,11 +33,19 @@ def test_fast_build_output_is_identical_to_stock_pelican(project_copy, tmp_path)
     assert len(list(outputs["fast"].rglob("*.html"))) > 50
 
 
-def test_fast_build_is_identical_on_a_synthetic_corpus_with_images(tmp_path):
+def test_fast_build_is_identical_on_a_synthetic_corpus_with_images(tmp_path, monkeypatch):
+    """With a notice shown and a news item waiting for its time (a draft until then)."""
     project = synthetic_project(tmp_path / "project", 24)
+    write_notice(project)
+    for lang in ("en", "es", "fr"):
+        set_field(project / "content" / "news" / "item-00005" / f"index.{lang}.md", "date",
+                  'date: "2026-07-29 09:00"')
+    monkeypatch.setenv(clock.VARIABLE, "2026-07-28 10:00")
     outputs = build_both(project, tmp_path)
     assert not differences(outputs["fast"], outputs["stock"])
     assert len(list((outputs["fast"] / "media").rglob("*.jpg"))) == 9  # 3 images × 3 widths
+    assert "epc-site-notice" in (outputs["fast"] / "fr" / "index.html").read_text()
+    assert (outputs["fast"] / "en" / "drafts" / "en-item-00005").is_dir()
 
 
 def test_smartypants_skips_a_step_only_on_text_it_cannot_change():

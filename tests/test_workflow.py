@@ -15,6 +15,7 @@ holding a simulated pull request (a base commit on main, a staff member's branch
 with the base and head commits the pull_request event gives.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import WORKFLOW, assert_refused, git, require, user_env
+from helpers import WORKFLOW, assert_refused, git, require, run_build, user_env, write_notice
 
 CONTENT_ONLY = WORKFLOW.parent / "content-only.yml"
 BASE_URL = "https://www.embassy.example"  # configure-pages' base_url: a custom domain
@@ -34,13 +35,15 @@ EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")  # owner/action@<commit>
 
 
-def resolve(value, outputs, event=None):
-    """A workflow value with its ${{ steps.ID.outputs.NAME }} and ${{ github.event.… }}
-    expressions replaced."""
+def resolve(value, outputs, event=None, event_name="push"):
+    """A workflow value with its ${{ steps.ID.outputs.NAME }}, ${{ github.event_name }}
+    and ${{ github.event.… }} expressions replaced."""
     def replace(match):
         found = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", match.group(1))
         if found:
             return outputs[found.group(1)][found.group(2)]
+        if match.group(1) == "github.event_name":
+            return event_name
         assert event is not None and match.group(1).startswith("github.event."), (
             f"the test does not know the expression {match.group(0)}")
         value = event
@@ -162,7 +165,8 @@ def test_the_pages_workflow_is_hardened():
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy"]["needs"] == "build"
-    assert jobs["deploy"]["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["deploy"]["if"] == ("github.ref == 'refs/heads/main' && "
+                                    "needs.build.outputs.deploy == 'true'")
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
     installs = [step["run"] for step in jobs["build"]["steps"]
                 if "pip install" in step.get("run", "")]
@@ -171,6 +175,62 @@ def test_the_pages_workflow_is_hardened():
     checkout = jobs["build"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["persist-credentials"] is False
+
+
+def test_the_pages_workflow_runs_every_15_minutes_and_goes_on_only_when_something_is_due():
+    """On a schedule as well as on a push; from the `due` step on, every step of the
+    build, and the deploy job, runs only when that step says to deploy."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert triggers(workflow)["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert "push" in triggers(workflow)
+    build = workflow["jobs"]["build"]
+    assert build["outputs"] == {"deploy": "${{ steps.due.outputs.deploy }}"}
+    steps = build["steps"]
+    due = next(index for index, step in enumerate(steps) if step.get("id") == "due")
+    assert all(step.get("if") is None for step in steps[:due + 1])
+    assert steps[due + 1:] and all(step.get("if") == "steps.due.outputs.deploy == 'true'"
+                                   for step in steps[due + 1:])
+
+
+def _due_step(project, event, deployed, now, github_output):
+    """The workflow's `due` step, run by bash as the runner runs it, at the time `now`."""
+    step = next(step for step in yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
+                if step.get("id") == "due")
+    env = {name: resolve(value, {"pages": {"base_url": deployed}}, event_name=event)
+           for name, value in step["env"].items()}
+    github_output.write_text("")
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # invoke, as installed
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project,
+                            env=user_env(PATH=path, EMBASSY_NOW=now,
+                                         GITHUB_OUTPUT=str(github_output), **env),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return read_key_values(github_output)["deploy"], result.stdout
+
+
+def test_a_scheduled_run_deploys_only_what_fell_due(project_copy, tmp_path, monkeypatch):
+    """The live site (a folder, read through a file: address) was published before a
+    notice's start: a scheduled run before the start does not deploy, one after it
+    does; so does one that cannot read the live site's state, and any push."""
+    write_notice(project_copy)  # 2026-07-27 09:00 to 2026-07-29 23:59, Ottawa time
+    live = tmp_path / "live"
+    monkeypatch.setenv("EMBASSY_NOW", "2026-07-27 08:00")
+    result = run_build("publishconf.py", live, cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    state = json.loads((live / "build-state.json").read_text())
+    assert list(state) == ["due"]  # a signature, never the name of what waits
+    deployed, answers = live.as_uri(), tmp_path / "github_output"
+    assert _due_step(project_copy, "schedule", deployed, "2026-07-27 08:59", answers) == (
+        "false", f"{deployed}/build-state.json: nothing fell due since the last deploy: "
+        "no deploy.\n")
+    deploy, said = _due_step(project_copy, "schedule", deployed, "2026-07-27 09:00", answers)
+    assert (deploy, said.endswith("a notice or a news item fell due since the last deploy: "
+                                  "deploying.\n")) == ("true", True)
+    deploy, said = _due_step(project_copy, "schedule", (tmp_path / "none").as_uri(),
+                             "2026-07-27 08:59", answers)
+    assert (deploy, "cannot be read" in said) == ("true", True)
+    assert _due_step(project_copy, "push", deployed, "2026-07-27 08:59", answers) == (
+        "true", "A push run: deploying.\n")
 
 
 # --- The content-only check -------------------------------------------------------------

@@ -7,6 +7,9 @@
 - content: checks content metadata and bodies, localizes categories.
 - sanitize: every news item's and page's HTML through an allowlist (nh3).
 - data: loads and checks the YAML data files (agreements, embassy).
+- clock: the build's "now" in Ottawa time (EMBASSY_NOW fixes it).
+- notices: the staff's notices, shown on every page of their language for a time.
+- due: what the clock decides, as a signature (build-state.json, the scheduled deploy).
 - languages: language names and the URLs of a page in every language.
 - images: responsive images, published once for every language.
 - cards: each page's sharing card (og:image), drawn with Pillow.
@@ -35,9 +38,9 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 
 from pelican import signals
 
-from . import (admin, cards, catalogs, content, data, dates, feeds, hosting, images, languages,
-               modified, redirects, sanitize, search, sitemap, sources, state, summary,
-               typography)
+from . import (admin, cards, catalogs, content, data, dates, due, feeds, hosting, images,
+               languages, modified, notices, redirects, sanitize, search, sitemap, sources, state,
+               summary, typography)
 
 
 def add_template_helpers(generator):
@@ -52,11 +55,13 @@ def add_template_helpers(generator):
 
 
 def prepare_content(instance):
-    """Check a news item or page, then prepare it: HTML through the allowlist, images,
+    """Check a news item or page (one dated after now waits, as a draft), then prepare
+    it: HTML through the allowlist, images,
     then no link left that would publish another file of its folder, date modified,
     typography, and metadata escaped last (typography works on the plain text).
     """
     content.check_content(instance)
+    content.hold_until_due(instance)
     modified.set_last_modified(instance)
     sanitize.sanitize_content(instance)
     images.responsive_images(instance)
@@ -66,24 +71,26 @@ def prepare_content(instance):
 
 
 def check_generated_content(generator):
-    """Once a (sub)site's items are read: duplicates, languages, drafts; then the photos
-    of the items it writes."""
+    """Once a (sub)site's items are read: duplicates, languages, scheduled items, drafts;
+    then the photos of the items it writes."""
     content.check_unique_keys(generator)
     content.check_languages(generator)
+    content.note_scheduled(generator)
     content.filter_drafts(generator)
     images.publish_shown(generator)
 
 
 def finish_site(settings):
     """Once every language is written: image variants, sharing cards, fingerprinted
-    assets, host files (with the former site's addresses the main site moved), the
-    sitemap, and the search index of each language."""
+    assets, host files (with the former site's addresses the main site moved), what the
+    clock decided, the sitemap, and the search index of each language."""
     output = settings["OUTPUT_PATH"]
     images.write_variants(settings)
     cards.write_cards(settings)
     hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
     admin.write_editor(output, settings)
     hosting.write_host_files(output, settings, state.of(settings).moved)
+    due.write_state(output, settings)
     sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
     for lang in settings["LANGUAGES"]:
         search.index_language(output, lang)
@@ -104,6 +111,7 @@ def register():
     signals.initialized.connect(catalogs.check_and_compile)
     signals.initialized.connect(data.load_into_settings)
     signals.initialized.connect(redirects.load_into_settings)
+    signals.initialized.connect(notices.load_into_settings)
     signals.initialized.connect(content.configure_categories)
     signals.initialized.connect(feeds.set_feed_domain)
     signals.initialized.connect(images.set_media_url)

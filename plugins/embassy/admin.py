@@ -47,6 +47,7 @@ NEWS_FIELDS = ("title", "date", "category", "slug", "summary", "status", "image"
 # A page's 'template' (about, agreements, chronology) is the maintainers': the editor
 # keeps it as it is (after the fields it knows, as it writes keys it does not).
 PAGE_FIELDS = ("title", "slug", "summary", "status", "image", "image_alt", "body")
+NOTICE_FIELDS = ("title", "start", "end", "level", "body")  # as notices.py reads them
 
 
 def package_folder(settings):
@@ -118,6 +119,38 @@ def _label(*names):
     return " · ".join(dict.fromkeys(names))  # English · Spanish (the staff's languages)
 
 
+def _time_field(settings, label, hint=None):
+    """A date and time in Ottawa time, as the build reads it (clock.py, sources.py)."""
+    field = {"label": label, "widget": "datetime", "i18n": "duplicate",
+             "format": "YYYY-MM-DD HH:mm", "input_timezone": settings["TIMEZONE"]}
+    return {**field, "hint": hint} if hint else field
+
+
+def _notice_fields(settings):
+    fields = {
+        "title": {"label": _label("Heading", "Título"), "widget": "string", "i18n": True,
+                  "hint": "A few words: Closed on 28 and 29 July · Unas palabras: Cerrado el "
+                          "28 y el 29 de julio"},
+        "start": {**_time_field(settings, _label("Shown from (Ottawa time)",
+                                                 "Se muestra desde (hora de Ottawa)")),
+                  "default": "{{now}}"},
+        "end": _time_field(settings, _label("Shown until (Ottawa time)",
+                                            "Se muestra hasta (hora de Ottawa)"),
+                           "Gone after this time, with the next scheduled update (every 15 "
+                           "minutes) · Desaparece pasada esta hora, con la siguiente "
+                           "actualización programada (cada 15 minutos)"),
+        "level": {"label": _label("Level", "Nivel"), "widget": "select", "i18n": "duplicate",
+                  "default": "info",
+                  "options": [{"label": _label("Information", "Información"), "value": "info"},
+                              {"label": _label("Warning", "Advertencia"),
+                               "value": "warning"}]},
+        "body": {"label": _label("Text", "Texto"), "widget": "text", "i18n": True,
+                 "hint": "Plain text, shown at the top of every page · Texto simple, que se "
+                         "muestra arriba en todas las páginas"},
+    }
+    return [{"name": name, **fields[name]} for name in NOTICE_FIELDS]
+
+
 def _fields(settings, kind):
     languages = settings["LANGUAGES"]
     categories = settings["CATEGORIES"]
@@ -126,9 +159,10 @@ def _fields(settings, kind):
                  "espacios: visita-oficial-a-ottawa"]
     fields = {
         "title": {"label": _label("Title", "Título"), "widget": "string", "i18n": True},
-        "date": {"label": _label("Date (Ottawa time)", "Fecha (hora de Ottawa)"),
-                 "widget": "datetime", "i18n": "duplicate", "format": "YYYY-MM-DD HH:mm",
-                 "input_timezone": settings["TIMEZONE"], "default": "{{now}}"},
+        "date": {**_time_field(settings, _label("Date (Ottawa time)", "Fecha (hora de Ottawa)"),
+                               "Published, it waits for this time if it is still to come · "
+                               "Publicada, espera esta hora si aún no ha llegado"),
+                 "default": "{{now}}"},
         "category": {"label": _label("Category", "Categoría"), "widget": "select",
                      "i18n": "duplicate", "default": next(iter(categories)),
                      "options": [{"label": _label(*(names[lang] for lang in languages)),
@@ -184,6 +218,17 @@ def config(settings, project):
             "sortable_fields": ["date", "title"] if kind == "news" else ["title"],
             "fields": _fields(settings, kind),
         })
+    collections.append({
+        "name": "notices", "label": _label("Notices", "Avisos"),
+        "label_singular": _label("Notice", "Aviso"),
+        "folder": f"{content}/{settings['NOTICES_PATH']}", "path": "{{slug}}/index",
+        "extension": "md", "format": "yaml-frontmatter",
+        "create": True, "delete": True, "i18n": True,
+        "slug": {"editable": False}, "identifier_field": "title",
+        "summary": "{{title}} · {{start}} – {{end}}",
+        "sortable_fields": ["start", "title"],
+        "fields": _notice_fields(settings),
+    })
     # Unknown (a checkout that is not on GitHub), the name only guides the local mode:
     # "select the root directory of the <checkout's folder> repository".
     repo = repository(settings) or f"local/{Path(project).resolve().name}"

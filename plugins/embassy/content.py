@@ -4,6 +4,7 @@ Every mistake raises SiteError naming the file, the field and the fix; the
 build (plugins/embassy/build/) reports it and stops the build.
 """
 
+import datetime
 import html
 import logging
 import re
@@ -13,9 +14,9 @@ from urllib.parse import unquote
 from markupsafe import Markup, escape
 from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
-from pelican.utils import slugify
+from pelican.utils import get_date, slugify
 
-from . import style
+from . import clock, sources, style
 from .errors import SiteError, display_path
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,22 @@ def check_published_links(instance):
                                 "or page of the site.", "link to another item as "
                                 "{filename}/news/<key>/index.<lang>.md or "
                                 "{filename}/pages/<key>/index.<lang>.md.")
+            _check_not_waiting(instance, target, linked)
+
+
+def _check_not_waiting(instance, target, linked):
+    """When publishing, a published item links to no news item still waiting for its
+    time: the link would lead to a page not yet online, and tell its address early."""
+    settings = instance.settings
+    if settings.get("PUBLISH_DRAFTS") or instance.status != "published":
+        return
+    fields = sources.check_source(linked)
+    date = fields.get("date", (None,))[0]
+    if is_scheduled(fields.get("status", (None,))[0], date, settings):
+        raise SiteError(_source(instance), f"the link to '{target}' leads to a news item "
+                        f"published only at {date} (Ottawa time).", "remove the link until "
+                        "then, or give this item the same date and time: they are then "
+                        "published together.", field="text")
 
 
 def protect_metadata(instance):
@@ -202,6 +219,42 @@ def check_languages(generator):
             )
         logger.info("%s: not yet in %s (shown with a notice; publishing is blocked)",
                     _source(content), ", ".join(content.missing_languages))
+
+
+def is_scheduled(status, date, settings, at=None):
+    """Whether a news item waits for its time: published, dated after now (clock.now;
+    at: now, when known). date: Pelican's, or the front matter's value."""
+    if (status or "published") != "published" or date is None:
+        return False
+    if isinstance(date, str):
+        try:
+            date = get_date(date)
+        except ValueError:
+            return False  # sources.py names the mistake
+    elif not isinstance(date, datetime.datetime):  # YAML reads 2026-11-28 as a date
+        date = datetime.datetime.combine(date, datetime.time())
+    return clock.is_future(date, settings, at)
+
+
+def hold_until_due(instance):
+    """A news item published for a time still to come is a draft until then: nothing
+    of it is published (filter_drafts, images.publish_shown); development previews
+    it among the drafts, marked as scheduled. The Pages workflow's scheduled run
+    publishes it once its time has come."""
+    if isinstance(instance, Article) and is_scheduled(instance.status, instance.date,
+                                                      instance.settings):
+        instance.status = "draft"
+        instance.scheduled = True
+
+
+def note_scheduled(generator):
+    """Keep the language's scheduled news items on the generator, for the build's
+    summary (before filter_drafts leaves out the drafts of a publishing build)."""
+    lang = generator.settings["DEFAULT_LANG"]
+    generator.scheduled = [
+        item for name in ("drafts", "drafts_translations")
+        for item in getattr(generator, name, [])
+        if item.lang == lang and getattr(item, "scheduled", False)]
 
 
 def filter_drafts(generator):

@@ -8,6 +8,7 @@ pages the site has, the files this build wrote and the time it took.
 
 import os
 import time
+from html import unescape
 from dataclasses import dataclass, field
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -24,6 +25,9 @@ def count_items(generators):
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
             counts["news"] = len(generator.articles)
+            counts["scheduled"] = [[unescape(str(item.title)),
+                                    item.date.strftime("%Y-%m-%d %H:%M")]
+                                   for item in getattr(generator, "scheduled", [])]
         elif isinstance(generator, PagesGenerator):
             counts["pages"] = len(generator.pages)
     if any(counts.values()):
@@ -37,12 +41,14 @@ class Language:
     news: int = 0
     pages: int = 0
     files: int = 0
+    scheduled: list = field(default_factory=list)  # [title, "YYYY-MM-DD HH:MM"], waiting
     seconds: float | None = None  # its own process's time (fast build only)
     built: bool = True  # False: a rebuild found nothing of it changed
 
     def count(self, counts):
-        """Take count_items' counts ({"news": n, "pages": n})."""
+        """Take count_items' counts ({"news": n, "pages": n, "scheduled": [[title, time]]})."""
         self.news, self.pages = counts.get("news", 0), counts.get("pages", 0)
+        self.scheduled = counts.get("scheduled", [])
 
 
 @dataclass
@@ -86,6 +92,9 @@ class Report:
                          f"written{took}")
         lines.append(f"  shared        {_count(self.shared_files, 'file')} written "
                      "(theme, images, sharing cards, search index, sitemap, editor)")
+        lines += [f"  scheduled: {title} ({lang}) at {when} Ottawa time"
+                  for lang, part in self.languages.items() if part.built
+                  for title, when in part.scheduled]
         return lines
 
 

@@ -27,7 +27,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import admin, cards, catalogs, hosting, images, run, search, sitemap
+from .. import admin, cards, catalogs, due, hosting, images, run, search, sitemap
 from ..errors import SiteError
 from ..run import Result
 from . import language, patches, record, standby
@@ -98,6 +98,7 @@ def build(settings_file, settings, overrides, staging, output, report, progress,
             admin.write_editor(staging, settings)
         moved = {old: new for part in records.values() for old, new in part.moved.items()}
         hosting.write_host_files(staging, settings, moved)
+        due.write_state(staging, settings)
         sitemap.write(staging, settings["SITEURL"], entries)
         report.count_files(staging)
         changes = _update(site, staging, previous, records, languages) if previous else None

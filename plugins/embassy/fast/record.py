@@ -6,8 +6,10 @@ Pelican wrote, a signature of what it was rendered from. The next build to
 the same output compares:
 
 - the *site's own files* (settings, theme, catalogs, plugin, data files,
-  images, git's last commit, package versions): any change, and everything
-  is built again;
+  images, git's last commit, package versions) and what the time the build
+  runs decides (the notices in force, the news items still waiting for their
+  date: every page shows the first, lists show the second): any change, and
+  everything is built again;
 - each *language*: its own Markdown files in full, and the metadata lines of
   the others' (all its pages read from them). A language whose inputs did
   not change is not built at all: its pages and search index stay as they
@@ -37,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import sources
+from .. import due, sources
 from ..cards import Card
 from ..errors import SiteError
 from ..sitemap import Entry
@@ -173,6 +175,8 @@ class Inputs:
         plugin_files = [path for folder in settings["PLUGIN_PATHS"]
                         for path in _tree_files(folder, skip_suffixes=(".pyc",))]
         self.sources = {}  # Markdown file -> (lang, metadata signature, full signature)
+        dated = {}  # news file -> (status, date) from its front matter
+        news = [content / folder for folder in settings["ARTICLE_PATHS"]]
         for path in _tree_files(content):
             if path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 site_files.append(path)  # images and data files: every language shows them
@@ -181,6 +185,9 @@ class Inputs:
                 path, functools.partial(_source_facts, settings=settings))
             if fields is not None:
                 sources.remember_checked(path, stat, fields)
+                if any(path.is_relative_to(folder) for folder in news):
+                    dated[str(path)] = (fields.get("status", (None,))[0],
+                                        fields.get("date", (None,))[0])
             self.sources[str(path)] = (lang, meta, full)
         versions = []
         for package in PACKAGES:
@@ -198,6 +205,7 @@ class Inputs:
             # the settings' values too: some come from the environment (SITEURL)
             json.dumps(values, sort_keys=True, default=_stable),
             *(known.get(path, _file_stamp)[0] for path in site_files),
+            due.signature(settings, dated),
         )
         known.save()
         # Every item's metadata (titles, dates, URLs: what lists and links show).

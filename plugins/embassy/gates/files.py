@@ -23,6 +23,7 @@ PLACES = {
     "a page": rf"(?:{LANG}/)?(?:{NAME}/)*index\.html|(?:{LANG}/)?404\.html",
     "a feed": rf"{LANG}/feeds/{NAME}\.(?:atom|rss)\.xml",
     "a file for hosts and search engines": r"sitemap\.xml|robots\.txt|_headers|_redirects",
+    "what the clock decided, for the scheduled deploy (due.py)": r"build-state\.json",
     "the theme's stylesheets, scripts and icon (and their gzip copies)":
         rf"theme/(?:css/{NAME}{FINGERPRINT}\.css|js/{NAME}{FINGERPRINT}\.js"
         rf"|{NAME}{FINGERPRINT}\.svg)(?:\.gz)?",

@@ -1,0 +1,144 @@
+"""Notices: a short text shown on every page of its language, between a start and an end.
+
+A notice is a folder, content/notices/<key>/, holding one file per language,
+index.<lang>.md, as a news item does (the editor's Notices collection writes
+them, the languages side by side): in the front matter its title (the
+notice's heading), start and end (YYYY-MM-DD HH:MM, Ottawa time) and level
+(info or warning); below it, the text, plain. A build shows the notices whose
+start has come and whose end has not (clock.now) on every page of their
+language; the Pages workflow's scheduled run takes a notice down after its end.
+A notice missing a language is an error when publishing, as a news item is.
+"""
+
+import logging
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from . import clock, sources, style
+from .errors import SiteError
+from .typography import localize_text
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("info", "warning")
+SHARED = ("start", "end", "level")  # one value for every language (the editor copies them)
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+class Notice(NamedTuple):
+    """A notice as a page shows it, in one language."""
+
+    key: str
+    level: str
+    title: str
+    paragraphs: tuple
+
+
+class _Read(NamedTuple):
+    start: object  # naive datetime, Ottawa time
+    end: object
+    level: str
+    shown: Notice
+
+
+def folder(settings):
+    return Path(settings["PATH"]) / settings["NOTICES_PATH"]
+
+
+def _read(path, key, lang):
+    text, fields = sources.read_front_matter(path)
+    body = sources.front_matter(text)[2].strip()
+    for name in ("title", *SHARED):
+        value = fields.get(name, (None, None))[0]
+        if value is None or not str(value).strip():
+            example = {"title": 'title: "Closed for Peru\'s national holidays"',
+                       "start": 'start: "2026-07-28 00:00"', "end": 'end: "2026-07-29 23:59"',
+                       "level": 'level: "info" (or "warning")'}[name]
+            raise SiteError(path, f"the notice's {name} is missing.",
+                            f"add a line {example} to its metadata.", field=name)
+    if not body:
+        raise SiteError(path, "the notice has no text.",
+                        "write its text below the metadata's closing '---'.", field="text")
+    times = {}
+    for name in ("start", "end"):
+        value, line = fields[name]
+        times[name] = clock.parse_time(value)
+        if times[name] is None:
+            raise SiteError(path, f"line {line}: '{value}' is not a date and time.",
+                            clock.TIME_FIX, field=name)
+    if times["end"] <= times["start"]:
+        raise SiteError(path, "the notice ends before it starts.",
+                        "give an end after the start, e.g. start: \"2026-07-28 00:00\" and "
+                        "end: \"2026-07-29 23:59\".", field="end")
+    level, line = fields["level"]
+    if level not in LEVELS:
+        raise SiteError(path, f"line {line}: '{level}' is not a level of notice.",
+                        'write level: "info" (information) or level: "warning".',
+                        field="level")
+    title = str(fields["title"][0]).strip()
+    style.check_text(title, lang, path, field="title")
+    style.check_text(body, lang, path, field="text")
+    paragraphs = tuple(localize_text(" ".join(part.split()), lang)
+                       for part in _PARAGRAPHS.split(body) if part.strip())
+    return _Read(times["start"], times["end"], level,
+                 Notice(key, level, localize_text(title, lang), paragraphs))
+
+
+def load(settings):
+    """Every notice, checked: [{lang: _Read}], ordered by start."""
+    languages, found = settings["LANGUAGES"], []
+    names = ", ".join(f"index.{lang}.md" for lang in languages)
+    root = folder(settings)
+    for notice in sorted(path for path in root.iterdir() if path.is_dir()) \
+            if root.is_dir() else []:
+        texts = {}
+        for path in sorted(notice.iterdir()):
+            if path.suffix != ".md":
+                continue
+            match = re.fullmatch(r"index\.([^.]+)\.md", path.name)
+            if match is None or match[1] not in languages:
+                raise SiteError(path, "the file's name does not say which language it is.",
+                                f"name it one of {names}.", field="file name")
+            texts[match[1]] = _read(path, notice.name, match[1])
+        if not texts:
+            continue
+        first_lang, first = next(iter(texts.items()))
+        for lang, read in texts.items():
+            for name in SHARED:
+                if getattr(read, name) != getattr(first, name):
+                    raise SiteError(notice / f"index.{lang}.md", f"the {name} is not the same "
+                                    f"as in index.{first_lang}.md.", "give the notice one "
+                                    "start, one end and one level in every language (the "
+                                    "editor copies them from one language to the others).",
+                                    field=name)
+        missing = [lang for lang in languages if lang not in texts]
+        if missing and settings.get("REQUIRE_ALL_LANGUAGES"):
+            absent = ", ".join(missing)
+            raise SiteError(notice / f"index.{first_lang}.md",
+                            f"the notice '{notice.name}' is not ready in: {absent}.",
+                            f"write its {absent} file(s) in the same folder (the editor "
+                            "shows the languages side by side), or delete the notice.")
+        if missing:
+            logger.info("%s: not yet in %s (not shown there; publishing is blocked)",
+                        notice, ", ".join(missing))
+        found.append(texts)
+    return sorted(found, key=lambda texts: (next(iter(texts.values())).start,
+                                            next(iter(texts.values())).shown.key))
+
+
+def shown(settings, at=None):
+    """{lang: (Notice, …)}: the notices in force at `at` (default: the build's now)."""
+    at = clock.now(settings) if at is None else at
+    if at.tzinfo is not None:  # the notices' times are Ottawa's, written without a zone
+        at = at.astimezone(clock.zone(settings)).replace(tzinfo=None)
+    return {lang: tuple(texts[lang].shown for texts in load(settings)
+                        if lang in texts and texts[lang].start <= at < texts[lang].end)
+            for lang in settings["LANGUAGES"]}
+
+
+def load_into_settings(pelican):
+    """initialized handler: the notices in force now, for the templates (NOTICES_SHOWN)."""
+    settings = pelican.settings
+    if "NOTICES_SHOWN" not in settings:  # a subsite: a copy of the main site's settings
+        settings["NOTICES_SHOWN"] = shown(settings)
