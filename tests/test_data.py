@@ -68,7 +68,8 @@ def test_data_file_keeps_the_reference_facts():
         source = reference[entry["id"]]
         assert entry["signed"] == source["signed"]
         kept = [url for url in source["sources"] if (entry["id"], url) not in REPLACED]
-        assert urls(entry["sources"])[:len(kept)] == kept, entry["id"]
+        # in order, other language versions of a source and added sources between them
+        assert [url for url in urls(entry["sources"]) if url in kept] == kept, entry["id"]
         for lang, title in source["title"].items():
             ours_title = (entry.get("title") or entry["description"])[lang]
             assert ours_title == RETITLED.get((entry["id"], lang), title), \
@@ -167,6 +168,26 @@ def test_each_language_links_its_own_version_of_a_source(dev_site, lang):
         (lang == "fr")
 
 
+LINKED_ELSEWHERE = {"en": "(in French)", "es": "(en francés)", "fr": None}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_source_in_another_language_says_so(dev_site, lang):
+    """Canada's pages exist in English and French: each page links its own language's
+    version where one was found, and a link to a page in another language says so."""
+    fta = dev_site.soup(PAGES[lang]).select_one("tr#canada-peru-fta")
+    release = fta.find("a", href=lambda href: "387444.aspx" in href)["href"]
+    assert release.endswith("?lang=fra" if lang == "fr" else "?lang=eng")
+    esdc = fta.find("a", href=lambda href: "emploi-developpement-social" in href)
+    marker = esdc.find_next_sibling("span")
+    if LINKED_ELSEWHERE[lang]:
+        assert esdc["hreflang"] == "fr" and marker.get_text() == LINKED_ELSEWHERE[lang]
+    else:
+        assert not esdc.has_attr("hreflang") and marker is None
+    for link in dev_site.soup(PAGES[lang]).select("main a[hreflang]"):
+        assert link["hreflang"] != lang and link.find_next_sibling("span"), link
+
+
 def write(tmp_path, text):
     path = tmp_path / "agreements.yaml"
     path.write_text(text, encoding="utf-8")
@@ -205,6 +226,8 @@ TYPES = load_instrument_types(ROOT / "content" / "data" / "glossary.yaml", LANGU
       'label: {en: "CPTPP backgrounder", '), r"cptpp\]\.sources\[2\]\.label.*each language"),
     (("  en: \"Exchange of letters", "  xx: \"Exchange of letters"),
      r"cptpp-cultural-industries-letter\]\.description.*every language"),
+    (("        lang: en\n", "        lang: de\n"),  # the first: the labour summary
+     r"labour-cooperation\]\.sources\[2\]\.lang.*not the language of one address"),
     (("    title_notes:\n      es:", "    title_notes:\n      de:"),
      r"environment\]\.title_notes.*titles under 'title'"),
 ])

@@ -16,6 +16,10 @@ A source is a web address (an official source), or a set of fields:
   former_site: true     a page of the embassy's former site, embassyofperu.ca, which
                         this site replaces: its address will lead here, so it is cited
                         as read (with `read`), not linked
+  lang: en              the language of the page at url, where it exists in one
+                        language only: a page in another language than the reader's
+                        says so beside its link ("in French"); addresses per language
+                        say it by their keys
   read: YYYY-MM-DD      the day it was read
   outdated: true        it may be out of date (an older page)
 """
@@ -39,7 +43,7 @@ _UNOFFICIAL_MARK = re.compile(r"unofficial translation|traducción no oficial|"
                               r"traduction non officielle", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"&lt;sup&gt;([^&<>]{1,4})&lt;/sup&gt;")
 SOURCE_FIELDS = {"url": (str, dict), "label": dict, "official": bool, "former_site": bool,
-                 "read": datetime.date, "outdated": bool}
+                 "lang": str, "read": datetime.date, "outdated": bool}
 # The language whose version of a source a page links when its own is not given.
 SOURCE_FALLBACK_LANG = "en"
 # The order of the two countries in each language ("Perú: …; Canadá: …" in Spanish,
@@ -177,7 +181,16 @@ class _Checker:
             self.fail(f"{field}.read", "a page of the former site is cited with the day it "
                       "was read.", "add 'read: YYYY-MM-DD'.")
         label = self.translated(value.get("label"), f"{field}.label", optional=True)
+        if "lang" in value and (value["lang"] not in self.languages
+                                or isinstance(value.get("url"), dict)):
+            self.fail(f"{field}.lang", f"'{value['lang']}' is not the language of one address.",
+                      f"write one of {', '.join(self.languages)} beside a single address "
+                      "(addresses per language say their languages by their keys).")
+        given = value.get("url") if isinstance(value.get("url"), dict) else {}
+        linked = {lang: (lang if lang in given else SOURCE_FALLBACK_LANG) if given
+                  else value.get("lang") for lang in self.languages}
         return {"url": urls[SOURCE_FALLBACK_LANG], "urls": urls, "label": label,
+                "linked_langs": linked,
                 "official": value.get("official", True),
                 "former_site": value.get("former_site", False), "read": value.get("read"),
                 "outdated": value.get("outdated", False)}
