@@ -252,13 +252,14 @@ EDITOR_REQUIRED = False  # without Node.js, or at a shared *.github.io project a
 # The editor's own policy (its page only; the public pages keep theirs): scripts
 # from the site only; styles inline too (the editor's components inject them);
 # connections to GitHub's API (and its status, which the sign-in page shows);
-# images of the account's avatar, and blob:/data: for the images being uploaded.
+# images of the account's avatar, and blob:/data: for the images being uploaded;
+# the preview pane, a blob: frame under this policy, sets its <base> to this origin.
 EDITOR_CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
     "connect-src 'self' blob: data: https://api.github.com https://www.githubstatus.com; "
     "media-src 'self' blob:; manifest-src 'self' blob:; frame-src blob:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
 )
 
 # Build speed -------------------------------------------------------------------

@@ -22,12 +22,14 @@ import re
 import shutil
 import runpy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from babel import Locale
 from bs4 import BeautifulSoup
 from PIL import Image
+from playwright.sync_api import expect
 
 from embassy import admin, sources
 from embassy.content import SLUG
@@ -402,6 +404,7 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
     Image.new("RGB", (1600, 1000), (217, 16, 35)).save(photo)
     _upload_photo(page, photo, words)
     _write(page, 0, "en")
+    _show_in_right_pane(page, "es", words)  # the preview, at first
     _write(page, 1, "es")
     _show_in_right_pane(page, "fr", words)
     _write(page, 1, "fr")
@@ -508,4 +511,57 @@ def test_staff_can_zoom_the_editor(editor):
     results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["meta-viewport"]}})
     assert results.response["violations"] == []
     assert [rule["id"] for rule in results.response["passes"]] == ["meta-viewport"]
+    assert _problems(page, problems) == []
+
+
+
+# What the preview frame shows of an item: its title and text, their look as the
+# browser computes it from the stylesheets, and those stylesheets.
+PREVIEW_LOOK = """(document) => {
+  const look = (element) => {
+    const style = getComputedStyle(element);
+    return { text: element.innerText, font: style.fontFamily, size: style.fontSize,
+             weight: style.fontWeight, color: style.color };
+  };
+  return { title: look(document.querySelector('section[data-key-path="title"]')),
+           body: look(document.querySelector('section[data-key-path="body"]')),
+           link: getComputedStyle(document.querySelector('section[data-key-path="body"] a')).color,
+           styles: Array.from(document.querySelectorAll('link[rel=stylesheet]'), (link) => link.href) };
+}"""
+
+
+def test_preview_shows_an_item_styled_as_the_site_in_the_panes_language(editor, editor_project):
+    """Sveltia's preview pane, beside an item, shows it with the site's (fingerprinted)
+    stylesheets, in the language of the pane it previews, under the editor's policy."""
+    page, problems, _response, words = editor
+    before = _open_checkout(page, editor_project, words)
+    site_font = re.search(r"body \{[^}]*font-family: ([^;]+);",
+                          (ROOT / "theme/static/css/site.css").read_text())[1]
+    output = editor_project / "output"
+    styles = [f"/theme/{name}" for name in ("css/site.css", "css/preview.css")]
+    texts = {lang: before[f"content/pages/legal-framework/index.{lang}.md"].decode()
+             for lang in ("en", "es")}
+    page.get_by_text("Pages · Páginas", exact=True).first.click()
+    page.get_by_text(yaml.safe_load(texts["en"].split("---\n")[1])["title"], exact=True).click()
+    for lang, text in texts.items():
+        if lang != "en":  # the left pane in Spanish: the preview follows it
+            page.get_by_role("radio", name=words[lang]).first.click()
+        _front, fields, body = text.split("---\n", 2)
+        frame = page.frame_locator("iframe.preview")
+        frame.locator('section[data-key-path="body"]').get_by_text(
+            body.strip().split(".")[0]).wait_for()
+        expect(frame.locator("html")).to_have_attribute("lang", lang)
+        look = frame.locator("html").evaluate(f"(html) => ({PREVIEW_LOOK})(html.ownerDocument)")
+        # the stylesheets the site publishes, under their fingerprinted names
+        assert [re.sub(r"\.[0-9a-f]{10}\.css$", ".css", urlsplit(url).path)
+                for url in look["styles"]] == styles, look["styles"]
+        assert all((output / urlsplit(url).path.lstrip("/")).is_file() for url in look["styles"])
+        # the site's type and colours (site.css), the title as a page's heading
+        assert look["title"]["text"] == yaml.safe_load(fields)["title"]
+        assert look["title"]["font"] == look["body"]["font"] == site_font
+        assert (look["title"]["size"], look["title"]["weight"]) == ("32px", "700")
+        assert look["title"]["color"] == look["body"]["color"] == "rgb(27, 27, 27)"
+        assert look["link"] == "rgb(158, 11, 27)"  # the site's link red
+        # what the page does not show is not previewed either
+        assert not frame.locator('section[data-key-path="summary"]').count()
     assert _problems(page, problems) == []

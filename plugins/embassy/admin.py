@@ -48,6 +48,11 @@ NEWS_FIELDS = ("title", "date", "category", "slug", "summary", "status", "image"
 # keeps it as it is (after the fields it knows, as it writes keys it does not).
 PAGE_FIELDS = ("title", "slug", "summary", "status", "image", "image_alt", "body")
 NOTICE_FIELDS = ("title", "start", "end", "level", "body")  # as notices.py reads them
+# Left out of the editor's preview, as the item's page leaves them out of its text.
+UNSHOWN = ("slug", "summary", "status", "image_alt")
+# The stylesheets of the editor's preview: the site's, then the preview's own, which
+# dresses the preview's markup (a section per field) as the site's page (theme/static/).
+PREVIEW_STYLES = ("css/site.css", "css/preview.css")
 
 
 def package_folder(settings):
@@ -192,7 +197,8 @@ def _fields(settings, kind):
         "body": {"label": _label("Text", "Texto"), "widget": "markdown", "i18n": True},
     }
     names = NEWS_FIELDS if kind == "news" else PAGE_FIELDS
-    return [{"name": name, **fields[name]} for name in names]
+    return [{"name": name, **fields[name], **({"preview": False} if name in UNSHOWN else {})}
+            for name in names]
 
 
 def config(settings, project):
@@ -244,7 +250,9 @@ def config(settings, project):
         "media_folder": content, "public_folder": "",
         "i18n": {"structure": "multiple_files", "locales": languages,
                  "default_locale": settings["DEFAULT_LANG"]},
-        "editor": {"preview": False},  # a second language beside the first, not a preview
+        # the preview pane, in the pane's language, with the site's stylesheets
+        # (PREVIEW_STYLES, handed to editor.js by index.html)
+        "editor": {"preview": True},
         # every text value between double quotes: YAML 1.2 (the editor) and 1.1 (PyYAML,
         # the build) read it alike (a title 'No' or '1944' stays text)
         "output": {"omit_empty_optional_fields": True, "yaml": {"quote": "double"}},
@@ -291,13 +299,17 @@ def write_editor(output, settings):
         text = script.read_text(encoding="utf-8")
         if "cdn.jsdelivr.net" in text:
             script.write_text(_self_hosted_fonts(text, folder / "assets"), encoding="utf-8")
+    static = f"../{settings['THEME_STATIC_DIR']}/"
     page = Template((source / "index.html").read_text(encoding="utf-8")).substitute(
         policy=hosting.meta_content_security_policy(settings["EDITOR_CONTENT_SECURITY_POLICY"]),
         sitename=html.escape(settings["SITENAME"]),
         # relative: the editor's page works wherever the site is (a GitHub Pages project
         # site lives under a path)
-        icon=f"../{settings['THEME_STATIC_DIR']}/" + hosting.fingerprinted_name(
-            "favicon.svg", Path(settings["THEME"]) / "static" / "favicon.svg"))
+        icon=static + hosting.fingerprinted_name(
+            "favicon.svg", Path(settings["THEME"]) / "static" / "favicon.svg"),
+        # fingerprinted, as the site's pages link them; editor.js registers them
+        preview_styles=" ".join(static + hosting.fingerprinted_name(
+            name, Path(settings["THEME"]) / "static" / name) for name in PREVIEW_STYLES))
     (folder / "index.html").write_text(page, encoding="utf-8")
     text = yaml.safe_dump(config(settings, source.parent), allow_unicode=True, sort_keys=False)
     (folder / "config.yml").write_text(text, encoding="utf-8")
