@@ -22,13 +22,19 @@ from embassy.nginx import nginx_server  # noqa: E402
 
 
 def targets(output):
-    """(path, expected status) for every page and asset, plus a few 404s."""
+    """(path, expected status) for every page and asset, plus a few 404s; a page at one
+    of the former site's addresses (for GitHub Pages) is a 301 in nginx, as
+    _redirects says."""
     output = Path(output)
+    redirects = output / "_redirects"
+    moved = {line.split()[0] for line in (redirects.read_text(encoding="utf-8").splitlines()
+                                          if redirects.exists() else [])
+             if len(line.split()) >= 3 and line.split()[2].startswith("301")}
     paths = []
     for file in sorted(output.rglob("*")):
         if file.is_file() and not file.name.startswith("_") and file.suffix != ".gz":
-            relative = file.relative_to(output).as_posix()
-            paths.append(("/" + relative.removesuffix("index.html"), 200))
+            path = "/" + file.relative_to(output).as_posix().removesuffix("index.html")
+            paths.append((path, 301 if path in moved else 200))
     paths += [("/en/missing/", 404), ("/es/falta/", 404), ("/nope", 404)]
     return paths
 

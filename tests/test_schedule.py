@@ -22,9 +22,10 @@ LEVEL = {"info": {"en": "Information: ", "es": "Información: ", "fr": "Informat
 
 
 def language_pages(site):
-    """Every page of a language's site (the trilingual root pages have none)."""
+    """Every page of a language's site (the trilingual root pages have none, nor the
+    pages at the former site's addresses, left at once by their refresh)."""
     return [path for path in site.html_files() if site.lang(path) in LANGUAGES
-            and site.page_type(path) not in ("chooser", "root-not-found")]
+            and site.page_type(path) not in ("chooser", "root-not-found", "redirect")]
 
 
 def shown_notices(site, path):
