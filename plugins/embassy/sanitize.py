@@ -62,8 +62,8 @@ class _Findings(HTMLParser):
                     self._note(f"class=\"{' '.join(sorted(unknown))}\" on <{tag}>")
             elif name not in allowed:
                 self._note(f"{name}= on <{tag}>")
-            elif name in URL_ATTRIBUTES and _scheme(value) not in URL_SCHEMES | {""}:
-                self._note(f"a {_scheme(value)}: address in {name}= on <{tag}>")
+            elif name in URL_ATTRIBUTES and url_scheme(value) not in URL_SCHEMES | {""}:
+                self._note(f"a {url_scheme(value)}: address in {name}= on <{tag}>")
             elif name in URL_ATTRIBUTES and _disguised(value):
                 self._note(f"an address with {_disguised(value)} in {name}= on <{tag}>")
 
@@ -73,7 +73,8 @@ class _Findings(HTMLParser):
         self._note("an HTML comment <!-- … -->")
 
 
-def _scheme(url):
+def url_scheme(url):
+    """An address's scheme, lowercased, as a browser reads it ('' for a relative one)."""
     url = "".join((url or "").split())  # browsers ignore spaces and line breaks in a scheme
     return urlsplit(url).scheme.lower() if ":" in url.split("/")[0] else ""
 
@@ -83,7 +84,7 @@ def _disguised(url):
     or None: https://www.embassyofperu.ca@evil.example/ goes to evil.example,
     //evil.example and /\\evil.example too (browsers read a backslash as '/')."""
     url = "".join((url or "").split())
-    scheme = _scheme(url)
+    scheme = url_scheme(url)
     if "\\" in url:
         return "a backslash (\\)"
     if url.startswith("//"):

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..sanitize import _scheme
+from ..sanitize import URL_SCHEMES, url_scheme
 from .site import refresh_urls
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # data, never run
@@ -50,8 +50,8 @@ def page_problems(site, path):
         if not site.is_internal(url, base) and not urljoin(base, url).startswith("data:"):
             problems.append(f"<{tag}> loads {url} from another host")
     for url in refresh_urls(soup):  # a refresh opens its address in the page's place
-        if _scheme(url) not in ("", "http", "https"):
-            problems.append(f"a <meta http-equiv=\"refresh\"> to a {_scheme(url)}: address")
+        if url_scheme(url) not in ("", "http", "https"):
+            problems.append(f"a <meta http-equiv=\"refresh\"> to a {url_scheme(url)}: address")
     if not soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"}):
         problems.append("no Content-Security-Policy <meta> (GitHub Pages sends no headers)")
     return problems
@@ -76,7 +76,7 @@ def editor_problems(site, path):
 # In an XML document (an SVG, a feed), what a browser would run or load in the page.
 ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler",
                    "listener", "animate", "set"}  # SMIL can set an href to javascript:
-SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
+SAFE_SCHEMES = URL_SCHEMES | {""}  # what content may link to (sanitize.py)
 
 
 def document_problems(path):
@@ -97,8 +97,8 @@ def document_problems(path):
             attribute = etree.QName(attribute).localname
             if attribute.lower().startswith("on"):
                 problems.append(f"an event handler ({attribute}) on <{name}>")
-            elif attribute in ("href", "src") and _scheme(value) not in SAFE_SCHEMES:
-                problems.append(f"a {_scheme(value)}: address in {attribute}= on <{name}>")
+            elif attribute in ("href", "src") and url_scheme(value) not in SAFE_SCHEMES:
+                problems.append(f"a {url_scheme(value)}: address in {attribute}= on <{name}>")
     return problems
 
 
