@@ -221,7 +221,6 @@ def make_variant_files(job):
         if kind == "JPEG" and variant.mode not in ("RGB", "L"):
             variant = variant.convert("RGB")
         options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
-        variant.info = {}  # resize() copies it
         variant.save(partial, kind, **options)
         os.replace(partial, cached)
 
