@@ -132,3 +132,33 @@ def test_a_stop_while_the_build_forks_is_not_lost():
                             text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
     assert (result.stdout.strip(), result.stderr) == ("stopped", "")
+
+
+STOPPED_WHILE_A_PROGRAM_RUNS = """
+import os, signal, sys, threading, time
+from embassy import run
+started = sys.argv[1]  # the program writes its process id there
+def stop_once_started():
+    while not os.path.exists(started):
+        time.sleep(0.01)
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl+C
+threading.Thread(target=stop_once_started, daemon=True).start()
+try:
+    run.program(["sh", "-c", 'echo $$ > "$0.new" && mv "$0.new" "$0" && exec sleep 60', started])
+except KeyboardInterrupt:
+    try:
+        os.waitpid(int(open(started).read()), os.WNOHANG)
+        print("still there")
+    except ChildProcessError:
+        print("gone")
+"""
+
+
+def test_a_stop_while_a_program_runs_waits_until_it_is_gone(tmp_path):
+    """Pagefind writes into the staging folder: a stop must not go on to remove that
+    folder while Pagefind may still write (subprocess.run only sends it the kill;
+    seen once as a staging folder left behind by a stopped full build)."""
+    result = subprocess.run([sys.executable, "-c", STOPPED_WHILE_A_PROGRAM_RUNS,
+                             str(tmp_path / "pid")], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert (result.stdout.strip(), result.stderr) == ("gone", "")

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,3 +144,22 @@ def on_every_core(work, jobs):
 # between fork and exec. (Python's preexec_fn would run Python code there, which
 # can deadlock while the image workers' threads run.)
 DIE_WITH_BUILD = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+
+
+def program(command, timeout=None):
+    """Run a program the build needs (Pagefind, the Nu HTML Checker) to its end and
+    return its subprocess.CompletedProcess (text output).
+
+    Stopped by Ctrl+C or SIGTERM, the build kills the program and waits until it
+    is gone before the stop goes on: subprocess.run only sends the kill, and a
+    Pagefind still closing its files while the build removed its staging folder
+    left that folder behind (seen once in CI, in test_interruptions)."""
+    with subprocess.Popen([*DIE_WITH_BUILD, *command], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:  # stopped, or over time: nothing of it may outlive this
+            process.kill()
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

@@ -7,10 +7,9 @@ output/pagefind/<lang>/ from that language's pages only, so a search from
 """
 
 import functools
-import subprocess
 
+from . import run
 from .errors import SiteError
-from .run import DIE_WITH_BUILD
 
 
 @functools.lru_cache(maxsize=None)
@@ -28,11 +27,8 @@ def _executable():
 def index_language(output, lang):
     """Write output/pagefind/<lang>/ (the index and the search library); stop the
     build if Pagefind fails."""
-    result = subprocess.run(
-        [*DIE_WITH_BUILD, _executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
-         "--output-subdir", f"pagefind/{lang}"],
-        capture_output=True, text=True,
-    )
+    result = run.program([_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
+                          "--output-subdir", f"pagefind/{lang}"])
     if result.returncode != 0:
         raise SiteError("pagefind", f"the search index could not be built: "
                         f"{result.stderr.strip() or result.stdout.strip()}",

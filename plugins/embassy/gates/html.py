@@ -2,8 +2,9 @@
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
+
+from .. import run
 
 
 # The checker's CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which every
@@ -33,11 +34,9 @@ def check(site):
     pages = site.html_files() + site.editor_files()
     images = [path for path in site.xml_documents() if path.suffix.lower() == ".svg"]
     stylesheets = sorted(site.root.glob("theme/**/*.css"))  # ours, not pagefind's UI
-    result = subprocess.run(
-        [java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json", "--also-check-css",
-         "--also-check-svg", *map(str, pages + images + stylesheets)],
-        capture_output=True, text=True, timeout=600,
-    )
+    result = run.program([java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json",
+                          "--also-check-css", "--also-check-svg",
+                          *map(str, pages + images + stylesheets)], timeout=600)
     try:
         messages = json.loads(result.stderr or result.stdout)["messages"]
     except (ValueError, KeyError):
