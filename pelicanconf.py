@@ -37,57 +37,72 @@ SLUGIFY_SOURCE = "title"
 FORMATTED_FIELDS = []
 
 # Languages --------------------------------------------------------------------
-# ISO 639-1 codes, the same in folders, metadata and catalogs. English is the
-# main Pelican site; Spanish and French are pelican-i18n-subsites subsites.
-# The three are equal: each lives under its own prefix, and the root is a
-# trilingual language chooser.
+# Every language of the site, declared once, in site order; the settings below
+# are derived from this. ISO 639-1 codes, the same in folders, metadata and
+# catalogs (translations/<code>/). The main Pelican site is DEFAULT_LANG; the
+# others are pelican-i18n-subsites subsites. The languages are equal: each lives
+# under its own prefix, and the root is a chooser in every language. A
+# language's own name ("Español") comes from Babel. docs/architecture.md, "A new
+# language", says how to add one.
+#   locale: Babel's, for dates ("October 21, 1944", as Canada.ca) and og:locale.
+#   site_name, description: the site's name (also the author of its news) and
+#     description in the language (feeds, meta description).
+#   sections: the words of the language's URLs.
+#   categories: each news category's name (the key written in an item's
+#     metadata -> its name, which gives its slug too).
+#   Typography (quotes, spaces before punctuation) is code, by language code, in
+#   plugins/embassy/typography.py; a language without rules keeps its text as written.
+SITE_LANGUAGES = {
+    "en": {
+        "locale": "en_CA",
+        "site_name": "Embassy of Peru in Canada",
+        "description": "News and information from the Embassy of Peru in Canada on the "
+                       "relations between Peru and Canada.",
+        "sections": {"news": "news", "category": "category", "archives": "archives",
+                     "page": "page", "drafts": "drafts", "search": "search"},
+        "categories": {"news": "Announcements", "events": "Events"},
+    },
+    "es": {
+        "locale": "es_PE",
+        "site_name": "Embajada del Perú en Canadá",
+        "description": "Noticias e información de la Embajada del Perú en Canadá sobre las "
+                       "relaciones entre el Perú y Canadá.",
+        "sections": {"news": "noticias", "category": "categoria", "archives": "archivo",
+                     "page": "pagina", "drafts": "borradores", "search": "buscar"},
+        "categories": {"news": "Comunicados", "events": "Eventos"},
+    },
+    "fr": {
+        "locale": "fr_CA",
+        "site_name": "Ambassade du Pérou au Canada",
+        "description": "Nouvelles et information de l’ambassade du Pérou au Canada sur les "
+                       "relations entre le Pérou et le Canada.",
+        "sections": {"news": "nouvelles", "category": "categorie", "archives": "archives",
+                     "page": "page", "drafts": "brouillons", "search": "recherche"},
+        "categories": {"news": "Communiqués", "events": "Événements"},
+    },
+}
 DEFAULT_LANG = "en"
-LANGUAGES = ("en", "es", "fr")
 
-# Babel locale used for dates in each language. en_GB gives the day-month-year
-# order ("28 November 2026") that matches the Spanish and French pages.
-DATE_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}  # "October 21, 1944", as Canada.ca
-# Open Graph locales (og:locale), ll_CC as Open Graph expects.
-OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
-
-# Each language's site name and description (feeds, meta description);
-# the site name is also the author of its news.
-SITENAMES = {
-    "en": "Embassy of Peru in Canada",
-    "es": "Embajada del Perú en Canadá",
-    "fr": "Ambassade du Pérou au Canada",
-}
-SITESUBTITLES = {
-    "en": "News and information from the Embassy of Peru in Canada on the "
-          "relations between Peru and Canada.",
-    "es": "Noticias e información de la Embajada del Perú en Canadá sobre las "
-          "relaciones entre el Perú y Canadá.",
-    "fr": "Nouvelles et information de l’ambassade du Pérou au Canada sur les "
-          "relations entre le Pérou et le Canada.",
-}
-
-# Section names in each language's URLs.
-SECTIONS = {
-    "en": {"news": "news", "category": "category", "archives": "archives",
-           "page": "page", "drafts": "drafts", "search": "search"},
-    "es": {"news": "noticias", "category": "categoria", "archives": "archivo",
-           "page": "pagina", "drafts": "borradores", "search": "buscar"},
-    "fr": {"news": "nouvelles", "category": "categorie", "archives": "archives",
-           "page": "page", "drafts": "brouillons", "search": "recherche"},
-}
-
-# News categories: the key written in each item's metadata, and its name in
-# each language (the name also gives the category's slug in that language).
-# The "news" category is named apart from the News section that lists both.
-CATEGORIES = {
-    "news": {"en": "Announcements", "es": "Comunicados", "fr": "Communiqués"},
-    "events": {"en": "Events", "es": "Eventos", "fr": "Événements"},
-}
+# Derived from SITE_LANGUAGES: the plugin and the templates read these.
+# (.get: a declaration missing a field is named by the plugin, which checks it.)
+LANGUAGES = tuple(SITE_LANGUAGES)
+DATE_LOCALES = {lang: declared.get("locale") for lang, declared in SITE_LANGUAGES.items()}
+OG_LOCALES = DATE_LOCALES  # og:locale is ll_CC, as Babel's locales are
+SITENAMES = {lang: declared.get("site_name") for lang, declared in SITE_LANGUAGES.items()}
+SITESUBTITLES = {lang: declared.get("description") for lang, declared in SITE_LANGUAGES.items()}
+SECTIONS = {lang: declared.get("sections", {}) for lang, declared in SITE_LANGUAGES.items()}
+# News categories by key, then language. The "news" category is named apart
+# from the News section that lists both.
+CATEGORIES = {key: {lang: declared.get("categories", {}).get(key)
+                    for lang, declared in SITE_LANGUAGES.items()}
+              for key in SITE_LANGUAGES[DEFAULT_LANG]["categories"]}
 
 
 def url_settings(lang, prefix):
     """Pelican URL settings for one language, each path starting with prefix."""
-    section = SECTIONS[lang]
+    # The main language's words stand in for missing ones only until the plugin
+    # refuses the declaration, naming the missing word.
+    section = {**SECTIONS[DEFAULT_LANG], **SECTIONS[lang]}
     news, drafts = f"{prefix}{section['news']}/", f"{prefix}{section['drafts']}/"
     category = f"{prefix}{section['category']}/{{slug}}/"
     archives = f"{prefix}{section['archives']}/"

@@ -147,14 +147,16 @@ def nginx_production(c, domain, root=""):
     """Print the production nginx configuration (HTTPS; HTTP redirected) for sites-available/."""
     from dataclasses import replace
 
-    from embassy.hosting import moved_addresses
+    from embassy.hosting import moved_addresses, negotiated_languages
     from embassy.nginx import Production, production_configuration
 
     output = Path(CONFIG["deploy_path"])
-    if not (output / "_redirects").is_file():  # the former site's addresses are there
+    # The former site's addresses and the site's languages are there.
+    if not (output / "_redirects").is_file():
         raise Exit(f"{output}/_redirects is missing: publish the site first "
                    "(invoke publish), then write its configuration.", code=1)
-    site = Production(domain, redirects=tuple(moved_addresses(output)))
+    site = Production(domain, redirects=tuple(moved_addresses(output)),
+                      languages=tuple(negotiated_languages(output)))
     print(production_configuration(replace(site, root=root) if root else site), end="")
 
 

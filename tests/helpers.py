@@ -5,6 +5,7 @@ import filecmp
 import hashlib
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from embassy.gates import GateUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
-LANGUAGES = ("en", "es", "fr")
+# The site's languages, as pelicanconf.py declares them.
+LANGUAGES = runpy.run_path(str(ROOT / "pelicanconf.py"))["LANGUAGES"]
 PRODUCTION_URL = "https://embassy.example"
 # The former site's addresses that sources show (content/data/redirects.yaml), and
 # the path each leads to on this site.

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from embassy.hosting import moved_addresses
+from embassy.hosting import moved_addresses, negotiated_languages
 from embassy.nginx import (Production, free_port, nginx_binary, nginx_server,
                            production_configuration, redirect_locations, running_nginx,
                            write_runner)
@@ -349,7 +349,8 @@ def production(prod_site, tmp_path_factory):
                       http_listen=(f"127.0.0.1:{http_port}",),
                       https_listen=(f"127.0.0.1:{https_port}",),
                       certificate=str(certificate), certificate_key=str(key),
-                      redirects=tuple(moved_addresses(prod_site.root)))
+                      redirects=tuple(moved_addresses(prod_site.root)),
+                      languages=tuple(negotiated_languages(prod_site.root)))
     (folder / "openssl.cnf").write_text(PERMISSIVE_OPENSSL)
     environment = {**os.environ, "OPENSSL_CONF": str(folder / "openssl.cnf")}
     conf = write_runner(folder, "production.conf", site.values())

@@ -83,3 +83,11 @@ def test_french_pages_and_feeds_have_french_punctuation(site):
         assert not re.search(r" [;:!?»]|« ", text), (path, re.findall(r".{20} [;:!?»]", text))
     feed = (site.root / "fr/feeds/all.atom.xml").read_text(encoding="utf-8")
     assert "l’ambassadeur" in feed and "l'ambassadeur" not in feed
+
+
+def test_a_language_without_rules_keeps_its_text_as_written():
+    """A new language (pelicanconf.py's SITE_LANGUAGES) needs no typography to build:
+    no other language's quotes or spaces, and no KeyError."""
+    assert localize_text('O "Tratado" d\'água: sim', "pt") == 'O "Tratado" d\'água: sim'
+    html = '<p>O "Tratado" : <a href="/pt/">sim</a> ; n<sup>o</sup> 13</p>'
+    assert localize_fragment(html, "pt") == html

@@ -10,7 +10,8 @@
 - clock: the build's "now" in Ottawa time (EMBASSY_NOW fixes it).
 - notices: the staff's notices, shown on every page of their language for a time.
 - due: what the clock decides, as a signature (build-state.json, the scheduled deploy).
-- languages: language names and the URLs of a page in every language.
+- languages: the languages' declaration checked, their names, the URLs of a page in
+  every language.
 - images: responsive images, published once for every language.
 - cards: each page's sharing card (og:image), drawn with Pillow.
 - dates: dates formatted by Babel from CLDR data.
@@ -108,6 +109,7 @@ def finish_after_main_site(pelican):
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(state.provide)
+    signals.initialized.connect(languages.check_declaration)
     signals.initialized.connect(catalogs.check_and_compile)
     signals.initialized.connect(data.load_into_settings)
     signals.initialized.connect(redirects.load_into_settings)

@@ -122,6 +122,18 @@ def moved_addresses(output):
                               if len(rule) == 3 and rule[2] == PERMANENT))
 
 
+def negotiated_languages(output):
+    """The languages a built site's _redirects negotiates at /, in site order (none
+    without one): the site's languages, for nginx's configuration."""
+    try:
+        text = (Path(output) / "_redirects").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    rules = [line.split() for line in text.splitlines()]
+    return [rule[3].removeprefix("Language=") for rule in rules
+            if len(rule) == 4 and rule[0] == "/" and rule[3].startswith("Language=")]
+
+
 def add_meta_policy(pelican):
     """initialized handler: the <meta> form of the policy, for the templates."""
     settings = pelican.settings

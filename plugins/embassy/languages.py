@@ -1,11 +1,89 @@
-"""Language names and the URL of a page's equivalent in every language."""
+"""The site's languages: their declaration checked, their names, and the URL of a
+page's equivalent in every language."""
 
 import functools
 import gettext
+import re
 from urllib.parse import urljoin, urlsplit
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from jinja2 import pass_context
+
+from .errors import SiteError
+
+SETTINGS_FILE = "pelicanconf.py"
+DECLARATION = "SITE_LANGUAGES"
+# A word of a URL: what a reader can type and the slugs are made of.
+_URL_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _babel_locale(name):
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _language_problems(lang, declared, model):
+    """What one language's declaration lacks; model: the main language's (the sections
+    and news categories every language names)."""
+    def problem(name, text, fix):
+        field = f"{DECLARATION}[{lang!r}]" + (f"[{name!r}]" if name else "")
+        return SiteError(SETTINGS_FILE, text, fix, field=field)
+
+    if _babel_locale(lang) is None or not _URL_WORD.fullmatch(lang):
+        return [problem(None, f"'{lang}' is not a language code.",
+                        "write the language's ISO 639-1 code, in lower case (e.g. 'pt').")]
+    if not isinstance(declared, dict):
+        return [problem(None, "the language's declaration is not a dict.",
+                        "copy another language's declaration, then translate it.")]
+    problems = []
+    locale = _babel_locale(declared.get("locale"))
+    if locale is None or locale.language != lang or not locale.territory:
+        problems.append(problem("locale", f"'{declared.get('locale')}' is not a locale of "
+                                f"'{lang}' with its country.",
+                                "write the language and the country as Babel does: "
+                                "language_COUNTRY, e.g. 'es_PE', 'fr_CA'."))
+    for name in ("site_name", "description"):
+        if not isinstance(declared.get(name), str) or not declared[name].strip():
+            problems.append(problem(name, "it is missing or empty.",
+                                    f"write the site's {name.replace('_', ' ')} in the language."))
+    sections = declared.get("sections") or {}
+    for key in model["sections"]:
+        word = sections.get(key)
+        if not isinstance(word, str) or not _URL_WORD.fullmatch(word):
+            problems.append(problem("sections", f"the section '{key}' has no word for the "
+                                    "language's URLs." if word is None else f"'{word}' (the "
+                                    f"section '{key}') is not a word for a URL.",
+                                    f"write '{key}' and its word in the language, in lower "
+                                    "case, words joined by '-' (e.g. 'noticias')."))
+    categories = declared.get("categories") or {}
+    for key in model["categories"]:
+        name = categories.get(key)
+        if not isinstance(name, str) or not name.strip():
+            problems.append(problem("categories", f"the news category '{key}' has no name "
+                                    "in the language.",
+                                    f"write '{key}' and its name in the language."))
+    return problems
+
+
+def check_declaration(pelican):
+    """initialized handler: every declared language has what the site needs of it,
+    else the build stops naming pelicanconf.py, the field and the fix (rather than
+    a KeyError deep in a template)."""
+    settings = pelican.settings
+    declaration = settings.get(DECLARATION)
+    if declaration is None:  # settings of their own (the tests' smaller sites)
+        return
+    main = settings["DEFAULT_LANG"]
+    if main not in declaration:
+        raise SiteError(SETTINGS_FILE, f"DEFAULT_LANG is '{main}', which {DECLARATION} does "
+                        "not declare.", f"write one of {', '.join(declaration)} as DEFAULT_LANG.",
+                        field="DEFAULT_LANG")
+    for lang, declared in declaration.items():
+        problems = _language_problems(lang, declared, declaration[main])
+        if problems:
+            raise problems[0]
 
 
 @functools.lru_cache(maxsize=None)

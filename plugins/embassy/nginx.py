@@ -5,7 +5,9 @@ files include site.conf, what the site serves, so they never differ in it:
 local.conf, plain HTTP on loopback (`invoke nginx`, the tests, the benchmarks),
 and production.conf, HTTPS with HTTP redirected to it (`invoke
 nginx-production`, and the tests on loopback). The build never runs nginx; the
-former site's addresses it moves for good come from the built site's _redirects.
+former site's addresses it moves for good, and the site's languages (negotiated at
+/, each with its 404 page), come from the built site's _redirects: nginx serves the
+languages that pelicanconf.py's SITE_LANGUAGES declares, with nothing to edit here.
 """
 
 import os
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .hosting import moved_addresses
+from .hosting import moved_addresses, negotiated_languages
 
 NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
 
@@ -87,6 +89,31 @@ def redirect_locations(moves):
     return tuple(f"location = {old} {{ return 301 {new}; }}" for old, new in moves)
 
 
+# A language's code as nginx's configuration may hold it: ISO 639 letters, in a
+# regex, a map's key and a location (pt, or a region: pt-br).
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+def _home(lang):
+    """maps.conf's line from a language found to its home: any case ("ES" is /es/)."""
+    found = f'"~*^{lang}$"'
+    return f"{found:<16}/{lang}/;"
+
+
+def language_values(languages):
+    """The values of the per-language placeholders for languages (site order): the codes
+    Accept-Language may name (maps.conf), each one's home (maps.conf) and each one's
+    location with its own 404 page (site.conf)."""
+    for lang in languages:
+        if not _LANGUAGE_CODE.fullmatch(lang):
+            raise ValueError(f"not a language code to write into nginx's configuration: {lang!r}")
+    return {"@LANGUAGE_CODES@": "|".join(languages),
+            "@LANGUAGE_HOMES@": tuple(_home(lang) for lang in languages),
+            "@LANGUAGE_LOCATIONS@": tuple(
+                f"location /{lang}/ {{ error_page 404 /{lang}/404.html; try_files $uri $uri/ =404; }}"
+                for lang in languages)}
+
+
 def write_runner(folder, servers, values, conf=NGINX_CONF):
     """Write folder/nginx.conf, nginx in the foreground with its files in folder, around
     the servers file (local.conf or production.conf); return its path."""
@@ -105,10 +132,11 @@ def write_runner(folder, servers, values, conf=NGINX_CONF):
 
 def render_nginx(root, listen, folder, conf=NGINX_CONF):
     """Write a runnable nginx.conf into folder, the local server (plain HTTP on listen)
-    serving root, with the moves of root's _redirects; return its path."""
+    serving root, with the moves and the languages of root's _redirects; return its path."""
     return write_runner(folder, "local.conf",
                         {"@LISTEN@": listen, "@ROOT@": str(Path(root).resolve()),
-                         "@PERMANENT_REDIRECTS@": redirect_locations(moved_addresses(root))},
+                         "@PERMANENT_REDIRECTS@": redirect_locations(moved_addresses(root)),
+                         **language_values(negotiated_languages(root))},
                         conf)
 
 
@@ -131,6 +159,9 @@ class Production:
     # The former site's addresses and their new paths: those of the site that is
     # uploaded (hosting.moved_addresses of the built output/).
     redirects: tuple[tuple[str, str], ...] = ()
+    # The site's languages, in its order: those of the site that is uploaded
+    # (hosting.negotiated_languages of the built output/).
+    languages: tuple[str, ...] = ()
 
     def values(self) -> dict:
         live = f"/etc/letsencrypt/live/{self.domain.split()[0]}"
@@ -139,7 +170,8 @@ class Production:
                 "@HTTPS_LISTEN@": self.https_listen, "@HTTP_LISTEN@": self.http_listen,
                 "@CERTIFICATE@": self.certificate or f"{live}/fullchain.pem",
                 "@CERTIFICATE_KEY@": self.certificate_key or f"{live}/privkey.pem",
-                "@PERMANENT_REDIRECTS@": redirect_locations(self.redirects)}
+                "@PERMANENT_REDIRECTS@": redirect_locations(self.redirects),
+                **language_values(self.languages)}
 
 
 def production_configuration(site: Production, conf=NGINX_CONF) -> str:

@@ -185,7 +185,11 @@ class CheckedMarkdownReader(YAMLMetadataReader):
 
 def use_checked_reader(readers):
     """readers_init handler: read Markdown through CheckedMarkdownReader (or the
-    subclass of it that the READERS setting names)."""
+    subclass of it that the READERS setting names), and nothing else."""
+    # The site is Markdown only. Pelican's reStructuredText reader would warn, and
+    # so stop the build, for each language its docutils has no words for
+    # (Portuguese, 'pt', among them).
+    readers.reader_classes["rst"] = None
     for extension in CheckedMarkdownReader.file_extensions:
         configured = readers.reader_classes.get(extension)
         if not (isinstance(configured, type) and issubclass(configured, CheckedMarkdownReader)):

@@ -2,7 +2,9 @@
 
 English gets typogrify. French and Spanish get their own quotation marks and
 spacing, which no maintained library provides: typogrify and SmartyPants only
-know English quotes, so they are hand-written here, on text nodes only.
+know English quotes, so they are hand-written here, on text nodes only. A
+language without rules here keeps its text as written: straight quotes are
+safer than another language's marks or spacing.
 """
 
 import html
@@ -69,6 +71,11 @@ def spanish_text(text, quotes, after_element=False):
 RULES = {"fr": (french_text, "«", "»"), "es": (spanish_text, "«", "»")}
 
 
+def has_rules(lang):
+    """Whether the language has typography of its own (else its text is kept as written)."""
+    return lang == "en" or lang in RULES
+
+
 def localize_html(fragment, lang):
     """Apply the language's rules to the text of an HTML fragment."""
     rule, opening, closing = RULES[lang]
@@ -98,6 +105,8 @@ def localize_html(fragment, lang):
 
 def localize_text(text, lang):
     """Typography for plain text such as a title (no markup is produced)."""
+    if not has_rules(lang):
+        return text
     if lang == "en":
         return smartypants.smartypants(text, smartypants.Attr.default | smartypants.Attr.u)
     rule, opening, closing = RULES[lang]
@@ -106,12 +115,14 @@ def localize_text(text, lang):
 
 def localize_fragment(fragment, lang):
     """Typography for rendered HTML such as an item's body."""
+    if not has_rules(lang):
+        return fragment
     return typogrify(fragment) if lang == "en" else localize_html(fragment, lang)
 
 
 def apply(instance):
     """content_object_init handler: typography for a news item or page."""
-    if not isinstance(instance, (Article, Page)) or instance.lang not in (*RULES, "en"):
+    if not isinstance(instance, (Article, Page)) or not has_rules(instance.lang):
         return
     lang, memo = instance.lang, state.of(instance.settings).text_memo
 
