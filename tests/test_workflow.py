@@ -126,10 +126,11 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
     assert read_key_values(github_env)["CHROMIUM"], "no browser was found for the browser gate"
     assert "Quality gates for" in ran[-1] and "FAIL" not in ran[-1], ran[-1]
     # the run's page says, in the three languages, that the site was built and goes online
-    assert summaries[-1].startswith("## The site was built and checked · El sitio se generó y "
-                                    "se verificó · Le site a été généré et vérifié\n"), summaries[-1]
-    assert "- **Español:** Queda en línea cuando termina" in summaries[-1]
-    assert "| News items · Noticias · Nouvelles | 0 | 0 | 0 |" in summaries[-1]
+    built = summaries[-1]
+    assert built.startswith("## The site was built and checked · El sitio se generó y se "
+                            "verificó · Le site a été généré et vérifié\n"), built
+    assert "- **Español:** Queda en línea cuando termina" in built
+    assert "| News items · Noticias · Nouvelles | 0 | 0 | 0 |" in built
     assert not any(summaries[:-1]), "only the build writes the run's summary"
 
     # upload-pages-artifact archives the folder with this command (hidden files left out)

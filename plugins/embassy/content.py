@@ -53,8 +53,9 @@ def _check_common(instance, kind):
         raise SiteError(path, f"'{meta['lang']}' is not a language of this site.",
                         f"rename the file to one of {names}.", field="file name")
     if not str(meta.get("title", "")).strip():
-        add_title = staff_text("add a line 'title: …' to the news item's metadata.") \
-            if kind == "news item" else staff_text("add a line 'title: …' to the page's metadata.")
+        add_title = (staff_text("add a line 'title: …' to the news item's metadata.")
+                     if kind == "news item" else
+                     staff_text("add a line 'title: …' to the page's metadata."))
         raise SiteError(path, staff_text("the title is missing."), add_title, field="title")
     slug = meta.get("slug")
     if slug is not None and not SLUG.fullmatch(slug):
