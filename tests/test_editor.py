@@ -469,7 +469,9 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
 def _show_notice_form(page, words):
     """A new notice, its English heading and text written (for the guides' picture;
     not saved): the collection Notices · Avisos, then New."""
-    page.get_by_text(words["saved"]).wait_for(state="hidden")  # the news item's, not this
+    # once the news item's save is over (its "saved" gone): a form opened sooner loses the
+    # heading typed into it, and the guides' picture would show that message
+    page.get_by_text(words["saved"]).wait_for(state="hidden")
     page.get_by_text("Notices · Avisos", exact=True).first.click()
     page.get_by_role("button", name=words["new"]).first.click()
     title, text = NOTICE["en"]

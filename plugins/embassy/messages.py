@@ -40,7 +40,7 @@ def _rebuild(msgid, params):
     return StaffText(msgid, **params)
 
 
-def staff_text(msgid, **params):
+def staff_text(msgid: str, **params) -> StaffText:
     """A message for staff, in English, translatable: msgid with %(name)s placeholders
     (a literal string: `invoke translations` extracts it), filled with params."""
     return StaffText(msgid, **params)
@@ -57,7 +57,7 @@ def _catalog(folder, lang):
             if message.id and message.string and not message.fuzzy}
 
 
-def translate(text, lang, folder):
+def translate(text: str, lang: str, folder: str | Path) -> tuple[str, bool]:
     """(text in lang, whether it was translated): a StaffText from the catalog in folder
     (translations/), its parameters too; any other text, or a msgid the catalog lacks,
     as it is (English), with False."""

@@ -12,10 +12,15 @@ change: it stays the build's English report (summary.py).
 
 import os
 import re
+import typing as t
 from pathlib import Path, PurePosixPath
 
 from .languages import language_name
 from .messages import staff_text, translate
+
+if t.TYPE_CHECKING:
+    from .errors import SiteError
+    from .summary import Report
 
 SHOWN = 20  # problems listed; a run's summary is read, not searched
 # The words of the summary itself, translated like the build's messages.
@@ -40,18 +45,18 @@ SCHEDULED = staff_text("Waiting for their time (Ottawa time):")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
-def escaped(text):
+def escaped(text: str) -> str:
     """Text shown as written in GitHub's Markdown (a file's words are not markup)."""
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def collections(settings):
+def collections(settings: dict) -> dict:
     """{folder under content/: the editor's collection} (admin.config's collections)."""
     return {settings["ARTICLE_PATHS"][0]: "news", settings["PAGE_PATHS"][0]: "pages",
             settings["NOTICES_PATH"]: "notices"}
 
 
-def editor_address(siteurl, path, settings):
+def editor_address(siteurl: str, path: str | Path, settings: dict) -> str | None:
     """The item's address in the browser editor (Sveltia CMS's route to an entry,
     #/collections/<collection>/entries/<folder>/index, for a folder collection whose
     path is {{slug}}/index), or None for a file that is no editor's item."""
@@ -77,7 +82,7 @@ def _said(message, languages, folder):
 
 def _in_every_language(message, languages, folder):
     """A heading or a label in every language, one after the other (each once)."""
-    return " · ".join(dict.fromkeys(text.rstrip(".") for text, _ in
+    return " · ".join(dict.fromkeys(text.rstrip(".:\u00a0 ") for text, _ in
                                     _said(message, languages, folder).values()))
 
 
@@ -88,7 +93,8 @@ def _problem(number, problem, siteurl, settings, folder):
         lines += [f"- **{language_name(lang)}:** {escaped(text)}" for lang, (text, _) in
                   _said(FOR_MAINTAINERS, languages, folder).items()]
         return lines + [""]
-    where = f"`{problem.path}`" + (f" ({escaped(problem.field)})" if problem.field else "")
+    path = problem.path.replace("`", "'")  # a file's name cannot close its code span
+    where = f"`{path}`" + (f" ({escaped(problem.field)})" if problem.field else "")
     lines = [f"### {number}. {where}", ""]
     address = editor_address(siteurl, problem.path, settings)
     if address:
@@ -105,7 +111,8 @@ def _problem(number, problem, siteurl, settings, folder):
     return lines + [""]
 
 
-def failure(problems, siteurl, settings, folder):
+def failure(problems: "list[SiteError]", siteurl: str, settings: dict,
+            folder: str | Path) -> str:
     """The summary of a build that stopped: each problem, said in every language."""
     languages = settings["LANGUAGES"]
     lines = [f"## {_in_every_language(NOT_PUBLISHED, languages, folder)}", ""]
@@ -121,7 +128,7 @@ def failure(problems, siteurl, settings, folder):
     return "\n".join(lines) + "\n"
 
 
-def success(report, settings, folder, event):
+def success(report: "Report", settings: dict, folder: str | Path, event: str) -> str:
     """The summary of a build that passed: what it holds, and what waits for its time."""
     languages = settings["LANGUAGES"]
     next_step = CHECK_ONLY if event == "pull_request" else GOES_ONLINE
@@ -143,7 +150,7 @@ def success(report, settings, folder, event):
     return "\n".join(lines) + "\n"
 
 
-def write(markdown):
+def write(markdown: str) -> bool:
     """Append to the run's summary, when the build runs in a GitHub workflow step."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
