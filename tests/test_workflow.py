@@ -217,9 +217,10 @@ def test_a_failed_publish_tells_the_run_page_what_to_fix_in_three_languages(
     photograph_markdown(said, Path(SCREENSHOTS or tmp_path) / "run-summary.png")
 
 
-def test_a_message_without_a_translation_is_given_in_english_saying_so(tmp_path):
+def test_a_message_without_a_translation_is_given_in_english_saying_so():
     """A house-style rule's message is not in the catalog yet: the summary gives it in
-    English for Spanish and French too, and says that it is not translated."""
+    English for Spanish and French too, and says that it is not translated. (And a
+    pull request's summary says that its check publishes nothing.)"""
     from embassy import run_summary
     from embassy.errors import SiteError
     from embassy.messages import staff_text
@@ -234,6 +235,13 @@ def test_a_message_without_a_translation_is_given_in_english_saying_so(tmp_path)
     assert ("- **Español** (aún sin traducir: en inglés): '1 août': in French the first day "
             "of a month is written '1er'.") in said
     assert "- **Français** (pas encore traduit\u00a0: en anglais): '1 août'" in said
+    # on a pull request (site-check.yml), a build that passed publishes nothing yet
+    from embassy.summary import Language, Report
+
+    checked = run_summary.success(Report("output", BASE_URL, {"en": Language(news=2)}),
+                                  settings, catalogs, "pull_request")
+    assert ("- **Español:** Esta verificación no publica nada: una vez superada, Publicar, en "
+            "el editor, pone el cambio en línea.") in checked
     missing = staff_text("a message %(what)s no catalog has", what="that")
     assert run_summary.translate(missing, "es", catalogs) == (
         "a message that no catalog has", False)
