@@ -111,7 +111,9 @@ def due(c, event, deployed):
 
     from embassy.due import newly_due
 
-    if event != "schedule":
+    if event == "pull_request":  # site-check.yml: built and checked, never deployed
+        deploy, why = True, "a pull_request run: building and checking (nothing is deployed)."
+    elif event != "schedule":
         deploy, why = True, f"a {event} run: deploying."
     else:
         deploy, why = newly_due(runpy.run_path(str(ROOT / CONFIG["settings_publish"])), deployed)
@@ -185,12 +187,17 @@ def load_test(c, requests=20000):
 
 @task
 def translations_extract(c):
-    """Extract the theme's strings into translations/messages.pot."""
+    """Extract the theme's strings (translations/messages.pot) and the build's messages
+    to staff (translations/build.pot)."""
     t = CONFIG["translations"]
     # gettext_in(lang, message): see embassy.catalogs.KEYWORDS.
     c.run(f"{_python()} -m babel.messages.frontend extract --no-location --sort-output "
           f"--project embassy-site -F {t}/babel.cfg -k gettext_in:2 "
           f"-o {t}/messages.pot {CONFIG['templates']}")
+    # The build's messages to staff (embassy.messages.staff_text), for the run's summary.
+    c.run(f"{_python()} -m babel.messages.frontend extract --no-location --sort-output "
+          f"--project embassy-site --no-default-keywords -k staff_text "
+          f"-o {t}/build.pot plugins/embassy")
 
 
 @task(pre=[translations_extract])
@@ -200,10 +207,11 @@ def translations_update(c):
     for lang in settings["LANGUAGES"]:
         if lang == settings["I18N_TEMPLATES_LANG"]:
             continue  # the templates' own language: its strings are the messages
-        po = Path(t, lang, "LC_MESSAGES", "messages.po")
-        command = "update --no-fuzzy-matching --ignore-obsolete" if po.exists() else "init"
-        c.run(f"{_python()} -m babel.messages.frontend {command} -D messages "
-              f"-i {t}/messages.pot -d {t} -l {lang}")
+        for domain in ("messages", "build"):  # the theme's strings; the build's messages
+            po = Path(t, lang, "LC_MESSAGES", f"{domain}.po")
+            command = "update --no-fuzzy-matching --ignore-obsolete" if po.exists() else "init"
+            c.run(f"{_python()} -m babel.messages.frontend {command} -D {domain} "
+                  f"-i {t}/{domain}.pot -d {t} -l {lang}")
 
 
 @task(pre=[translations_update])

@@ -31,6 +31,7 @@ OLD_ADDRESSES = {"/ingles/bilaterals.html": "/en/legal-framework/",
                  "/ES/es_bilaterales.html": "/es/marco-juridico/"}
 IN_CI = os.environ.get("CI") == "true"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+BUILD_WORKFLOW = WORKFLOW.parent / "site-build.yml"  # pages.yml's build job (site-check's too)
 # Tests of what only the fast build does (rebuilds, per-language processes): with
 # other versions of Pelican and its plugins the build is stock Pelican's.
 needs_fast_build = pytest.mark.skipif(unsupported() is not None,
@@ -191,3 +192,34 @@ def write_notice(project, key="national-holidays", level="info", languages=LANGU
             f'---\ntitle: "{title}"\nstart: "{start}"\nend: "{end}"\nlevel: "{level}"\n---\n'
             f"{text}\n", encoding="utf-8")
     return folder
+
+
+SCREENSHOTS = os.environ.get("SCREENSHOTS")  # docs/images: retake the guides' pictures
+# How a workflow run's summary reads: its Markdown as HTML, in a plain page (not GitHub's).
+SUMMARY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+body {{ font: 15px/1.5 -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif;
+       color: #1f2328; margin: 0; padding: 24px; background: #f6f8fa; }}
+main {{ max-width: 860px; margin: auto; background: #fff; border: 1px solid #d1d9e0;
+       border-radius: 6px; padding: 8px 24px 16px; }}
+h2 {{ font-size: 1.3em; border-bottom: 1px solid #d1d9e0; padding-bottom: .3em; }}
+h3 {{ font-size: 1.05em; margin-top: 1.4em; }}
+code {{ background: #eff1f3; padding: .1em .3em; border-radius: 4px; font-size: 90%; }}
+a {{ color: #0969da; }} li {{ margin: .3em 0; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #d1d9e0; padding: 4px 10px; }}
+</style></head><body><main>{body}</main></body></html>"""
+
+
+def photograph_markdown(markdown_text, path):
+    """A picture of a run's summary: its Markdown rendered (Python-Markdown) in a plain
+    page, photographed in Chromium at path (the writing guides show it)."""
+    import markdown
+
+    from embassy.gates.browser import browser
+
+    body = markdown.markdown(markdown_text, extensions=["tables"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 940, "height": 400})
+        page.set_content(SUMMARY_PAGE.format(body=body))
+        page.locator("main").screenshot(path=str(path), animations="disabled")
+        page.close()

@@ -31,12 +31,12 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from playwright.sync_api import expect
 
-from embassy import admin, sources
+from embassy import admin, run_summary, sources
 from embassy.content import SLUG
 from embassy.gates.browser import browser
 from embassy.nginx import nginx_server
 from embassy.images import FORMATS
-from helpers import IN_CI, PRODUCTION_URL, ROOT, copy_project, run_build
+from helpers import IN_CI, NOTICE, PRODUCTION_URL, ROOT, copy_project, run_build
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
@@ -312,14 +312,15 @@ def test_editor_speaks_the_staff_members_language(editor_url, locale, sign_in):
         assert _problems(page, problems) == []
 
 
-def _screenshot(page, name, words, folder):
-    """A picture for the writing guides: docs/images/editor-<name>.<en|es>.png when
-    SCREENSHOTS=docs/images, else into the test's folder."""
+def _screenshot(shown, name, words, folder):
+    """A picture for the writing guides of the page, or of one part of it (a locator):
+    docs/images/editor-<name>.<en|es>.png when SCREENSHOTS=docs/images, else into the
+    test's folder."""
     folder = Path(SCREENSHOTS or folder)
     folder.mkdir(parents=True, exist_ok=True)
     lang = "es" if words["save"] != "Save" else "en"
-    page.screenshot(path=str(folder / f"editor-{name}.{lang}.png"),
-                    animations="disabled")  # transitions at their end
+    shown.screenshot(path=str(folder / f"editor-{name}.{lang}.png"),
+                     animations="disabled")  # transitions at their end
 
 
 def _open_checkout(page, project, words):
@@ -399,12 +400,16 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
     _screenshot(page, "collections", words, tmp_path)
     page.get_by_role("button", name=words["new"]).first.click()
     page.locator('section[data-key-path="date"] input').first.fill("2026-11-28T10:30")
+    _screenshot(_field(page, 0, "date"), "date", words, tmp_path)  # publishing at a time
     page.get_by_role("radio", name=re.compile("^Events")).first.click()
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (1600, 1000), (217, 16, 35)).save(photo)
     _upload_photo(page, photo, words)
     _write(page, 0, "en")
-    _show_in_right_pane(page, "es", words)  # the preview, at first
+    # the right pane shows the preview at first: the item as the site will
+    page.frame_locator("iframe.preview").get_by_text(NEWS_ITEM["en"][0]).first.wait_for()
+    _screenshot(page, "preview", words, tmp_path)
+    _show_in_right_pane(page, "es", words)
     _write(page, 1, "es")
     _show_in_right_pane(page, "fr", words)
     _write(page, 1, "fr")
@@ -417,10 +422,13 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
     page.wait_for_url(re.compile(r"#/collections/news$"))  # back to the list of news
     page.get_by_role("button", name=words["new"]).first.wait_for()
     _screenshot(page, "saved", words, tmp_path)
+    saved = _changed_files(page, before)
+    _show_notice_form(page, words)
+    _screenshot(page, "notice", words, tmp_path)
     lang = "es" if words["save"] != "Save" else "en"
     assert {path.name for path in Path(SCREENSHOTS or tmp_path).glob(f"editor-*.{lang}.png")} == {
-        f"editor-{name}.{lang}.png" for name in ("sign-in", "collections", "new-item", "saved")}
-    saved = _changed_files(page, before)
+        f"editor-{name}.{lang}.png" for name in ("sign-in", "collections", "date", "preview",
+                                                 "new-item", "saved", "notice")}
     folder = "content/news/official-visit-to-ottawa"
     assert sorted(saved) == [
         f"{folder}/index.en.md", f"{folder}/index.es.md", f"{folder}/index.fr.md",
@@ -456,6 +464,24 @@ def test_staff_member_writes_a_news_item_in_three_languages(editor, editor_proje
                                          f"{NEWS_ITEM[other][1]}/"), (lang, other)
         home = (output / lang / "index.html").read_text(encoding="utf-8")
         assert NEWS_ITEM[lang][1] in home, lang
+
+
+def _show_notice_form(page, words):
+    """A new notice, its English heading and text written (for the guides' picture;
+    not saved): the collection Notices · Avisos, then New."""
+    # once the news item's save is over (its "saved" gone): a form opened sooner loses the
+    # heading typed into it, and the guides' picture would show that message
+    page.get_by_text(words["saved"]).wait_for(state="hidden")
+    page.get_by_text("Notices · Avisos", exact=True).first.click()
+    page.get_by_role("button", name=words["new"]).first.click()
+    title, text = NOTICE["en"]
+    # the times of helpers.NOTICE, Ottawa time (start's default is now: the picture would
+    # vary); then the texts (a time set afterwards would empty the heading)
+    _field(page, 0, "start").locator("input").first.fill("2026-07-27T09:00")
+    _field(page, 0, "end").locator("input").first.fill("2026-07-29T23:59")
+    _field(page, 0, "title").locator("input").fill(title)
+    _field(page, 0, "body").locator("textarea").fill(text)
+    page.frame_locator("iframe.preview").get_by_text(title).first.wait_for()
 
 
 def _edit_page(page, before, key, summary_end, text_end=None):
@@ -543,6 +569,10 @@ def test_preview_shows_an_item_styled_as_the_site_in_the_panes_language(editor, 
              for lang in ("en", "es")}
     page.get_by_text("Pages · Páginas", exact=True).first.click()
     page.get_by_text(yaml.safe_load(texts["en"].split("---\n")[1])["title"], exact=True).click()
+    # the address of an item in the editor, as the run's summary links to it
+    address = run_summary.editor_address(PRODUCTION_URL, Path(SETTINGS["PATH"]) / "pages" /
+                                         "legal-framework" / "index.en.md", SETTINGS)
+    page.wait_for_url(re.compile(re.escape(urlsplit(address).fragment) + "$"))
     for lang, text in texts.items():
         if lang != "en":  # the left pane in Spanish: the preview follows it
             page.get_by_role("radio", name=words[lang]).first.click()

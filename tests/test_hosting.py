@@ -7,7 +7,7 @@ import re
 import yaml
 
 from embassy.gates.browser import BrowserSession, browser
-from helpers import ROOT, WORKFLOW, require
+from helpers import BUILD_WORKFLOW, ROOT, WORKFLOW, require
 
 
 def test_github_pages_workflow_has_least_privilege_and_pinned_actions():
@@ -16,10 +16,11 @@ def test_github_pages_workflow_has_least_privilege_and_pinned_actions():
     assert triggers["push"]["branches"] == ["main"]
     assert workflow["permissions"] == {}
     jobs = workflow["jobs"]
-    assert jobs["build"]["permissions"] == {"contents": "read"}
+    build = yaml.safe_load(BUILD_WORKFLOW.read_text())["jobs"]["build"]  # the job it calls
+    assert jobs["build"]["permissions"] == build["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    steps = jobs["build"]["steps"] + jobs["deploy"]["steps"]
-    lines = WORKFLOW.read_text().splitlines()
+    steps = build["steps"] + jobs["deploy"]["steps"]
+    lines = WORKFLOW.read_text().splitlines() + BUILD_WORKFLOW.read_text().splitlines()
     for step in steps:
         if "uses" in step:
             action, _, ref = step["uses"].partition("@")
@@ -76,7 +77,7 @@ def test_every_package_is_locked_with_its_hashes():
                 assert locked.get(pin.group(1).lower(), ("?",))[0] == pin.group(2), (name, line)
     makefile = (ROOT / "Makefile").read_text()
     assert "--require-hashes -r requirements.lock" in makefile
-    assert "--require-hashes -r requirements.lock" in WORKFLOW.read_text()
+    assert "--require-hashes -r requirements.lock" in BUILD_WORKFLOW.read_text()
 
 
 # GitHub Pages sends no header, and a <meta> policy cannot carry frame-ancestors: the

@@ -173,9 +173,16 @@ def test_a_scheduled_item_publishes_nothing_before_its_time(tmp_path, monkeypatc
     for path in linking:
         path.write_text(path.read_text(encoding="utf-8").replace(
             "news/item-00010/", "news/item-00011/"), encoding="utf-8")
+    summary = tmp_path / "step_summary"  # as in the Pages workflow: the run's page lists them
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     result = build(project, before, "2026-07-28 08:59", monkeypatch, "publishconf.py")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    said = summary.read_text(encoding="utf-8")
+    assert ("**Waiting for their time (Ottawa time) · A la espera de su hora (hora de Ottawa) · "
+            "En attente de leur heure (heure d’Ottawa)**") in said
     for lang, title in zip(LANGUAGES, titles, strict=True):
         assert f"scheduled: {title} ({lang}) at {DUE} Ottawa time" in result.stdout
+        assert f"- {DUE}: {title} ({lang})" in said, said
     build(project, after, DUE, monkeypatch, "publishconf.py")
     published = {path.relative_to(before) for path in before.rglob("*") if path.is_file()}
     later = {path.relative_to(after) for path in after.rglob("*") if path.is_file()}

@@ -26,9 +26,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import WORKFLOW, assert_refused, git, require, run_build, user_env, write_notice
+from helpers import (BUILD_WORKFLOW, SCREENSHOTS, WORKFLOW, assert_refused, edit_source,
+                     field_line, git, photograph_markdown, require, run_build, user_env,
+                     write_notice)
 
 CONTENT_ONLY = WORKFLOW.parent / "content-only.yml"
+SITE_BUILD = BUILD_WORKFLOW
+SITE_CHECK = WORKFLOW.parent / "site-check.yml"
 BASE_URL = "https://www.embassy.example"  # configure-pages' base_url: a custom domain
 PROJECT_URL = "https://owner.github.io/embassy"  # its base_url without one
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
@@ -59,6 +63,11 @@ def triggers(workflow):
     return workflow.get("on", workflow.get(True))
 
 
+def build_job():
+    """The build job (site-build.yml), which pages.yml and site-check.yml call."""
+    return yaml.safe_load(SITE_BUILD.read_text())["jobs"]["build"]
+
+
 def read_key_values(path):
     """GITHUB_ENV / GITHUB_OUTPUT's NAME=value lines."""
     pairs = [line.split("=", 1) for line in path.read_text().splitlines() if "=" in line]
@@ -79,7 +88,7 @@ def clone(clone_copy, tmp_path):
 
 def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clone, tmp_path):
     require("java", "chromium", "git", "npm")
-    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
+    job = build_job()
     python = tmp_path / "python"  # actions/setup-python: a Python of its own on PATH
     subprocess.run([sys._base_executable, "-m", "venv", str(python)], check=True)
     github_env, github_output = tmp_path / "github_env", tmp_path / "github_output"
@@ -89,9 +98,9 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "CI": "true", "GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(tmp_path),
         "GITHUB_ENV": str(github_env), "GITHUB_OUTPUT": str(github_output),
-        "GITHUB_WORKSPACE": str(clone),
+        "GITHUB_WORKSPACE": str(clone), "GITHUB_EVENT_NAME": "push",
     }
-    outputs, uploaded, ran = {}, None, []
+    outputs, uploaded, ran, summaries = {}, None, [], []
     for step in job["steps"]:
         action = step.get("uses", "").split("@")[0]
         if action == "actions/configure-pages":
@@ -100,18 +109,29 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
             uploaded = clone / step["with"]["path"]
         elif "run" in step:
             github_output.write_text("")
-            env = {**environment, **read_key_values(github_env),
+            summary = tmp_path / f"step_summary_{len(ran)}"  # the runner's, one per step
+            summary.touch()
+            env = {**environment, "GITHUB_STEP_SUMMARY": str(summary),
+                   **read_key_values(github_env),
                    **{name: resolve(value, outputs) for name, value in step.get("env", {}).items()}}
             result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=clone, env=env,
                                     capture_output=True, text=True, timeout=1200)
             assert result.returncode == 0, f"{step.get('name')}:\n{result.stdout}{result.stderr}"
             ran.append(result.stdout)
+            summaries.append(summary.read_text(encoding="utf-8"))
             if "id" in step:
                 outputs[step["id"]] = read_key_values(github_output)
         else:
             assert action in ("actions/checkout", "actions/setup-python"), f"unknown step {step}"
     assert read_key_values(github_env)["CHROMIUM"], "no browser was found for the browser gate"
     assert "Quality gates for" in ran[-1] and "FAIL" not in ran[-1], ran[-1]
+    # the run's page says, in the three languages, that the site was built and goes online
+    built = summaries[-1]
+    assert built.startswith("## The site was built and checked · El sitio se generó y se "
+                            "verificó · Le site a été généré et vérifié\n"), built
+    assert "- **Español:** Queda en línea cuando termina" in built
+    assert "| News items · Noticias · Nouvelles | 0 | 0 | 0 |" in built
+    assert not any(summaries[:-1]), "only the build writes the run's summary"
 
     # upload-pages-artifact archives the folder with this command (hidden files left out)
     archive = tmp_path / "artifact.tar"
@@ -130,25 +150,101 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
 
 
 def test_the_workflow_refuses_to_publish_the_editor_at_a_project_address(project_copy,
-                                                                         good_output):
+                                                                         good_output, tmp_path):
     """Without a custom domain, configure-pages gives a project address, whose origin
     every GitHub Pages site of its owner shares: the publish step stops, in one line,
     and the last good output stays."""
-    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
-    step = next(step for step in job["steps"] if "EDITOR_REQUIRED" in step.get("env", {}))
-    env = {name: resolve(value, {"pages": {"base_url": PROJECT_URL}})
-           for name, value in step["env"].items()}
-    assert env["EDITOR_REQUIRED"] == "true"
-    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # invoke, as installed
-    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project_copy,
-                            env=user_env(PATH=path, **env), capture_output=True, text=True,
-                            timeout=600)
+    result = _publish_step(project_copy, tmp_path / "step_summary", base_url=PROJECT_URL)
     reason = (f"publishconf.py (SITEURL): this build must include the browser editor, but at "
               f"{PROJECT_URL} it would share its origin, https://owner.github.io, with every "
               "GitHub Pages site of owner, any of which could read the staff's token.\n"
               "  How to fix: give the site a custom domain (README.md, \"A custom domain for "
               "the editor\").")
     assert_refused(result, good_output, reason)
+
+
+def _publish_step(project, summary, event="pull_request", base_url=BASE_URL):
+    """The build job's publish step (EDITOR_REQUIRED), run by bash as the runner runs
+    it, with the run's summary file (GITHUB_STEP_SUMMARY) and configure-pages' address."""
+    step = next(step for step in build_job()["steps"] if "EDITOR_REQUIRED" in step.get("env", {}))
+    env = {name: resolve(value, {"pages": {"base_url": base_url}})
+           for name, value in step["env"].items()}
+    assert env["EDITOR_REQUIRED"] == "true"
+    summary.touch()
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # invoke, as installed
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project,
+                          env=user_env(PATH=path, GITHUB_STEP_SUMMARY=str(summary),
+                                       GITHUB_EVENT_NAME=event, **env),
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_failed_publish_tells_the_run_page_what_to_fix_in_three_languages(
+        project_copy, good_output, tmp_path):
+    """A mistake the editor's form cannot catch (a date that does not exist, in the
+    French file): the publish step stops, the last good site stays, the terminal's
+    report is as before (English), and the run's summary, which GitHub's e-mail about
+    the failed run links to, names the file, the field and the fix in English, Spanish
+    and French, with the item's address in the editor. The writing guides' picture of
+    that summary is taken from it (SCREENSHOTS=docs/images)."""
+    news = "content/news/air-services-agreement/index.fr.md"
+    lines = (project_copy / news).read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, start=1) if text.startswith("date:"))
+    edit_source(project_copy, news, field_line("date"), "date: 2026-02-30\n")
+    summary = tmp_path / "step_summary"
+    result = _publish_step(project_copy, summary)
+    assert_refused(result, good_output, f"- {news} (date): line {line}: '2026-02-30' is not a "
+                   "real date.\n  How to fix: write the date as YYYY-MM-DD, or YYYY-MM-DD "
+                   "HH:MM (Ottawa time), e.g. 2026-11-28 14:30.")
+    said = summary.read_text(encoding="utf-8")
+    assert said.startswith("## The site was not published · El sitio no se publicó · Le site "
+                           "n’a pas été publié\n"), said
+    editor = f"{BASE_URL}/admin/#/collections/news/entries/air-services-agreement/index"
+    assert (f"### 1. `{news}` (date)\n\n[Open in the editor · Abrir en el editor · Ouvrir "
+            f"dans l’éditeur]({editor})\n") in said
+    nbsp = "\u00a0"
+    for text in (
+            f"- **English:** line {line}: '2026-02-30' is not a real date. **How to fix:** "
+            "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-11-28 "
+            "14:30.",
+            f"- **Español:** línea {line}: «2026-02-30» no es una fecha que exista. **Cómo "
+            "corregirlo:** escriba la fecha como AAAA-MM-DD, o AAAA-MM-DD HH:MM (hora de "
+            "Ottawa), p. ej., 2026-11-28 14:30.",
+            f"- **Français:** ligne {line}{nbsp}: «{nbsp}2026-02-30{nbsp}» n’est pas une date "
+            f"qui existe. **Comment corriger{nbsp}:** écrivez la date sous la forme AAAA-MM-JJ, "
+            "ou AAAA-MM-JJ HH:MM (heure d’Ottawa), p. ex. 2026-11-28 14:30."):
+        assert text in said, said
+    require("chromium")
+    photograph_markdown(said, Path(SCREENSHOTS or tmp_path) / "run-summary.png")
+
+
+def test_a_message_without_a_translation_is_given_in_english_saying_so():
+    """A house-style rule's message is not in the catalog yet: the summary gives it in
+    English for Spanish and French too, and says that it is not translated. (And a
+    pull request's summary says that its check publishes nothing.)"""
+    from embassy import run_summary
+    from embassy.errors import SiteError
+    from embassy.messages import staff_text
+
+    settings = {"LANGUAGES": ["en", "es", "fr"], "DEFAULT_LANG": "en", "PATH": "content",
+                "ARTICLE_PATHS": ["news"], "PAGE_PATHS": ["pages"], "NOTICES_PATH": "notices"}
+    catalogs = WORKFLOW.parent.parent.parent / "translations"
+    untranslated = SiteError("content/news/visit/index.fr.md", "'1 août': in French the first "
+                             "day of a month is written '1er'.", "write '1er' before the month.",
+                             field="text")
+    said = run_summary.failure([untranslated], BASE_URL, settings, catalogs)
+    assert ("- **Español** (aún sin traducir: en inglés): '1 août': in French the first day "
+            "of a month is written '1er'.") in said
+    assert "- **Français** (pas encore traduit\u00a0: en anglais): '1 août'" in said
+    # on a pull request (site-check.yml), a build that passed publishes nothing yet
+    from embassy.summary import Language, Report
+
+    checked = run_summary.success(Report("output", BASE_URL, {"en": Language(news=2)}),
+                                  settings, catalogs, "pull_request")
+    assert ("- **Español:** Esta verificación no publica nada: una vez superada, Publicar, en "
+            "el editor, pone el cambio en línea.") in checked
+    missing = staff_text("a message %(what)s no catalog has", what="that")
+    assert run_summary.translate(missing, "es", catalogs) == (
+        "a message that no catalog has", False)
 
 
 def test_the_pages_workflow_is_hardened():
@@ -158,23 +254,50 @@ def test_the_pages_workflow_is_hardened():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert workflow["permissions"] == {}
     jobs = workflow["jobs"]
-    for name, job in jobs.items():
-        assert 0 < job["timeout-minutes"] <= 60, name
+    # the build job is site-build.yml's, uploading what the deploy job deploys; no secret
+    assert jobs["build"] == {"uses": "./.github/workflows/site-build.yml",
+                             "permissions": {"contents": "read"}, "with": {"upload": True}}
+    build = build_job()
+    assert yaml.safe_load(SITE_BUILD.read_text())["permissions"] == {}
+    for job in (jobs["deploy"], build):
+        assert 0 < job["timeout-minutes"] <= 60
         for step in job["steps"]:
             assert "uses" not in step or PINNED.fullmatch(step["uses"]), step["uses"]
-    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert build["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy"]["needs"] == "build"
     assert jobs["deploy"]["if"] == ("github.ref == 'refs/heads/main' && "
                                     "needs.build.outputs.deploy == 'true'")
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
-    installs = [step["run"] for step in jobs["build"]["steps"]
-                if "pip install" in step.get("run", "")]
+    installs = [step["run"] for step in build["steps"] if "pip install" in step.get("run", "")]
     assert installs == ["python -m pip install --only-binary :all: --require-hashes "
                         "-r requirements.lock"]
-    checkout = jobs["build"]["steps"][0]
+    checkout = build["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["persist-credentials"] is False
+
+
+def test_the_site_check_runs_the_build_job_on_pull_requests_read_only():
+    """Each pull request (each save in the editor) gets the build job of the Pages
+    workflow, as the check "site-check / build": on pull_request only (never
+    pull_request_target), with a read-only token and no secret; it uploads nothing
+    (the artifact step is the build job's last, and only pages.yml asks for it), and
+    only pages.yml has a deploy job."""
+    workflow = yaml.safe_load(SITE_CHECK.read_text())
+    assert "pull_request_target" not in repr(workflow)
+    assert list(triggers(workflow)) == ["pull_request"]
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"] == {"site-check": {
+        "name": "site-check", "uses": "./.github/workflows/site-build.yml",
+        "permissions": {"contents": "read"}, "with": {"upload": False}}}
+    reusable = yaml.safe_load(SITE_BUILD.read_text())
+    assert list(triggers(reusable)) == ["workflow_call"]
+    assert triggers(reusable)["workflow_call"]["inputs"]["upload"]["default"] is False
+    assert "secrets" not in triggers(reusable)["workflow_call"]
+    assert list(reusable["jobs"]) == ["build"] and build_job()["name"] == "build"
+    upload = build_job()["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    assert upload["if"].endswith("&& inputs.upload")
 
 
 def test_the_pages_workflow_runs_every_15_minutes_and_goes_on_only_when_something_is_due():
@@ -183,19 +306,20 @@ def test_the_pages_workflow_runs_every_15_minutes_and_goes_on_only_when_somethin
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert triggers(workflow)["schedule"] == [{"cron": "*/15 * * * *"}]
     assert "push" in triggers(workflow)
-    build = workflow["jobs"]["build"]
+    called = triggers(yaml.safe_load(SITE_BUILD.read_text()))["workflow_call"]
+    assert called["outputs"]["deploy"]["value"] == "${{ jobs.build.outputs.deploy }}"
+    build = build_job()
     assert build["outputs"] == {"deploy": "${{ steps.due.outputs.deploy }}"}
     steps = build["steps"]
     due = next(index for index, step in enumerate(steps) if step.get("id") == "due")
     assert all(step.get("if") is None for step in steps[:due + 1])
-    assert steps[due + 1:] and all(step.get("if") == "steps.due.outputs.deploy == 'true'"
-                                   for step in steps[due + 1:])
+    assert steps[due + 1:] and all(step.get("if", "").startswith(
+        "steps.due.outputs.deploy == 'true'") for step in steps[due + 1:])
 
 
 def _due_step(project, event, deployed, now, github_output):
     """The workflow's `due` step, run by bash as the runner runs it, at the time `now`."""
-    step = next(step for step in yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
-                if step.get("id") == "due")
+    step = next(step for step in build_job()["steps"] if step.get("id") == "due")
     env = {name: resolve(value, {"pages": {"base_url": deployed}}, event_name=event)
            for name, value in step["env"].items()}
     github_output.write_text("")

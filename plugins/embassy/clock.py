@@ -14,10 +14,12 @@ import re
 from zoneinfo import ZoneInfo
 
 from .errors import SiteError
+from .messages import staff_text
 
 VARIABLE = "EMBASSY_NOW"
 _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$")
-TIME_FIX = "write the date and time as YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-07-28 09:00."
+TIME_FIX = staff_text("write the date and time as YYYY-MM-DD HH:MM (Ottawa time), e.g. "
+                      "2026-07-28 09:00.")
 
 
 def zone(settings):

@@ -18,6 +18,7 @@ from pelican.utils import get_date, slugify
 
 from . import clock, sources, style
 from .errors import SiteError, display_path
+from .messages import staff_text
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,16 @@ def _check_common(instance, kind):
         raise SiteError(path, f"'{meta['lang']}' is not a language of this site.",
                         f"rename the file to one of {names}.", field="file name")
     if not str(meta.get("title", "")).strip():
-        raise SiteError(path, "the title is missing.",
-                        f"add a line 'title: …' to the {kind}'s metadata.", field="title")
+        add_title = (staff_text("add a line 'title: …' to the news item's metadata.")
+                     if kind == "news item" else
+                     staff_text("add a line 'title: …' to the page's metadata."))
+        raise SiteError(path, staff_text("the title is missing."), add_title, field="title")
     slug = meta.get("slug")
     if slug is not None and not SLUG.fullmatch(slug):
         # a slug is a path: '../../es/index' would write over another language's page
-        raise SiteError(path, f"'{slug}' is not a slug.", "write lowercase words joined by "
-                        "hyphens, without accents, e.g. 'free-trade-agreement'.", field="slug")
+        raise SiteError(path, staff_text("'%(slug)s' is not a slug.", slug=slug),
+                        staff_text("write lowercase words joined by hyphens, without accents, "
+                                   "e.g. 'free-trade-agreement'."), field="slug")
 
 
 def check_content(instance):
@@ -93,15 +97,16 @@ def _check_body(instance):
             continue
         folder = content_root if target.startswith("/") else Path(instance.source_path).parent
         if not (folder / target.lstrip("/")).exists():
-            raise SiteError(path, f"the link to '{target}' points to a file that does not exist.",
-                            "check the spelling; links to other items look like "
-                            "{filename}/news/<key>/index.<lang>.md, images beside the item like "
-                            "photo.jpg.")
+            raise SiteError(path, staff_text("the link to '%(target)s' points to a file that "
+                                             "does not exist.", target=target),
+                            staff_text("check the spelling; links to other items look like "
+                                       "{filename}/news/<key>/index.<lang>.md, images beside "
+                                       "the item like photo.jpg."))
     for image in _IMAGE.findall(body):
         if not _ALT.search(image):
-            raise SiteError(path, "an image has no alternative text.",
-                            "describe the image between the brackets, in this file's language: "
-                            "![The ambassador at the ceremony](photo.jpg).")
+            raise SiteError(path, staff_text("an image has no alternative text."),
+                            staff_text("describe the image between the brackets, in this file's "
+                                       "language: ![The ambassador at the ceremony](photo.jpg)."))
 
 
 # What an item's folder may publish: its pages, and its photos as images.py makes them.
@@ -134,10 +139,11 @@ def check_published_links(instance):
             linked = (folder / target.lstrip("/")).resolve()
             if not (linked.suffix == ".md" and linked.is_relative_to(content_root)
                     and linked.is_file()):
-                raise SiteError(_source(instance), f"the link to '{target}' is not a news item "
-                                "or page of the site.", "link to another item as "
-                                "{filename}/news/<key>/index.<lang>.md or "
-                                "{filename}/pages/<key>/index.<lang>.md.")
+                raise SiteError(_source(instance), staff_text(
+                    "the link to '%(target)s' is not a news item or page of the site.",
+                    target=target), staff_text("link to another item as "
+                                               "{filename}/news/<key>/index.<lang>.md or "
+                                               "{filename}/pages/<key>/index.<lang>.md."))
             _check_not_waiting(instance, target, linked)
 
 
@@ -150,10 +156,11 @@ def _check_not_waiting(instance, target, linked):
     fields = sources.check_source(linked)
     date = fields.get("date", (None,))[0]
     if is_scheduled(fields.get("status", (None,))[0], date, settings):
-        raise SiteError(_source(instance), f"the link to '{target}' leads to a news item "
-                        f"published only at {date} (Ottawa time).", "remove the link until "
-                        "then, or give this item the same date and time: they are then "
-                        "published together.", field="text")
+        raise SiteError(_source(instance), staff_text(
+            "the link to '%(target)s' leads to a news item published only at %(date)s (Ottawa "
+            "time).", target=target, date=date), staff_text(
+            "remove the link until then, or give this item the same date and time: they are "
+            "then published together."), field="text")
 
 
 def protect_metadata(instance):
@@ -175,17 +182,18 @@ def _localize_category(article):
     path, settings = _source(article), article.settings
     categories = settings["CATEGORIES"]
     if "date" not in article.metadata:
-        raise SiteError(path, "the date is missing.",
-                        "add a line 'date: YYYY-MM-DD' (e.g. 2026-11-28).", field="date")
+        raise SiteError(path, staff_text("the date is missing."),
+                        staff_text("add a line 'date: YYYY-MM-DD' (e.g. 2026-11-28)."),
+                        field="date")
     if "category" not in article.metadata:
-        raise SiteError(path, "the category is missing.",
-                        f"add a line 'category: …' with one of {', '.join(categories)}.",
-                        field="category")
+        raise SiteError(path, staff_text("the category is missing."),
+                        staff_text("add a line 'category: …' with one of %(categories)s.",
+                                   categories=", ".join(categories)), field="category")
     key = article.metadata["category"].name
     if key not in categories:
-        raise SiteError(path, f"'{key}' is not a news category.",
-                        f"write one of {', '.join(categories)} (the same in all languages).",
-                        field="category")
+        raise SiteError(path, staff_text("'%(key)s' is not a news category.", key=key),
+                        staff_text("write one of %(categories)s (the same in all languages).",
+                                   categories=", ".join(categories)), field="category")
     article.category_key = key
     article.category = Category(categories[key][article.lang], settings)
     article.metadata["category"] = article.category
@@ -213,9 +221,11 @@ def check_languages(generator):
             missing = ", ".join(content.missing_languages)
             raise SiteError(
                 _source(content),
-                f"the item '{content.key}' is not ready in: {missing}.",
-                f"write (or finish) its {missing} file(s) in the same folder and remove any "
-                "'translated: false' line, or mark it 'status: draft' until they are ready.",
+                staff_text("the item '%(key)s' is not ready in: %(missing)s.",
+                           key=content.key, missing=missing),
+                staff_text("write (or finish) its %(missing)s file(s) in the same folder and "
+                           "remove any 'translated: false' line, or mark it 'status: draft' "
+                           "until they are ready.", missing=missing),
             )
         logger.info("%s: not yet in %s (shown with a notice; publishing is blocked)",
                     _source(content), ", ".join(content.missing_languages))

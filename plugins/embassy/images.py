@@ -31,6 +31,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import state
 from .errors import SiteError
+from .messages import staff_text
 from .run import on_every_core
 
 WIDTHS = (480, 960, 1600)
@@ -98,9 +99,10 @@ def _responsive(instance, target, field=None):
                         "folder.", "put the image in the item's folder and write its name "
                         "(photo.jpg).", field=field)
     if not source.is_file():
-        raise SiteError(instance.source_path, f"the image '{target}' is not in the item's "
-                        "folder.", "put the image file in the same folder as this file "
-                        "(the editor does when you upload it), or correct its name.", field=field)
+        raise SiteError(instance.source_path, staff_text(
+            "the image '%(target)s' is not in the item's folder.", target=target), staff_text(
+            "put the image file in the same folder as this file (the editor does when you "
+            "upload it), or correct its name."), field=field)
     if source.suffix.lower() not in FORMATS:
         raise SiteError(instance.source_path, f"'{target}' is not a JPEG, PNG or WebP image.",
                         "convert the image to JPEG (photos) or PNG (drawings).", field=field)
@@ -131,9 +133,10 @@ def _photo(instance):
                         "folder and write its name (image: photo.jpg).", field="image")
     alt = str(instance.metadata.get("image_alt") or "").strip()
     if not alt:
-        raise SiteError(instance.source_path, "the photo has no description in this language.",
-                        "describe the photo for readers who cannot see it (image_alt: …).",
-                        field="image_alt")
+        raise SiteError(instance.source_path,
+                        staff_text("the photo has no description in this language."),
+                        staff_text("describe the photo for readers who cannot see it "
+                                   "(image_alt: …)."), field="image_alt")
     return Markup(f'<img {_responsive(instance, target, field="image")} '
                   f'alt="{escape(alt)}" decoding="async">')  # the first image: not lazy
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from . import clock, sources, style
 from .errors import SiteError
+from .messages import staff_text
 from .typography import localize_text
 
 logger = logging.getLogger(__name__)
@@ -55,26 +56,30 @@ def _read(path, key, lang):
             example = {"title": 'title: "Closed for Peru\'s national holidays"',
                        "start": 'start: "2026-07-28 00:00"', "end": 'end: "2026-07-29 23:59"',
                        "level": 'level: "info" (or "warning")'}[name]
-            raise SiteError(path, f"the notice's {name} is missing.",
-                            f"add a line {example} to its metadata.", field=name)
+            raise SiteError(path, staff_text("the notice's %(name)s is missing.", name=name),
+                            staff_text("add a line %(example)s to its metadata.",
+                                       example=example), field=name)
     if not body:
-        raise SiteError(path, "the notice has no text.",
-                        "write its text below the metadata's closing '---'.", field="text")
+        raise SiteError(path, staff_text("the notice has no text."),
+                        staff_text("write its text below the metadata's closing '---'."),
+                        field="text")
     times = {}
     for name in ("start", "end"):
         value, line = fields[name]
         times[name] = clock.parse_time(value)
         if times[name] is None:
-            raise SiteError(path, f"line {line}: '{value}' is not a date and time.",
+            raise SiteError(path, staff_text("line %(line)s: '%(value)s' is not a date and "
+                                             "time.", line=line, value=value),
                             clock.TIME_FIX, field=name)
     if times["end"] <= times["start"]:
-        raise SiteError(path, "the notice ends before it starts.",
-                        "give an end after the start, e.g. start: \"2026-07-28 00:00\" and "
-                        "end: \"2026-07-29 23:59\".", field="end")
+        raise SiteError(path, staff_text("the notice ends before it starts."),
+                        staff_text("give an end after the start, e.g. start: \"2026-07-28 "
+                                   "00:00\" and end: \"2026-07-29 23:59\"."), field="end")
     level, line = fields["level"]
     if level not in LEVELS:
-        raise SiteError(path, f"line {line}: '{level}' is not a level of notice.",
-                        'write level: "info" (information) or level: "warning".',
+        raise SiteError(path, staff_text("line %(line)s: '%(level)s' is not a level of "
+                                         "notice.", line=line, level=level),
+                        staff_text('write level: "info" (information) or level: "warning".'),
                         field="level")
     title = str(fields["title"][0]).strip()
     style.check_text(title, lang, path, field="title")
@@ -116,9 +121,11 @@ def load(settings):
         if missing and settings.get("REQUIRE_ALL_LANGUAGES"):
             absent = ", ".join(missing)
             raise SiteError(notice / f"index.{first_lang}.md",
-                            f"the notice '{notice.name}' is not ready in: {absent}.",
-                            f"write its {absent} file(s) in the same folder (the editor "
-                            "shows the languages side by side), or delete the notice.")
+                            staff_text("the notice '%(key)s' is not ready in: %(missing)s.",
+                                       key=notice.name, missing=absent),
+                            staff_text("write its %(missing)s file(s) in the same folder (the "
+                                       "editor shows the languages side by side), or delete "
+                                       "the notice.", missing=absent))
         if missing:
             logger.info("%s: not yet in %s (not shown there; publishing is blocked)",
                         notice, ", ".join(missing))

@@ -18,13 +18,16 @@ from pelican.plugins.yaml_metadata import YAMLMetadataReader
 from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
 
 from .errors import SiteError
+from .messages import staff_text
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
-DATE_FIX = "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. 2026-11-28 14:30."
-START = ("Start it with a line '---', then its metadata ('title: …', 'summary: …', one per "
-         "line), then a line '---', then the text.")
-QUOTE = ("put the value between double quotes, e.g. title: \"1944: the first year\" (a "
-         "value that contains ': ' or starts with a quote, '#', '[', '{', '&' or '*' needs them).")
+DATE_FIX = staff_text("write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM (Ottawa time), e.g. "
+                      "2026-11-28 14:30.")
+START = staff_text("Start it with a line '---', then its metadata ('title: …', 'summary: …', "
+                   "one per line), then a line '---', then the text.")
+QUOTE = staff_text("put the value between double quotes, e.g. title: \"1944: the first year\" "
+                   "(a value that contains ': ' or starts with a quote, '#', '[', '{', '&' or "
+                   "'*' needs them).")
 # Fields whose value is not text: dates, and the maintainers' 'translated: false'.
 DATE_FIELDS = ("date", "modified")
 FLAG_FIELDS = ("translated",)
@@ -57,16 +60,19 @@ def read_front_matter(path, raw=None):
     (raw: the file's bytes, when already read)."""
     raw = path.read_bytes() if raw is None else raw
     if not raw.strip():
-        raise SiteError(path, "the file is empty.", f"{START} Or delete the file.")
+        raise SiteError(path, staff_text("the file is empty."),
+                        staff_text("%(start)s Or delete the file.", start=START))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise SiteError(path, f"the file is not UTF-8 text (a byte at line {line} is not).",
-                        "open it in your editor and save it again with the UTF-8 encoding.") from None
+        raise SiteError(path, staff_text("the file is not UTF-8 text (a byte at line %(line)s "
+                                         "is not).", line=line),
+                        staff_text("open it in your editor and save it again with the UTF-8 "
+                                   "encoding.")) from None
     parts = front_matter(text)
     if parts is None:
-        raise SiteError(path, "the file does not start with its metadata.", START)
+        raise SiteError(path, staff_text("the file does not start with its metadata."), START)
     header, first, _body = parts
     loader = yaml.SafeLoader(header)
     try:
@@ -79,13 +85,16 @@ def read_front_matter(path, raw=None):
             try:
                 fields[name] = (loader.construct_object(value, deep=True), line)
             except ValueError:  # YAML reads 2024-02-30 as a date, and finds none
-                raise SiteError(path, f"line {line}: '{value.value}' is not a real date.",
+                raise SiteError(path, staff_text("line %(line)s: '%(value)s' is not a real "
+                                                 "date.", line=line, value=value.value),
                                 DATE_FIX, field=name) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {first + mark.line}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise SiteError(path, f"{where}the metadata cannot be read ({problem}).", QUOTE) from None
+        raise SiteError(path, staff_text("line %(line)s: the metadata cannot be read "
+                                         "(%(problem)s).", line=first + mark.line,
+                                         problem=problem) if mark else
+                        f"the metadata cannot be read ({problem}).", QUOTE) from None
     finally:
         loader.dispose()
     return text, fields
@@ -103,13 +112,15 @@ def check_date(path, value, line, field="date"):
         return
     match = _DATE.match(str(value))
     if match is None:
-        raise SiteError(path, f"line {line}: '{value}' is not a date as the site writes them.",
+        raise SiteError(path, staff_text("line %(line)s: '%(value)s' is not a date as the site "
+                                         "writes them.", line=line, value=value),
                         DATE_FIX, field=field)
     numbers = [int(part) if part else 0 for part in match.groups()]
     try:
         datetime.datetime(*numbers)
     except ValueError as error:
-        raise SiteError(path, f"line {line}: '{value}' is not a real date ({error}).",
+        raise SiteError(path, staff_text("line %(line)s: '%(value)s' is not a real date "
+                                         "(%(error)s).", line=line, value=value, error=error),
                         DATE_FIX, field=field) from None
 
 
@@ -118,11 +129,11 @@ def _check_value(path, name, value, line):
         raise SiteError(path, f"line {line}: '{name}' is not written in the file: it is "
                         f"{FROM_PATH[name]}.", f"remove the line '{name}: …'.", field=name)
     if name == "status" and value not in STATUSES:
-        problem = "the status is empty" if value is None else \
-            f"'{value}' is not a status of this site"
-        raise SiteError(path, f"line {line}: {problem}.",
-                        "write status: \"draft\" (never published) or status: \"published\".",
-                        field=name)
+        problem = staff_text("line %(line)s: the status is empty.", line=line) \
+            if value is None else staff_text("line %(line)s: '%(value)s' is not a status of "
+                                             "this site.", line=line, value=value)
+        raise SiteError(path, problem, staff_text("write status: \"draft\" (never published) "
+                                                  "or status: \"published\"."), field=name)
     if name in FLAG_FIELDS:
         if not isinstance(value, bool):  # the text "false" would count as translated
             raise SiteError(path, f"line {line}: '{name}' is {_shown(value)}, not true or false.",

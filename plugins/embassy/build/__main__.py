@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 
-from .. import summary
+from .. import run_summary, summary
 from ..errors import SiteError
 from . import build
 
@@ -49,6 +49,8 @@ def main(argv=None):
             "maintainers.")])
     for notice in report.notices:
         print(notice)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        _summarize(args.settings, report)
     if report.problems:
         print(f"{kept}\n", file=sys.stderr)
         for problem in report.problems:
@@ -56,6 +58,26 @@ def main(argv=None):
         return 1
     print("\n".join(report.lines()))
     return 0
+
+
+def _summarize(settings_file, report):
+    """Tell the workflow run's page what happened (run_summary.py): the staff member
+    who saved reads it there, in their language; the terminal's report is unchanged."""
+    from pelican.settings import read_settings
+
+    try:
+        settings = read_settings(str(settings_file))
+    except Exception as error:  # noqa: BLE001 - the settings' problem is in the report
+        print(f"The run's summary could not be written: {error}", file=sys.stderr)
+        return
+    siteurl = report.siteurl or settings["SITEURL"]
+    folder = settings["I18N_GETTEXT_LOCALEDIR"]
+    if report.problems:
+        markdown = run_summary.failure(report.problems, siteurl, settings, folder)
+    else:
+        markdown = run_summary.success(report, settings, folder,
+                                       os.environ.get("GITHUB_EVENT_NAME", ""))
+    run_summary.write(markdown)
 
 
 def _interrupt(_signal_number, _frame):
