@@ -228,7 +228,7 @@ def test_builds_wait_for_one_another(corpus, lock_file):
     before = files_of(output)
     with (project / lock_file).open("w") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)  # as a build in progress holds it
-        waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
+        waiting = subprocess.Popen([sys.executable, "-m", "embassy.safebuild", "pelicanconf.py",
                                     str(output)], cwd=project, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})

@@ -1,9 +1,9 @@
 """Every change the fast build makes to other packages' internals, in one place.
 
-install() applies them in a language's process of the fast build (build/
+install() applies them in a language's process of the fast build (safebuild/
 forks one process per language; the changes end with it, and the process
 that forks is never changed). They were written for, and are tested with,
-the versions in SUPPORTED: build/ calls unsupported() first and, on any other
+the versions in SUPPORTED: safebuild/ calls unsupported() first and, on any other
 version, builds with stock Pelican instead (correct, slower), saying so.
 
 What they change, and why (each is measured by `invoke benchmark`, and
@@ -43,7 +43,7 @@ from pelican.utils import get_date, pelican_open, posixize_path
 from pelican.writers import Writer
 
 from .. import sources
-from .record import read_cache, write_cache
+from .cache_file import read_cache, write_cache
 from .reuse import Rendering, items_of
 
 SUPPORTED = {"pelican": "4.12.0", "pelican-i18n-subsites": "1.0.0",
@@ -178,7 +178,7 @@ def _cached_item(self, filename, default=None):
 
 def _signature_stamp(self, filename):
     """CachingGenerator._get_file_stamp: the file's signature taken before this build
-    read anything (record.Inputs), not its time read after caching the item: an
+    read anything (signatures.Inputs), not its time read after caching the item: an
     edit saved while the build runs is read again by the next build."""
     return _process(self.settings).inputs.full(os.path.join(self.path, filename))
 

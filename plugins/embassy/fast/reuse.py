@@ -1,7 +1,7 @@
 """A rebuild's page reuse: a page whose inputs did not change is not rendered again.
 
 Each page and feed a language's process writes gets a signature of what it
-was rendered from (see record.py): the metadata of every item, the items it
+was rendered from (see signatures.py): the metadata of every item, the items it
 was given in full, and, when it shows the language's newest change, every
 file of the language. A rebuild compares each page's signature with the last
 build's record and keeps the last output's page when they match (the new site
@@ -15,7 +15,8 @@ from jinja2 import pass_context
 from pelican.contents import Content
 
 from .. import cards, modified
-from .record import PageRecord, digest
+from .record import PageRecord
+from .signatures import digest
 
 
 class PageReuse:
