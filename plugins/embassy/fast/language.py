@@ -111,7 +111,7 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
         reuse = PageReuse(inputs, lang, staging, build, previous, previous_output)
         process = LanguageProcess(connection, inputs, reuse, memo, template_cache(inputs))
         problems = run.run_pelican(settings_file, {
-            **overrides, **patches.install(),
+            **overrides, **patches.install(reuse),
             **item_cache_settings(inputs, previous is not None),
             "OUTPUT_PATH": str(staging), "BUILD_LANGUAGES": [lang], "FINISH_SITE": False,
             "CATALOGS_COMPILED": True,

@@ -20,6 +20,9 @@ tests/test_speed.py checks the output is byte-identical to a stock build's):
   with the signature of the file taken before the build read it; cached
   items leave out the build's settings and context.
 - Content.get_relative_source_path, remembered (asked for every URL).
+- Content.get_content and get_summary: each read of an item's text is noted
+  for the page rendering then (reuse.py: a page that reads another item's
+  text is rendered again when that item changes).
 - Writer._open_w: a page kept from the last output is not written.
 - pelican-yaml-metadata's get_date: dates parsed once per process.
 - SmartyPants: a step is skipped on text that has none of its marks.
@@ -62,10 +65,13 @@ def unsupported():
     return None
 
 
-def install():
-    """Apply every change below in this process (a language's process); return the
-    settings the process's Pelican pass needs with them."""
+def install(reuse):
+    """Apply every change below in this process (a language's process), with reuse
+    (reuse.PageReuse) noting the texts each page reads; return the settings the
+    process's Pelican pass needs with them."""
     Content.get_relative_source_path = _relative_source_path
+    Content.get_content = _noting_reads("get_content", reuse)
+    Content.get_summary = _noting_reads("get_summary", reuse)
     Content.__getstate__ = _cached_state
     CachingGenerator.get_cached_data = _cached_item
     CachingGenerator._get_file_stamp = _signature_stamp
@@ -222,6 +228,18 @@ def _relative_source_path(self, source_path=None):
     if source_path is None:
         return None
     return _relative_path(self.settings["PATH"], source_path)
+
+
+def _noting_reads(name, reuse):
+    """Content.<name> (get_content, get_summary), noting for reuse each item whose text
+    is read: outside Pelican's memo (pelican.utils.memoized, called with the item
+    first), so that a second page reading the same item's text is noted too."""
+    memo = vars(Content)[name]
+
+    def noted(self, *args):
+        reuse.note_read(self)
+        return memo(self, *args)
+    return noted
 
 
 # --- Pelican's writer ---------------------------------------------------------------

@@ -25,12 +25,14 @@ class PageRecord(NamedTuple):
     """A page or feed a build wrote: the signature of what it was rendered from,
     its sitemap entry (a sitemap.Entry, or None), whether it shows its
     language's newest change (then every file of the language is among its
-    inputs) and its sharing card's name under media/ (None for a feed)."""
+    inputs), its sharing card's name under media/ (None for a feed) and the
+    source files whose text it read (reuse.py)."""
 
     signature: str
     sitemap: Entry | None
     site_wide: bool
     card: str | None = None
+    reads: tuple = ()
 
 
 class LanguageRecord(NamedTuple):
@@ -52,8 +54,8 @@ class LanguageRecord(NamedTuple):
     def from_json(cls, data):
         signature, pages, urls, images, counts, cards, moved = data
         pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide,
-                                  card)
-                 for name, (page_signature, entry, site_wide, card) in pages.items()}
+                                  card, tuple(reads))
+                 for name, (page_signature, entry, site_wide, card, reads) in pages.items()}
         return cls(signature, pages,
                    urls, {name: tuple(image) for name, image in images.items()}, counts,
                    {name: Card(*card) for name, card in cards.items()}, moved)
