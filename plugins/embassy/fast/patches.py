@@ -233,11 +233,14 @@ def _relative_source_path(self, source_path=None):
 def _noting_reads(name, reuse):
     """Content.<name> (get_content, get_summary), noting for reuse each item whose text
     is read: outside Pelican's memo (pelican.utils.memoized, called with the item
-    first), so that a second page reading the same item's text is noted too."""
+    first), so that a second page reading the same item's text is noted too. A
+    summary from the metadata is not the text (every item's metadata is among
+    every page's inputs)."""
     memo = vars(Content)[name]
 
     def noted(self, *args):
-        reuse.note_read(self)
+        if name == "get_content" or "summary" not in self.metadata:
+            reuse.note_read(self)
         return memo(self, *args)
     return noted
 

@@ -72,7 +72,7 @@ def complete(site, staging, previous, records, languages):
     """Make site (the last output's files) the new site: move staging's files in,
     remove the pages the sources no longer make and the image variants and
     sharing cards no page shows, and index the languages built again for
-    search. Returns the standby.Changes made."""
+    search. Returns the Changes made."""
     moved = walk(staging)
     for relative in moved:
         target = site / relative
