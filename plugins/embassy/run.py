@@ -31,7 +31,7 @@ class Result:
 
     problems: list  # SiteError
     site: Path | None = None
-    inputs: object = None  # fast.record.Inputs
+    inputs: object = None  # fast.signatures.Inputs
     languages: dict | None = None  # {lang: fast.record.LanguageRecord}
     unchanged: bool = False
     changes: object = None  # what a rebuild changed (fast.standby.Changes)

@@ -1,13 +1,11 @@
 """The fast build: one process per language, and rebuilds that redo only what changed.
 
 Stock pelican-i18n-subsites runs a full Pelican pass per language, and every
-pass reads every file of every language. build() forks one process per
-language instead (language.py), each running its own language's pass only
-(patches.py: every change to Pelican's and its plugins' internals, applied
-in those processes alone). Halfway, once every process has read its items,
-the parent hands each one the URLs the others found, so that i18n-subsites
-links translations as in a stock build; tests/test_speed.py checks the
-output is byte-identical.
+pass reads every file of every language. build() runs one process per
+language instead (fork.py, language.py), each running its own language's
+pass only (patches.py: every change to Pelican's and its plugins' internals,
+applied in those processes alone); tests/test_speed.py checks the output is
+byte-identical.
 
 A rebuild (the last build's record matches its output, see record.py) builds
 only the languages whose inputs changed, and in those renders only the pages
@@ -18,8 +16,7 @@ made removed; the build puts it in place of the output in one step, as it
 does a full build's.
 
 The steps after the languages' passes are the stock build's own (finish.py),
-called here with what the processes reported; the processes themselves are
-forked and coordinated by fork.py.
+called here with what the processes reported.
 """
 
 import os
