@@ -30,18 +30,18 @@ def _python():
 
 
 def _build(c, settings, check=False, warn=False):
-    """The safe build (plugins/embassy/build/); check runs the quality gates first."""
+    """The safe build (plugins/embassy/safebuild/); check runs the quality gates first."""
     env = {"PYTHONPATH": str(ROOT / "plugins")}
     gates = " --check" if check else ""
     # In a terminal the build shows its progress: it needs a terminal of its own.
-    c.run(f"{_python()} -m embassy.build {settings} {CONFIG['deploy_path']}{gates}",
+    c.run(f"{_python()} -m embassy.safebuild {settings} {CONFIG['deploy_path']}{gates}",
           env=env, warn=warn, pty=sys.stdout.isatty())
 
 
 @task
 def clean(c):
     """Remove the generated site (once no build is writing it)."""
-    from embassy.build import one_build_at_a_time, remove_output
+    from embassy.safebuild import one_build_at_a_time, remove_output
 
     with one_build_at_a_time(CONFIG["deploy_path"]):
         remove_output(CONFIG["deploy_path"])
@@ -56,7 +56,7 @@ def build(c):
 @task
 def clean_build(c):
     """Remove the generated site and the build's caches, then build from scratch."""
-    from embassy.build import one_build_at_a_time, remove_output
+    from embassy.safebuild import one_build_at_a_time, remove_output
 
     with one_build_at_a_time(CONFIG["deploy_path"]):
         remove_output(CONFIG["deploy_path"])

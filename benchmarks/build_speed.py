@@ -107,8 +107,8 @@ def run(items, folder, repeat=3):
                           encoding="utf-8")
 
     outputs = {name: Path(folder) / f"output-{name}" for name in SETTINGS}
-    commands = {name: [sys.executable, "-m", "embassy.build", SETTINGS[name], str(outputs[name])]
-                for name in SETTINGS}
+    commands = {name: [sys.executable, "-m", "embassy.safebuild", SETTINGS[name],
+                       str(outputs[name])] for name in SETTINGS}
 
     def cold(name, sample=False):
         shutil.rmtree(project / f"cache-{name}", ignore_errors=True)

@@ -73,7 +73,7 @@ def main(argv=None):
         project = copy_project(Path(folder) / "project", corpus=arguments.corpus)
         output = Path(folder) / "output"
         built = subprocess.run(  # as `invoke publish` builds, without the gates
-            [sys.executable, "-m", "embassy.build", "publishconf.py", str(output)], cwd=project,
+            [sys.executable, "-m", "embassy.safebuild", "publishconf.py", str(output)], cwd=project,
             env={**os.environ, "SITEURL": f"http://127.0.0.1:{port}",
                  "PYTHONPATH": str(ROOT / "plugins")}, capture_output=True, text=True)
         if built.returncode != 0:

@@ -1,6 +1,6 @@
 """Shared fixtures: the site is built once per session, as tasks.py builds it.
 
-Builds run in a subprocess (python -m embassy.build) exactly as `invoke build`
+Builds run in a subprocess (python -m embassy.safebuild) exactly as `invoke build`
 and `invoke publish` do, into temporary folders. They build a copy of the
 project whose content/news/ holds the test corpus (tests/corpus/news/): the
 real site publishes only the news the embassy really posts, and every news

@@ -42,7 +42,7 @@ def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
     """Build with settings into output; return the finished process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SITEURL": siteurl}
     return subprocess.run(
-        [sys.executable, "-m", "embassy.build", settings, str(output)],
+        [sys.executable, "-m", "embassy.safebuild", settings, str(output)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
     )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from embassy.build import build
+from embassy.safebuild import build
 from helpers import assert_refused, edit_source, field_line, run_build
 
 FOLDER = "content/news/eighty-years-of-relations"

@@ -29,7 +29,8 @@ def start_build(project, output, full):
     """A build (full: its record is removed first, so that nothing is reused)."""
     if full:
         shutil.rmtree(project / "cache" / "builds", ignore_errors=True)
-    return subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py", str(output)],
+    return subprocess.Popen([sys.executable, "-m", "embassy.safebuild", "pelicanconf.py",
+                             str(output)],
                             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
 
@@ -114,11 +115,11 @@ def test_a_build_stopped_at_any_point_loses_nothing(corpus, full):
 
 FORKED_WHILE_STOPPED = """
 import os, signal
-from embassy import run
+from embassy import processes
 # a Ctrl+C that lands while Python runs its fork hooks (logging's, in the parent)
 os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
 try:
-    run.on_every_core(abs, [-1, -2, -3])
+    processes.on_every_core(abs, [-1, -2, -3])
 except KeyboardInterrupt:
     print("stopped")
 """
@@ -136,7 +137,7 @@ def test_a_stop_while_the_build_forks_is_not_lost():
 
 STOPPED_WHILE_A_PROGRAM_RUNS = """
 import os, signal, sys, threading, time
-from embassy import run
+from embassy import processes
 started = sys.argv[1]  # the program writes its process id there
 def stop_once_started():
     while not os.path.exists(started):
@@ -144,7 +145,8 @@ def stop_once_started():
     signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl+C
 threading.Thread(target=stop_once_started, daemon=True).start()
 try:
-    run.program(["sh", "-c", 'echo $$ > "$0.new" && mv "$0.new" "$0" && exec sleep 60', started])
+    processes.program(["sh", "-c", 'echo $$ > "$0.new" && mv "$0.new" "$0" && exec sleep 60',
+                       started])
 except KeyboardInterrupt:
     try:
         os.waitpid(int(open(started).read()), os.WNOHANG)

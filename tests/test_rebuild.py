@@ -133,6 +133,29 @@ def test_a_rebuild_writes_what_a_full_build_writes(corpus, tmp_path, edit):
     assert_same_as_full_build(project, rebuild(project, output), tmp_path)
 
 
+ABOUT_IN_FOOTER = ('{% set about = page_by_key("about") %}'
+                   '{% if about %}<div>{{ about.content }}</div>{% endif %}\n</footer>')
+
+
+def test_a_page_that_reads_another_item_s_text_follows_its_edit(tmp_path):
+    """A template global reaches any item's text (page_by_key("about").content in the
+    footer): edited, the About page's new text shows on every page a rebuild
+    leaves, as after a full build (a rebuild kept every news page with the old)."""
+    project = synthetic_project(tmp_path / "project", 4)
+    footer = project / "theme" / "templates" / "partials" / "site-footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>", ABOUT_IN_FOOTER),
+                      encoding="utf-8")
+    output = rebuild(project, project / "output")
+    append(project / "content" / "pages" / "about" / "index.en.md",
+           "\nA sentence only the edit adds.\n")
+    rebuild(project, output)
+    news = sorted(output.glob("en/news/*/index.html"))
+    assert news
+    assert [page for page in news
+            if "A sentence only the edit" not in page.read_text(encoding="utf-8")] == []
+    assert_same_as_full_build(project, output, tmp_path)
+
+
 def test_a_body_edit_rebuilds_only_that_language_and_its_changed_pages(corpus):
     project, output = corpus
     rebuild(project, output)  # settle any earlier test's edit
@@ -228,7 +251,7 @@ def test_builds_wait_for_one_another(corpus, lock_file):
     before = files_of(output)
     with (project / lock_file).open("w") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)  # as a build in progress holds it
-        waiting = subprocess.Popen([sys.executable, "-m", "embassy.build", "pelicanconf.py",
+        waiting = subprocess.Popen([sys.executable, "-m", "embassy.safebuild", "pelicanconf.py",
                                     str(output)], cwd=project, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})

@@ -66,7 +66,7 @@ def build_with(project, output, *prefix, pythonpath=()):
     folders put before the project's packages."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, pythonpath),
                                                        str(ROOT / "plugins")])}
-    return subprocess.run([*prefix, sys.executable, "-m", "embassy.build", "pelicanconf.py",
+    return subprocess.run([*prefix, sys.executable, "-m", "embassy.safebuild", "pelicanconf.py",
                            str(output)], cwd=project, env=env, capture_output=True, text=True,
                           timeout=600)
 

@@ -20,17 +20,22 @@
 - modified: the "date modified" of every page.
 - sitemap: sitemap.xml with language alternates, and robots.txt.
 - search: the Pagefind search index.
-- hosting: fingerprinted assets, _headers and _redirects for static hosts.
+- assets: the theme's CSS, JS and icons, minified under fingerprinted names.
+- hosting: _headers and _redirects for static hosts.
+- media: image variants and sharing cards: cached, made on every core, linked.
+- finish: the steps that finish a site once its pages are written (both builds).
 - redirects: the former site's addresses (embassyofperu.ca), each leading on to
   its page: a page at each for GitHub Pages, the moves for the host files.
 - admin: the browser editor at /admin/ (Sveltia CMS), configured from the settings.
 - style: the house-style rules a program can check (French "1er", "RTC"…).
 - state: what one build's Pelican passes share (passed in the settings).
+- run: one Pelican run, its problems collected; processes: the processes a build
+  starts, none outliving it; atomic: a file written whole or not at all.
 - summary: the build's few lines for staff (counts, files, time) and its progress.
 - gates/: the quality gates a site must pass before it is published.
 
 Two subpackages use these modules; none of these modules uses them:
-- build/: the safe build that tasks.py runs (never destroys the last output).
+- safebuild/: the safe build that tasks.py runs (never destroys the last output).
 - fast/: the fast build, one process per language (see docs/architecture.md).
 
 Outside the build, for tasks.py, the tests and the benchmarks:
@@ -39,8 +44,8 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 
 from pelican import signals
 
-from . import (admin, cards, catalogs, content, data, dates, due, feeds, hosting, images,
-               languages, modified, notices, redirects, sanitize, search, sitemap, sources, state,
+from . import (assets, cards, catalogs, content, data, dates, feeds, finish, hosting, images,
+               languages, modified, notices, redirects, sanitize, sitemap, sources, state,
                summary, typography)
 
 
@@ -51,7 +56,7 @@ def add_template_helpers(generator):
     generator.env.filters.update(data.FILTERS)
     generator.env.globals.update(languages.GLOBALS)
     generator.env.globals.update(modified.GLOBALS)
-    generator.env.globals.update(hosting.GLOBALS)
+    generator.env.globals.update(assets.GLOBALS)
     generator.env.globals.update(cards.GLOBALS)
 
 
@@ -81,29 +86,14 @@ def check_generated_content(generator):
     images.publish_shown(generator)
 
 
-def finish_site(settings):
-    """Once every language is written: image variants, sharing cards, fingerprinted
-    assets, host files (with the former site's addresses the main site moved), what the
-    clock decided, the sitemap, and the search index of each language."""
-    output = settings["OUTPUT_PATH"]
-    images.write_variants(settings)
-    cards.write_cards(settings)
-    hosting.fingerprint_assets(output, settings["THEME"], settings["THEME_STATIC_DIR"])
-    admin.write_editor(output, settings)
-    hosting.write_host_files(output, settings, state.of(settings).moved)
-    due.write_state(output, settings)
-    sitemap.write(output, settings["SITEURL"], state.of(settings).sitemap.values())
-    for lang in settings["LANGUAGES"]:
-        search.index_language(output, lang)
-
-
 def finish_after_main_site(pelican):
     """finalized handler: the main site finishes last, after its subsites (unless the
     run only writes pages: FINISH_SITE = False, as a language's process does)."""
     settings = pelican.settings
     if settings["DEFAULT_LANG"] == settings["I18N_TEMPLATES_LANG"] and settings.get(
             "FINISH_SITE", True):
-        finish_site(settings)
+        finish.finish_site(settings, settings["OUTPUT_PATH"], state.of(settings),
+                           settings["LANGUAGES"])
 
 
 def register():

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import hosting
+from . import assets, hosting
 from .content import SLUG
 from .errors import SiteError
 from .images import FORMATS
@@ -305,10 +305,10 @@ def write_editor(output, settings):
         sitename=html.escape(settings["SITENAME"]),
         # relative: the editor's page works wherever the site is (a GitHub Pages project
         # site lives under a path)
-        icon=static + hosting.fingerprinted_name(
+        icon=static + assets.fingerprinted_name(
             "favicon.svg", Path(settings["THEME"]) / "static" / "favicon.svg"),
         # fingerprinted, as the site's pages link them; editor.js registers them
-        preview_styles=" ".join(static + hosting.fingerprinted_name(
+        preview_styles=" ".join(static + assets.fingerprinted_name(
             name, Path(settings["THEME"]) / "static" / name) for name in PREVIEW_STYLES))
     (folder / "index.html").write_text(page, encoding="utf-8")
     text = yaml.safe_dump(config(settings, source.parent), allow_unicode=True, sort_keys=False)

@@ -25,10 +25,9 @@ from jinja2 import pass_context
 from markupsafe import escape
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
-from . import state
+from . import media, state
+from .atomic import atomic_write
 from .errors import SiteError
-from .images import link_from_cache
-from .run import on_every_core
 
 WIDTH, HEIGHT = 1200, 630  # what Open Graph and X's large cards show
 MARGIN = 80
@@ -318,49 +317,29 @@ def _palette(colours):
     return palette
 
 
-# --- Making and publishing ----------------------------------------------------------
+# --- Making -------------------------------------------------------------------------
 
 def make_card_files(job):
     """Draw some cards into their cache files (one process's share)."""
     theme, cards = job
     theme_design = design(theme)
     for cached, card in cards:
-        partial = cached.with_suffix(f".{os.getpid()}.part.png")  # renamed once whole
         # zlib's level 3: 1.7 ms a card against 4.1 ms at its default 6, for 17 kB
         # against 13 kB (3,000 cards on a 1,000-item site: seconds of a cold build)
-        draw(card, theme_design).save(partial, "PNG", compress_level=3)
-        os.replace(partial, cached)
+        with atomic_write(cached) as file:
+            draw(card, theme_design).save(file, "PNG", compress_level=3)
 
 
-def card_jobs(settings, wanted, shares=None):
-    """The cards wanted ({name under media/: Card}) that are not cached yet, in one
-    job per core: [(theme, [(cache file, Card)])]."""
-    cache = Path(settings["CACHE_PATH"]) / "cards"
-    cache.mkdir(parents=True, exist_ok=True)
-    for partial in cache.glob("*.part.png"):  # left by a stopped build (one build per cache)
-        partial.unlink(missing_ok=True)
-    missing = [(cache / Path(name).name, card) for name, card in sorted(wanted.items())
-               if not (cache / Path(name).name).exists()]
-    shares = shares or os.cpu_count() or 1
+def _cached(cache, name, _card):
+    return cache / Path(name).name  # the name already says all the card is drawn from
+
+
+def _jobs(settings, missing):
+    """The cards missing in one job per core: [(theme, [(cache file, Card)])]."""
+    shares = os.cpu_count() or 1
     return [(settings["THEME"], missing[start::shares]) for start in range(shares)
             if missing[start::shares]]
 
 
-def make_cards(jobs):
-    """Draw the cards of card_jobs(), on every core."""
-    on_every_core(make_card_files, jobs)
-
-
-def publish_cards(settings, wanted, output, published=None):
-    """Put the cards wanted into output/media/cards/ from the cache (but those that
-    published, an earlier output, already has: the very cache file)."""
-    cache = Path(settings["CACHE_PATH"]) / "cards"
-    for name in sorted(wanted):
-        link_from_cache(cache / Path(name).name, Path(output) / "media", name, published)
-
-
-def write_cards(settings):
-    """finish step: draw the cards the pages name and publish them under media/."""
-    wanted = state.of(settings).cards
-    make_cards(card_jobs(settings, wanted))
-    publish_cards(settings, wanted, settings["OUTPUT_PATH"])
+# The media pipeline (media.py) of the cards the pages name, from BuildState.cards.
+CARDS = media.Kind("cards", _cached, _jobs, make_card_files)

@@ -6,7 +6,6 @@ every build (a fast rebuild of an unchanged theme finds them compiled), and
 never committed.
 """
 
-import os
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -15,6 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from . import style
+from .atomic import atomic_write
 from .errors import SiteError
 
 # gettext_in(lang, message) translates into a given language (languages.py).
@@ -87,10 +87,8 @@ def check_catalogs(templates, folder, languages):
 def compile_catalogs(catalogs):
     """Write each language's .mo beside its .po (atomically: readers never see half a file)."""
     for po_path, catalog in catalogs.values():
-        partial = po_path.with_suffix(f".mo.{os.getpid()}")
-        with open(partial, "wb") as fileobj:
+        with atomic_write(po_path.with_suffix(".mo")) as fileobj:
             write_mo(fileobj, catalog)
-        os.replace(partial, po_path.with_suffix(".mo"))
 
 
 def check_and_compile(pelican):

@@ -1,7 +1,7 @@
 """Checks of news and page metadata, and categories named in each language.
 
 Every mistake raises SiteError naming the file, the field and the fix; the
-build (plugins/embassy/build/) reports it and stops the build.
+build (plugins/embassy/safebuild/) reports it and stops the build.
 """
 
 import datetime

@@ -1,76 +1,14 @@
-"""What static hosts need besides the pages: fingerprinted assets and headers.
+"""What static hosts need besides the pages: their headers and redirects.
 
-- Theme CSS and JS are published minified (rcssmin, rjsmin) as
-  name.<hash>.ext, so hosts may cache them for a year; templates link them
-  through asset_url().
 - output/_headers carries the security and caching headers for Netlify and
   Cloudflare Pages; output/_redirects the former site's addresses, moved for
   good (redirects.py; nginx.py reads them there too), the language negotiation
   at / and the per-language 404 pages that Netlify supports.
 """
 
-import functools
-import gzip
-import hashlib
-import os
 from pathlib import Path
 
-import rcssmin
-import rjsmin
-from jinja2 import pass_context
-
 from . import redirects
-
-FINGERPRINTED = (".css", ".js", ".svg")
-
-
-@functools.lru_cache(maxsize=None)
-def _digest(path, _mtime):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
-
-
-def fingerprinted_name(relative, source):
-    """'css/site.css' -> 'css/site.<hash of the source>.css'."""
-    return _fingerprinted_name(str(relative), str(source), os.stat(source).st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=None)
-def _fingerprinted_name(relative, source, mtime):
-    relative = Path(relative)
-    digest = _digest(source, mtime)
-    return relative.with_name(f"{relative.stem}.{digest}{relative.suffix}").as_posix()
-
-
-@pass_context
-def asset_url(context, relative):
-    """Template global: the URL of a fingerprinted theme asset (every page asks twice)."""
-    return _asset_url(context["THEME"], context["THEME_STATIC_DIR"], context["main_siteurl"],
-                      relative, os.stat(os.path.join(context["THEME"], "static", relative)).st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=None)
-def _asset_url(theme, static_dir, siteurl, relative, _mtime):
-    source = Path(theme) / "static" / relative
-    return f"{siteurl}/{static_dir.replace('../', '')}/{fingerprinted_name(relative, source)}"
-
-
-MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
-
-
-def fingerprint_assets(output, theme, static_dir):
-    """Minify the copied theme CSS and JS under their fingerprinted names, each with
-    a precompressed .gz beside it (nginx's gzip_static serves it)."""
-    folder = Path(output) / static_dir
-    for path in sorted(folder.rglob("*")):
-        if path.suffix in FINGERPRINTED:
-            relative = path.relative_to(folder)
-            target = folder / fingerprinted_name(relative, Path(theme) / "static" / relative)
-            text = path.read_text(encoding="utf-8")
-            minified = MINIFIERS.get(path.suffix, str.strip)(text).encode("utf-8")
-            path.unlink()
-            target.write_bytes(minified)
-            target.with_name(target.name + ".gz").write_bytes(
-                gzip.compress(minified, compresslevel=9, mtime=0))
 
 
 def meta_content_security_policy(policy):
@@ -142,5 +80,3 @@ def add_meta_policy(pelican):
     settings["META_SEARCH_CONTENT_SECURITY_POLICY"] = meta_content_security_policy(
         settings["SEARCH_CONTENT_SECURITY_POLICY"])
 
-
-GLOBALS = {"asset_url": asset_url}

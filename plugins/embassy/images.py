@@ -18,9 +18,7 @@ import functools
 import hashlib
 import html
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -29,10 +27,10 @@ from markupsafe import Markup, escape
 from pelican.contents import Article, Page
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from . import state
+from . import media, state
+from .atomic import atomic_write
 from .errors import SiteError
 from .messages import staff_text
-from .run import on_every_core
 
 WIDTHS = (480, 960, 1600)
 # A larger image is refused before it is decoded: a 100-megapixel photo, or a
@@ -214,7 +212,6 @@ def make_variant_files(job):
                         "file.") from None
     larger = image  # each variant is resized from the previous, larger one: less work
     for cached, width in sorted(outputs, key=lambda output: -output[1]):
-        partial = cached.with_suffix(f".{os.getpid()}.part{cached.suffix}")  # renamed once whole
         variant = larger
         if larger.width > width:
             variant = larger.resize((width, round(image.height * width / image.width)),
@@ -224,8 +221,8 @@ def make_variant_files(job):
         if kind == "JPEG" and variant.mode not in ("RGB", "L"):
             variant = variant.convert("RGB")
         options = {"quality": 82, "optimize": True} if kind != "PNG" else {"optimize": True}
-        variant.save(partial, kind, **options)
-        os.replace(partial, cached)
+        with atomic_write(cached) as file:
+            variant.save(file, kind, **options)
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,66 +236,22 @@ def _content_digest(source, _size, _mtime_ns):
     return hashlib.sha256(Path(source).read_bytes()).hexdigest()
 
 
-def _cached(cache, name, source, width):
+def _cached(cache, name, value):
     """A variant's file in the cache, named by the image's bytes, the width and the code."""
+    source, width = value
     stat = source.stat()
     content = _content_digest(str(source), stat.st_size, stat.st_mtime_ns)
     key = hashlib.sha256(f"{content} {width} {Path(name).suffix} {_code_version()}".encode())
     return cache / f"{key.hexdigest()[:40]}{Path(name).suffix.lower()}"
 
 
-def variant_jobs(settings, wanted):
-    """[(source image, [(cache file, width)])] for the variants wanted
-    ({output name: (source, width)}) that are not cached yet."""
-    cache = Path(settings["CACHE_PATH"]) / "images"
-    cache.mkdir(parents=True, exist_ok=True)
-    for partial in cache.glob("*.part.*"):  # left by a stopped build (one build per cache)
-        partial.unlink(missing_ok=True)
-    jobs, scheduled = {}, set()
-    for name, (source, width) in sorted(wanted.items()):
-        cached = _cached(cache, name, source, width)
-        if cached not in scheduled and not cached.exists():  # two copies of one image: once
-            scheduled.add(cached)
-            jobs.setdefault(source, []).append((cached, width))
+def _jobs(_settings, missing):
+    """One job per source image, decoded once: [(source, [(cache file, width)])]."""
+    jobs = {}
+    for cached, (source, width) in missing:
+        jobs.setdefault(source, []).append((cached, width))
     return list(jobs.items())
 
 
-def make_variants(jobs):
-    """Make the variant files of variant_jobs(), on every core."""
-    on_every_core(make_variant_files, jobs)
-
-
-def publish_variants(settings, wanted, output, published=None):
-    """Put the variants wanted into output/media/ from the cache (but those that
-    published, an earlier output, has already: the very cache file, linked)."""
-    cache = Path(settings["CACHE_PATH"]) / "images"
-    for name, (source, width) in sorted(wanted.items()):
-        link_from_cache(_cached(cache, name, source, width), Path(output) / "media", name,
-                        published)
-
-
-def link_from_cache(cached, media, name, published=None):
-    """Put a cache file at media/name (unless published, an earlier output, has the
-    very file there)."""
-    if published is not None and _same_file(Path(published) / "media" / name, cached):
-        return
-    target = media / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(cached, target)  # cache files are never written to again
-    except OSError:
-        shutil.copyfile(cached, target)  # another file system
-
-
-def _same_file(first, second):
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        return False
-
-
-def write_variants(settings):
-    """finish step: make the variants the pages show and publish them under media/."""
-    wanted = state.of(settings).images
-    make_variants(variant_jobs(settings, wanted))
-    publish_variants(settings, wanted, settings["OUTPUT_PATH"])
+# The media pipeline (media.py) of the variants the pages show, from BuildState.images.
+VARIANTS = media.Kind("images", _cached, _jobs, make_variant_files)

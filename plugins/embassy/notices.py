@@ -10,6 +10,7 @@ language; the Pages workflow's scheduled run takes a notice down after its end.
 A notice missing a language is an error when publishing, as a news item is.
 """
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -91,10 +92,25 @@ def _read(path, key, lang):
 
 
 def load(settings):
-    """Every notice, checked: [{lang: _Read}], ordered by start."""
-    languages, found = settings["LANGUAGES"], []
-    names = ", ".join(f"index.{lang}.md" for lang in languages)
+    """Every notice, checked: [{lang: _Read}], ordered by start.
+
+    Read once while the files stay as they are: a build asks for them several
+    times (the settings, the signature of what the clock decides, the
+    scheduled run's build-state.json), and the fast build's processes share
+    what the parent read before it forked them."""
     root = folder(settings)
+    stamps = []
+    for path in sorted(root.glob("*/*")) if root.is_dir() else []:
+        stat = path.stat()
+        stamps.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+    return _load(root, tuple(settings["LANGUAGES"]),
+                 bool(settings.get("REQUIRE_ALL_LANGUAGES")), tuple(stamps))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(root, languages, require_all, _stamps):
+    found = []
+    names = ", ".join(f"index.{lang}.md" for lang in languages)
     for notice in sorted(path for path in root.iterdir() if path.is_dir()) \
             if root.is_dir() else []:
         texts = {}
@@ -118,7 +134,7 @@ def load(settings):
                                     "editor copies them from one language to the others).",
                                     field=name)
         missing = [lang for lang in languages if lang not in texts]
-        if missing and settings.get("REQUIRE_ALL_LANGUAGES"):
+        if missing and require_all:
             absent = ", ".join(missing)
             raise SiteError(notice / f"index.{first_lang}.md",
                             staff_text("the notice '%(key)s' is not ready in: %(missing)s.",
@@ -139,7 +155,8 @@ def shown(settings, at=None):
     at = clock.now(settings) if at is None else at
     if at.tzinfo is not None:  # the notices' times are Ottawa's, written without a zone
         at = at.astimezone(clock.zone(settings)).replace(tzinfo=None)
-    return {lang: tuple(texts[lang].shown for texts in load(settings)
+    notices = load(settings)
+    return {lang: tuple(texts[lang].shown for texts in notices
                         if lang in texts and texts[lang].start <= at < texts[lang].end)
             for lang in settings["LANGUAGES"]}
 

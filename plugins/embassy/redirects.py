@@ -38,6 +38,8 @@ OLD_ADDRESS = re.compile(rf"/(?:{SEGMENT}/)*(?:{SEGMENT}\.html?)?")
 # What the new site writes at its root besides each language's folder, the
 # theme's and the editor's (named in the settings): no old address may be there.
 SITE_FOLDERS = ("media", "pagefind")
+# The files for hosts and search engines (hosting.py, sitemap.py); gates/files.py
+# lets them be published at the root.
 SITE_FILES = ("sitemap.xml", "robots.txt", "_headers", "_redirects")
 
 

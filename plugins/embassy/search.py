@@ -8,7 +8,7 @@ output/pagefind/<lang>/ from that language's pages only, so a search from
 
 import functools
 
-from . import run
+from . import processes
 from .errors import SiteError
 
 
@@ -27,7 +27,7 @@ def _executable():
 def index_language(output, lang):
     """Write output/pagefind/<lang>/ (the index and the search library); stop the
     build if Pagefind fails."""
-    result = run.program([_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
+    result = processes.program([_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",
                           "--output-subdir", f"pagefind/{lang}"])
     if result.returncode != 0:
         raise SiteError("pagefind", f"the search index could not be built: "

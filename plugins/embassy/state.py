@@ -1,6 +1,6 @@
 """What one build's Pelican passes share, passed to them in the settings.
 
-build/ and fast/ (or the plugin, for a plain `pelican` run) put one BuildState in
+safebuild/ and fast/ (or the plugin, for a plain `pelican` run) put one BuildState in
 the settings as BUILD_STATE; i18n-subsites copies the settings of the main
 site for each language's pass, so every pass holds the same object. The
 handlers add to it while Pelican reads and writes; the steps that finish the
@@ -59,6 +59,6 @@ def of(settings):
 
 
 def provide(pelican):
-    """initialized handler: a build started without build/ (a plain `pelican` run) gets
+    """initialized handler: a build started without safebuild/ (a plain `pelican` run) gets
     its state here, on the main site; the language subsites copy its settings."""
     pelican.settings.setdefault("BUILD_STATE", BuildState(pelican.settings["OUTPUT_PATH"]))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import typogrify.filters  # noqa: F401 - loaded once, before the processes fork
 from jinja2 import FileSystemBytecodeCache
 
-from .. import dates, run, state
+from .. import dates, processes, run, state
 from ..errors import Reported
 from . import patches
 from .memo import Memo
@@ -32,7 +32,7 @@ class LanguageProcess(state.LivesWithTheBuild):
     (in its settings as FAST_PROCESS)."""
 
     connection: object  # to the parent
-    inputs: object  # record.Inputs
+    inputs: object  # signatures.Inputs
     reuse: PageReuse
     memo: Memo
     template_cache: FileSystemBytecodeCache
@@ -87,7 +87,7 @@ def item_cache_settings(inputs, load):
     A rebuild then creates only the items whose files changed (stamped with
     their signatures, see patches._signature_stamp), instead of all 3,000 of
     a language's site on a 1,000-item corpus. The cache is kept in a folder
-    per metadata signature (record.Inputs): a change to any item's metadata,
+    per metadata signature (signatures.Inputs): a change to any item's metadata,
     or to the site, starts a new one, as items link to one another by URL.
     load: whether to use it (rebuilds only).
     """
@@ -105,13 +105,14 @@ def build_language(settings_file, staging, overrides, lang, connection, inputs, 
     """
     code, started = 1, time.monotonic()
     try:
-        run.helper_process()
+        processes.helper_process()
         build = state.BuildState(str(staging))
         memo = build.text_memo = Memo(inputs.cache / "contents" / f"{lang}.pickle", inputs)
         reuse = PageReuse(inputs, lang, staging, build, previous, previous_output)
         process = LanguageProcess(connection, inputs, reuse, memo, template_cache(inputs))
         problems = run.run_pelican(settings_file, {
-            **overrides, **patches.install(), **item_cache_settings(inputs, previous is not None),
+            **overrides, **patches.install(reuse),
+            **item_cache_settings(inputs, previous is not None),
             "OUTPUT_PATH": str(staging), "BUILD_LANGUAGES": [lang], "FINISH_SITE": False,
             "CATALOGS_COMPILED": True,
             "BUILD_STATE": build, "FAST_PROCESS": process})

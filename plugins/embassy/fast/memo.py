@@ -2,7 +2,7 @@
 (Markdown's HTML, typography), kept from one build to the next.
 
 An entry counts only for the exact file it was made from (its signature, see
-record.Inputs) and is forgotten once the file changes or goes; the whole memo
+signatures.Inputs) and is forgotten once the file changes or goes; the whole memo
 counts only for the Markdown settings, plugin code and package versions it was
 made with (Inputs.contents).
 """
@@ -11,7 +11,7 @@ import hashlib
 import zlib
 from pathlib import Path
 
-from .record import read_cache, write_cache
+from .cache_file import read_cache, write_cache
 
 
 class Memo:

@@ -1,9 +1,9 @@
 """Every change the fast build makes to other packages' internals, in one place.
 
-install() applies them in a language's process of the fast build (build/
+install() applies them in a language's process of the fast build (safebuild/
 forks one process per language; the changes end with it, and the process
 that forks is never changed). They were written for, and are tested with,
-the versions in SUPPORTED: build/ calls unsupported() first and, on any other
+the versions in SUPPORTED: safebuild/ calls unsupported() first and, on any other
 version, builds with stock Pelican instead (correct, slower), saying so.
 
 What they change, and why (each is measured by `invoke benchmark`, and
@@ -20,6 +20,9 @@ tests/test_speed.py checks the output is byte-identical to a stock build's):
   with the signature of the file taken before the build read it; cached
   items leave out the build's settings and context.
 - Content.get_relative_source_path, remembered (asked for every URL).
+- Content.get_content and get_summary: each read of an item's text is noted
+  for the page rendering then (reuse.py: a page that reads another item's
+  text is rendered again when that item changes).
 - Writer._open_w: a page kept from the last output is not written.
 - pelican-yaml-metadata's get_date: dates parsed once per process.
 - SmartyPants: a step is skipped on text that has none of its marks.
@@ -43,7 +46,7 @@ from pelican.utils import get_date, pelican_open, posixize_path
 from pelican.writers import Writer
 
 from .. import sources
-from .record import read_cache, write_cache
+from .cache_file import read_cache, write_cache
 from .reuse import Rendering, items_of
 
 SUPPORTED = {"pelican": "4.12.0", "pelican-i18n-subsites": "1.0.0",
@@ -62,10 +65,13 @@ def unsupported():
     return None
 
 
-def install():
-    """Apply every change below in this process (a language's process); return the
-    settings the process's Pelican pass needs with them."""
+def install(reuse):
+    """Apply every change below in this process (a language's process), with reuse
+    (reuse.PageReuse) noting the texts each page reads; return the settings the
+    process's Pelican pass needs with them."""
     Content.get_relative_source_path = _relative_source_path
+    Content.get_content = _noting_reads("get_content", reuse)
+    Content.get_summary = _noting_reads("get_summary", reuse)
     Content.__getstate__ = _cached_state
     CachingGenerator.get_cached_data = _cached_item
     CachingGenerator._get_file_stamp = _signature_stamp
@@ -178,7 +184,7 @@ def _cached_item(self, filename, default=None):
 
 def _signature_stamp(self, filename):
     """CachingGenerator._get_file_stamp: the file's signature taken before this build
-    read anything (record.Inputs), not its time read after caching the item: an
+    read anything (signatures.Inputs), not its time read after caching the item: an
     edit saved while the build runs is read again by the next build."""
     return _process(self.settings).inputs.full(os.path.join(self.path, filename))
 
@@ -222,6 +228,21 @@ def _relative_source_path(self, source_path=None):
     if source_path is None:
         return None
     return _relative_path(self.settings["PATH"], source_path)
+
+
+def _noting_reads(name, reuse):
+    """Content.<name> (get_content, get_summary), noting for reuse each item whose text
+    is read: outside Pelican's memo (pelican.utils.memoized, called with the item
+    first), so that a second page reading the same item's text is noted too. A
+    summary from the metadata is not the text (every item's metadata is among
+    every page's inputs)."""
+    memo = vars(Content)[name]
+
+    def noted(self, *args):
+        if name == "get_content" or "summary" not in self.metadata:
+            reuse.note_read(self)
+        return memo(self, *args)
+    return noted
 
 
 # --- Pelican's writer ---------------------------------------------------------------

@@ -1,13 +1,20 @@
 """A rebuild's page reuse: a page whose inputs did not change is not rendered again.
 
 Each page and feed a language's process writes gets a signature of what it
-was rendered from (see record.py): the metadata of every item, the items it
-was given in full, and, when it shows the language's newest change, every
-file of the language. A rebuild compares each page's signature with the last
-build's record and keeps the last output's page when they match (the new site
-is made from the last output's files, see standby.py).
+was rendered from (see signatures.py): the metadata of every item, the items it
+was given in full, the items whose text it read through any other way (a
+template global such as page_by_key("about").content: every read of an
+item's text while the page renders is noted, see patches.py), and, when it
+shows the language's newest change, every file of the language. A rebuild
+compares each page's signature with the last build's record and keeps the
+last output's page when they match (the new site is made from the last
+output's files, see standby.py).
+
+Nothing else a page shows can change without a full build: the settings,
+theme, data files and what the clock decides are the site's inputs.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -15,7 +22,8 @@ from jinja2 import pass_context
 from pelican.contents import Content
 
 from .. import cards, modified
-from .record import PageRecord, digest
+from .record import PageRecord
+from .signatures import digest
 
 
 class PageReuse:
@@ -34,15 +42,32 @@ class PageReuse:
         self.previous_cards = previous.cards if previous else {}
         self.previous_output = Path(previous_output) if previous_output else None
         self.pages = {}
+        self._reads = None  # while a page renders: the source files whose text it reads
 
     def shown(self, items):
         """One signature for the items a page is given, in full."""
         full = self.inputs.full
         return digest(*[full(item.source_path) for item in items])
 
-    def signature(self, name, shown, site_wide):
+    def signature(self, name, shown, site_wide, reads=()):
+        full = self.inputs.full
         return digest(self.inputs.metadata, name, shown,
-                      self.inputs.languages[self.lang] if site_wide else "")
+                      self.inputs.languages[self.lang] if site_wide else "",
+                      *(full(source_path) for source_path in reads))
+
+    @contextlib.contextmanager
+    def noting_reads(self):
+        """While a page renders: the set of the source files whose text it reads."""
+        self._reads = reads = set()
+        try:
+            yield reads
+        finally:
+            self._reads = None
+
+    def note_read(self, item):
+        """An item's text was read (Content.get_content or get_summary, see patches.py)."""
+        if self._reads is not None and item.source_path:
+            self._reads.add(str(item.source_path))
 
     def name(self, site_output, path):
         """A page's path in the whole site (a subsite writes below its language)."""
@@ -53,7 +78,8 @@ class PageReuse:
         previous = self.previous.get(name)
         if previous is None or self.previous_output is None:
             return False
-        if previous.signature != self.signature(name, shown, previous.site_wide):
+        if previous.signature != self.signature(name, shown, previous.site_wide,
+                                                previous.reads):
             return False
         if not os.path.isfile(os.path.join(self.previous_output, name)):
             return False  # deleted by hand: written again
@@ -64,10 +90,11 @@ class PageReuse:
             self.cards[previous.card] = self.previous_cards[previous.card]
         return True
 
-    def written(self, name, shown, site_wide, card=None):
+    def written(self, name, shown, site_wide, card=None, reads=()):
         """Record a page this build rendered (its sitemap entry is in by now)."""
-        self.pages[name] = PageRecord(self.signature(name, shown, site_wide),
-                                      self.sitemap.get(name), site_wide, card)
+        reads = tuple(sorted(reads))
+        self.pages[name] = PageRecord(self.signature(name, shown, site_wide, reads),
+                                      self.sitemap.get(name), site_wide, card, reads)
 
 
 def items_of(values):
@@ -90,7 +117,7 @@ class Rendering:
                                                                    items)
         self.all_shown = None
         self.kept = set()  # pages left to the last output (the writer writes nothing)
-        self.rendered = []  # (name, shown, site-wide, card) of the pages rendered, for record()
+        self.rendered = []  # (name, shown, site-wide, card, reads) of the pages rendered
 
     def _shown(self, context):
         """A page of a list shows that page's items in full (and the list by metadata)."""
@@ -120,12 +147,13 @@ class Rendering:
             named.append(card.name)
             return card
 
-        html = self.template.render({**context, "site_modified": site_modified,
-                                     "sharing_card": sharing_card})
-        self.rendered.append((name, shown, bool(reads), named[-1] if named else None))
+        with self.reuse.noting_reads() as texts:
+            html = self.template.render({**context, "site_modified": site_modified,
+                                         "sharing_card": sharing_card})
+        self.rendered.append((name, shown, bool(reads), named[-1] if named else None, texts))
         return html
 
     def record(self):
         """Once Pelican has written the pages (and the sitemap read them): record them."""
-        for name, shown, site_wide, card in self.rendered:
-            self.reuse.written(name, shown, site_wide, card)
+        for name, shown, site_wide, card, texts in self.rendered:
+            self.reuse.written(name, shown, site_wide, card, texts)

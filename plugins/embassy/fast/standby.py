@@ -17,7 +17,9 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
+from .. import atomic, search
 from .record import identity, record_path
+from .signatures import walk
 
 
 class Changes(NamedTuple):
@@ -66,6 +68,31 @@ def _bring_up_to_date(standby, output, changes):
         link_tree(output / name, standby / name)
 
 
+def complete(site, staging, previous, records, languages):
+    """Make site (the last output's files) the new site: move staging's files in,
+    remove the pages the sources no longer make and the image variants and
+    sharing cards no page shows, and index the languages built again for
+    search. Returns the Changes made."""
+    moved = walk(staging)
+    for relative in moved:
+        target = site / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / relative, target)
+    gone = [name for lang in languages for name in previous[lang].pages
+            if name not in records[lang].pages]
+    gone_media = {name for part in previous.values() for name in (*part.images, *part.cards)}
+    gone_media -= {name for part in records.values() for name in (*part.images, *part.cards)}
+    gone += [os.path.join("media", name) for name in sorted(gone_media)]
+    for name in gone:
+        (site / name).unlink(missing_ok=True)
+        remove_empty_folders(site, (site / name).parent)
+    for lang in languages:
+        # removed, not written over: these files are the live output's too
+        shutil.rmtree(site / "pagefind" / lang, ignore_errors=True)
+        search.index_language(site, lang)
+    return Changes(moved, gone, [os.path.join("pagefind", lang) for lang in languages])
+
+
 def keep(settings, output, old, changes):
     """After the exchange, once the old standby is forgotten (forget()): keep the last
     output (now at old) as the standby, with changes, what this rebuild changed (None
@@ -78,10 +105,8 @@ def keep(settings, output, old, changes):
         shutil.rmtree(old, ignore_errors=True)
         return
     old.rename(standby)
-    marker = _marker(settings, output)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"standby": standby.stat().st_ino, "output": identity(output),
-                                  "changes": changes}), encoding="utf-8")
+    atomic.write_text(_marker(settings, output), json.dumps(
+        {"standby": standby.stat().st_ino, "output": identity(output), "changes": changes}))
 
 
 def forget(settings, output):

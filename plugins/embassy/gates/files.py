@@ -11,18 +11,18 @@ writes gets its line here, with what it is.
 import re
 
 from ..hosting import moved_addresses
-from ..redirects import SEGMENT, page_file
+from ..redirects import SEGMENT, SITE_FILES, page_file
 
 LANG = r"[a-z]{2,3}"  # a language's folder: its ISO 639 code
 NAME = r"[a-z0-9-]+"  # a slug, a section's or a category's name
-FINGERPRINT = r"\.[0-9a-f]{10}"  # hosting.fingerprinted_name
+FINGERPRINT = r"\.[0-9a-f]{10}"  # assets.fingerprinted_name
 # A page at one of the former site's addresses, leading on to its new page
 # (redirects.py): there only if _redirects moves that address for good.
 MOVED = "a page at an address of the former site (redirects.py), moved in _redirects"
 PLACES = {
     "a page": rf"(?:{LANG}/)?(?:{NAME}/)*index\.html|(?:{LANG}/)?404\.html",
     "a feed": rf"{LANG}/feeds/{NAME}\.(?:atom|rss)\.xml",
-    "a file for hosts and search engines": r"sitemap\.xml|robots\.txt|_headers|_redirects",
+    "a file for hosts and search engines": "|".join(map(re.escape, SITE_FILES)),
     "what the clock decided, for the scheduled deploy (due.py)": r"build-state\.json",
     "the theme's stylesheets, scripts and icon (and their gzip copies)":
         rf"theme/(?:css/{NAME}{FINGERPRINT}\.css|js/{NAME}{FINGERPRINT}\.js"

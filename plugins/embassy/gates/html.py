@@ -4,7 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .. import run
+from .. import processes
 
 
 # The checker's CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which every
@@ -34,7 +34,7 @@ def check(site):
     pages = site.html_files() + site.editor_files()
     images = [path for path in site.xml_documents() if path.suffix.lower() == ".svg"]
     stylesheets = sorted(site.root.glob("theme/**/*.css"))  # ours, not pagefind's UI
-    result = run.program([java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json",
+    result = processes.program([java, "-Xss4m", "-jar", str(vnu_jar()), "--format", "json",
                           "--also-check-css", "--also-check-svg",
                           *map(str, pages + images + stylesheets)], timeout=600)
     try:

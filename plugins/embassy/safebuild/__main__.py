@@ -1,4 +1,4 @@
-"""The command line of the safe build: python -m embassy.build SETTINGS OUTPUT [--check].
+"""The command line of the safe build: python -m embassy.safebuild SETTINGS OUTPUT [--check].
 
 It prints the build's summary, or every problem with its file and its fix
 (never a Python traceback), and exits 0 only when output/ holds the new site.
@@ -16,7 +16,7 @@ from . import build
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m embassy.build",
+    parser = argparse.ArgumentParser(prog="python -m embassy.safebuild",
                                      description="Build the site safely: into a new folder, "
                                      "replacing the output only on success.")
     parser.add_argument("settings", help="pelicanconf.py or publishconf.py")

@@ -29,7 +29,7 @@ def locked(lock):
     A POSIX record lock (lockf), not flock: it belongs to this process alone, so
     the processes it forks (languages, image workers) never hold it, and it is
     released the moment this process ends, however it ends (they end with it:
-    see run.helper_process).
+    see processes.helper_process).
     """
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as file:

@@ -1,6 +1,6 @@
 """The safe build that tasks.py runs: a new site replaces the output only whole.
 
-Run as ``python -m embassy.build SETTINGS OUTPUT`` (see __main__.py). The site
+Run as ``python -m embassy.safebuild SETTINGS OUTPUT`` (see __main__.py). The site
 is built into a staging folder beside the output, by the fast build (fast/,
 when the settings ask for it, the machine has more than one core and the
 installed packages are those it was written for) or else by stock Pelican;
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
-from .. import admin, fast, run, state, summary
+from .. import admin, fast, processes, run, state, summary
 from ..errors import Reported, SiteError
 from ..run import Result
 from . import output as folders
@@ -139,7 +139,7 @@ def _build(settings_file, settings, overrides, output, staging, gate, report, pr
     return []
 
 
-STOPS = run.STOPS
+STOPS = processes.STOPS
 
 
 @contextlib.contextmanager

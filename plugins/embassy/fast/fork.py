@@ -1,0 +1,116 @@
+"""The languages' processes, from the parent's side: forked, their URLs exchanged,
+their reports collected.
+
+Each language's process (language.py) runs its own Pelican pass. Halfway,
+once every process has read its items, the parent hands each one the URLs
+the others found, so that i18n-subsites links translations as in a stock
+build; at the end each sends its Report. A process that stops early makes
+the others stop; a stop of the build kills them all before staging goes.
+"""
+
+import gc
+import multiprocessing
+import os
+
+from .. import processes
+from ..errors import SiteError
+from . import language, standby
+
+
+def run_languages(settings_file, settings, overrides, staging, previous_output, site, inputs,
+                   languages, previous, records, report, progress):
+    """Fork a process per language, exchange their URLs, and wait for their reports
+    (added to records and report); meanwhile, for a rebuild, link the last output's
+    files into site. Returns the problems reported."""
+    language.warm_up(settings)
+    children = {}
+    try:
+        gc.freeze()  # the processes share what is loaded so far, untouched by their collector
+        for lang in languages:
+            ours, theirs = multiprocessing.Pipe()
+            with processes.stops_held_while_forking():
+                pid = os.fork()
+            if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
+                ours.close()
+                for _other, connection in children.values():
+                    connection.close()
+                language.build_language(settings_file, staging, overrides, lang, theirs, inputs,
+                                        previous.get(lang), previous_output)
+            theirs.close()
+            children[pid] = (lang, ours)
+        gc.unfreeze()
+        known = {url for part in records.values() for url in part.urls.items()}
+        early = _exchange_urls(children, dict(known))
+        progress.step(f"Writing the pages of {', '.join(languages)}")
+        if previous_output is not None and not early:
+            standby.new_site(settings, previous_output, site)
+        return _collect_reports(children, early, records, report, progress)
+    except BaseException:  # interrupted: no process may write into staging once it is removed
+        _stop(children)
+        raise
+
+
+def _exchange_urls(children, known):
+    """Collect each language's item URLs and send every process all of them (with
+    known: those of the languages not built). A process that stopped before it
+    read its items sends its Report instead (returned: {pid: Report}), or closes
+    its connection; the others are then told to stop (they receive None)."""
+    urls, early = dict(known), {}
+    for pid, (_lang, connection) in children.items():
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            message = None
+        if isinstance(message, dict):
+            urls.update(message)
+        else:
+            early[pid] = message
+    for pid, (_lang, connection) in children.items():
+        if pid not in early:
+            try:
+                connection.send(None if early else urls)
+            except OSError:
+                pass  # that process has already stopped
+    return early
+
+
+def _collect_reports(children, early, records, report, progress):
+    """Wait for each language's Report (those in early came already); add its record
+    to records and its counts to report. Returns the problems reported (or why
+    the processes stopped)."""
+    problems, stopped, finished = [], [], []
+    for pid, (lang, connection) in children.items():
+        try:
+            result = early[pid] if pid in early else connection.recv()
+        except (EOFError, OSError):
+            result = None
+        os.waitpid(pid, 0)
+        if result is None or result.record is None and not result.problems:
+            stopped.append(SiteError(lang, "the build of this language stopped unexpectedly.",
+                                     "run the build again; if this comes back, send this "
+                                     "message to the site's maintainers."))
+            continue
+        if result.stopped:  # by another language's failure, reported by that one
+            stopped.append(SiteError(lang, "the build of this language stopped because "
+                                     "another language's could not read its items.",
+                                     "fix the problems listed for the other language."))
+            continue
+        problems += [problem for problem in result.problems if problem not in problems]
+        if result.record is not None:
+            records[lang] = result.record
+            part = report.languages[lang]
+            part.count(result.record.counts)
+            part.seconds = result.seconds
+            finished.append(f"{lang} ({part.seconds:.1f} s)")
+            progress.step(f"Written: {', '.join(finished)}")
+    return problems or stopped
+
+
+def _stop(children):
+    """Kill the language processes still running and wait for them."""
+    for pid in children:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass

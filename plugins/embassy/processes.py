@@ -1,0 +1,97 @@
+"""The processes a build starts: forked helpers and programs, none outliving the build.
+
+A build forks (the fast build's languages, the image and card workers) and
+runs programs (Pagefind, the Nu HTML Checker); whatever ends the build, by
+Ctrl+C, SIGTERM or SIGKILL, ends them too, so that nothing writes into a
+staging folder the next build removes.
+"""
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+
+_PR_SET_PDEATHSIG = 1
+_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux
+
+
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def stops_held_while_forking():
+    """Ctrl+C or SIGTERM while the build forks a process waits until the fork is done.
+
+    Python runs its fork hooks around a fork (logging releases its lock in the
+    parent): a KeyboardInterrupt raised in one is reported as "Exception ignored",
+    with a traceback, and lost, so the build would run on. The children start with
+    the stops held too: helper_process lets them through."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending stop acts here
+
+
+def helper_process():
+    """In a process the build forks (a language, an image worker): end as soon as the
+    build's process ends, however it ends (a SIGKILL leaves it no time to stop its
+    helpers), so that nothing writes into a staging folder the next build removes;
+    and end at once on Ctrl+C or SIGTERM, as the build's process cleans up (the
+    handler it inherited would raise KeyboardInterrupt wherever the process is,
+    and a multiprocessing worker can miss it and wait forever)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held while it was forked
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def on_every_core(work, jobs, meanwhile=None):
+    """work(job) for every job: in helper processes, one per core, when there are
+    several jobs and cores (images and cards: work on the CPU alone); and
+    meanwhile(), if given, in this process while they work."""
+    processes = min(len(jobs), os.cpu_count() or 1)
+    if processes < 2:
+        for job in jobs:
+            work(job)
+        if meanwhile is not None:
+            meanwhile()
+        return
+    with stops_held_while_forking():
+        pool = multiprocessing.get_context("fork").Pool(processes, helper_process)
+    with pool:
+        done = pool.map_async(work, jobs)
+        if meanwhile is not None:
+            meanwhile()
+        done.get()
+        pool.close()  # the workers end as they finish, not by a signal
+        pool.join()
+
+
+# The same for a program the build runs (Pagefind): util-linux's setpriv sets it
+# between fork and exec. (Python's preexec_fn would run Python code there, which
+# can deadlock while the image workers' threads run.)
+DIE_WITH_BUILD = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+
+
+def program(command, timeout=None):
+    """Run a program the build needs (Pagefind, the Nu HTML Checker) to its end and
+    return its subprocess.CompletedProcess (text output).
+
+    Stopped by Ctrl+C or SIGTERM, the build kills the program and waits until it
+    is gone before the stop goes on: subprocess.run only sends the kill, and a
+    Pagefind still closing its files while the build removed its staging folder
+    left that folder behind (seen once in CI, in test_interruptions)."""
+    with subprocess.Popen([*DIE_WITH_BUILD, *command], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:  # stopped, or over time: nothing of it may outlive this
+            process.kill()
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
