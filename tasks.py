@@ -170,6 +170,12 @@ def benchmark(c, items=1000, repeat=3):
     c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)} --repeat {int(repeat)}")
 
 
+@task(help={"items": "news items in the synthetic corpus (× 3 languages)"})
+def benchmark_publish(c, items=1000):
+    """Time the Pages workflow's publish step (build + gates), cold and with its cache."""
+    c.run(f"{_python()} benchmarks/publish_speed.py --items {int(items)}")
+
+
 @task(help={"pages": "comma-separated pages, e.g. en/,fr/accords/ (default: nine key pages)",
             "corpus": "build with the test corpus's news (the site has published none yet)"})
 def lighthouse(c, pages="", corpus=False):

@@ -2,8 +2,8 @@
 `.venv/bin/invoke`, in a copy of the project with its own git history.
 
 `make test` itself is what CI runs (.ci/run); `invoke new-post` and
-`invoke translations-status` are run in test_staff.py, `invoke benchmark` and
-`invoke lighthouse` in test_measurements.py.
+`invoke translations-status` are run in test_staff.py, `invoke benchmark`,
+`invoke benchmark-publish` and `invoke lighthouse` in test_measurements.py.
 """
 
 import contextlib

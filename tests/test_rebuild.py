@@ -369,9 +369,41 @@ def test_a_file_record_made_by_other_checks_is_not_trusted(corpus, tmp_path):
     known = project / "cache" / "files.pickle"
     code, entries = pickle.loads(known.read_bytes())
     source = str(project / "content" / "news" / "item-00001" / "index.es.md")
-    stamp, (_lang, meta, full, fields) = entries[source]
-    entries[source] = (stamp, ("fr", meta, full, fields))  # what other checks might find
+    stamp, (_lang, meta, full, fields, text) = entries[source]
+    entries[source] = (stamp, ("fr", meta, full, fields, text))  # what other checks might find
     known.write_bytes(pickle.dumps(("other checks", entries)))
     append(project / "content" / "news" / "item-00002" / "index.en.md", "\nAnd again.\n")
+    rebuild(project, output)
+    assert_same_as_full_build(project, output, tmp_path)
+
+
+def test_a_fresh_checkout_finds_the_html_of_its_files_in_a_restored_cache(corpus, tmp_path):
+    """The Pages workflow restores cache/contents/ (Markdown's HTML and the typography)
+    on a new machine, into a fresh checkout: the same paths and bytes, new times and
+    inodes, no output and no files.pickle. Every file's HTML is found there, and the
+    site built with it is the one a build from scratch writes."""
+    from pelican.settings import read_settings
+
+    from embassy.fast.memo import Memo
+    from embassy.fast.record import Inputs
+
+    project, output = corpus
+    shutil.rmtree(output)
+    for kept in ("files.pickle", "builds"):  # the workflow does not restore them
+        path = project / "cache" / kept
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    later = time.time_ns() + 60 * 10**9
+    for path in project.rglob("*"):
+        if path.is_file() and "cache" not in path.relative_to(project).parts:
+            shutil.copy2(path, f"{path}.new")  # a new inode
+            os.replace(f"{path}.new", path)
+            os.utime(path, ns=(later, later))
+    settings = read_settings(str(project / "pelicanconf.py"))
+    inputs = Inputs(project / "pelicanconf.py", settings)
+    for lang in settings["LANGUAGES"]:
+        memo = Memo(project / "cache" / "contents" / f"{lang}.pickle", inputs)
+        sources = [path for path, (file_lang, *_signatures) in inputs.sources.items()
+                   if file_lang == lang]
+        assert sources and [path for path in sources if memo.get(path) is None] == [], lang
     rebuild(project, output)
     assert_same_as_full_build(project, output, tmp_path)

@@ -6,8 +6,9 @@ set (PATH with a fresh virtual environment in place of setup-python, GITHUB_ENV 
 GITHUB_OUTPUT files, the step's `env:` with its expressions resolved). The `uses:`
 steps are stood in for: checkout by the clone, setup-python by the fresh virtual
 environment, configure-pages by its `base_url` output (the address the site is
-published at), upload-pages-artifact by the same `tar` command it runs, whose archive
-is then checked.
+published at), the caches' restore by nothing found (a first run) and their save by
+a check that the build wrote what is saved, upload-pages-artifact by the same `tar`
+command it runs, whose archive is then checked.
 
 The content-only check (content-only.yml), which the ruleset on main requires of
 every pull request: its script is run by bash as the runner runs it, in a clone
@@ -37,6 +38,7 @@ BASE_URL = "https://www.embassy.example"  # configure-pages' base_url: a custom 
 PROJECT_URL = "https://owner.github.io/embassy"  # its base_url without one
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")  # owner/action@<commit>
+DUE = "steps.due.outputs.deploy == 'true'"
 
 
 def resolve(value, outputs, event=None, event_name="push"):
@@ -107,6 +109,12 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
             outputs[step["id"]] = {"base_url": BASE_URL}
         elif action == "actions/upload-pages-artifact":
             uploaded = clone / step["with"]["path"]
+        elif action in ("actions/cache", "actions/cache/restore"):  # a first run: none yet
+            outputs[step.get("id", action)] = {"cache-hit": "", "cache-primary-key": "k"}
+        elif action == "actions/cache/save":  # what it saves, the publish step made
+            missing = [path for path in step["with"]["path"].split()
+                       if not (clone / path).is_dir()]
+            assert not missing and ran, f"not made by the build: {missing}"
         elif "run" in step:
             github_output.write_text("")
             summary = tmp_path / f"step_summary_{len(ran)}"  # the runner's, one per step
@@ -295,8 +303,8 @@ def test_the_site_check_runs_the_build_job_on_pull_requests_read_only():
     assert triggers(reusable)["workflow_call"]["inputs"]["upload"]["default"] is False
     assert "secrets" not in triggers(reusable)["workflow_call"]
     assert list(reusable["jobs"]) == ["build"] and build_job()["name"] == "build"
-    upload = build_job()["steps"][-1]
-    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    upload = next(step for step in build_job()["steps"]
+                  if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["if"].endswith("&& inputs.upload")
 
 
@@ -313,8 +321,64 @@ def test_the_pages_workflow_runs_every_15_minutes_and_goes_on_only_when_somethin
     steps = build["steps"]
     due = next(index for index, step in enumerate(steps) if step.get("id") == "due")
     assert all(step.get("if") is None for step in steps[:due + 1])
-    assert steps[due + 1:] and all(step.get("if", "").startswith(
-        "steps.due.outputs.deploy == 'true'") for step in steps[due + 1:])
+    assert steps[due + 1:] and all(step.get("if") == DUE or step["if"].startswith(f"{DUE} && ")
+                                   for step in steps[due + 1:])
+
+
+def _cache_steps(steps):
+    return {step["uses"].split("@")[0]: (index, step) for index, step in enumerate(steps)
+            if step.get("uses", "").startswith("actions/cache")}
+
+
+def _covered(path, patterns):
+    """Whether hashFiles(patterns) reads path (relative to the repository): a glob's
+    `**` crosses folders, `*` does not."""
+    def regex(pattern):
+        return "".join(".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+                       for part in re.split(r"(\*\*|\*)", pattern))
+
+    return any(re.fullmatch(regex(pattern), path) for pattern in patterns)
+
+
+def test_the_pages_workflow_caches_what_is_keyed_by_its_inputs():
+    """pip's downloads by requirements.lock (setup-python's own cache), npm's by
+    admin/package-lock.json, the build's cache/ restored before the publish step with
+    a key hashing every file the build's own signatures read (signatures.Inputs: settings,
+    theme, catalogs, plugin, content, the editor, the packages), the newest earlier
+    one otherwise; saved only by main's runs, after the publish step passed, under
+    the key the restore computed; only the folders keyed by content and code."""
+    steps = build_job()["steps"]
+    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
+    assert (setup["with"]["cache"], setup["with"]["cache-dependency-path"]) == (
+        "pip", "requirements.lock")
+    caches = _cache_steps(steps)
+    assert set(caches) == {"actions/cache", "actions/cache/restore", "actions/cache/save"}
+    npm_index, npm = caches["actions/cache"]
+    install = next(index for index, step in enumerate(steps) if "npm ci" in step.get("run", ""))
+    assert npm_index < install and npm["with"]["path"] == "~/.npm"
+    assert npm["with"]["key"] == "npm-${{ runner.os }}-${{ hashFiles('admin/package-lock.json') }}"
+    publish = next(index for index, step in enumerate(steps)
+                   if step.get("run") == "invoke publish")
+    (restore_index, restore), (save_index, save) = (caches["actions/cache/restore"],
+                                                    caches["actions/cache/save"])
+    assert restore_index < publish < save_index
+    folders = ["cache/images", "cache/cards", "cache/contents"]
+    assert restore["with"]["path"].split() == save["with"]["path"].split() == folders
+    key = re.fullmatch(r"build-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\((.*)\) \}\}",
+                       restore["with"]["key"])
+    assert key and restore["with"]["restore-keys"] == "build-${{ runner.os }}-"
+    patterns = re.findall(r"'([^']+)'", key.group(1))
+    read = ["requirements.lock", "pelicanconf.py", "publishconf.py", "tasks.py",
+            "plugins/embassy/fast/record.py", "theme/templates/base.html",
+            "translations/es/LC_MESSAGES/messages.po", "content/pages/about/index.en.md",
+            "content/news/visit/photo.jpg", "content/data/embassy.yaml", "admin/index.html",
+            "admin/package-lock.json"]
+    assert [path for path in read if not _covered(path, patterns)] == []
+    assert not _covered("output/en/index.html", patterns)  # what the build writes is not read
+    assert save["with"]["key"] == "${{ steps.build-cache.outputs.cache-primary-key }}"
+    assert restore["id"] == "build-cache"
+    assert save["if"] == (f"{DUE} && github.ref == 'refs/heads/main' "
+                          "&& steps.build-cache.outputs.cache-hit != 'true'")
 
 
 def _due_step(project, event, deployed, now, github_output):

@@ -1,10 +1,11 @@
 """The fast build's memo: what a language's process computed from each file
 (Markdown's HTML, typography), kept from one build to the next.
 
-An entry counts only for the exact file it was made from (its signature, see
-signatures.Inputs) and is forgotten once the file changes or goes; the whole memo
-counts only for the Markdown settings, plugin code and package versions it was
-made with (Inputs.contents).
+An entry counts only for the exact file it was made from (its path and bytes,
+signatures.Inputs.text) and is forgotten once the file changes or goes; the whole memo
+counts only for the Markdown settings, plugin code, Python and package versions
+it was made with (Inputs.contents). None of these is a file's time, so the memo
+holds in a fresh checkout: the Pages workflow restores it on a new machine.
 """
 
 import hashlib
@@ -29,7 +30,7 @@ class Memo:
     def _entry(self, source_path):
         """This build's entry of a file, started from the last build's if the file is
         the same."""
-        source, signature = str(source_path), self.inputs.full(source_path)
+        source, signature = str(source_path), self.inputs.text(source_path)
         if source not in self.current:
             previous = self.previous.get(source)
             self.current[source] = (previous if previous and previous[0] == signature
@@ -59,6 +60,6 @@ class Memo:
         Pelican's item cache may have spared reading); files changed or gone are
         forgotten."""
         for source, entry in self.previous.items():
-            if source not in self.current and entry[0] == self.inputs.full(source):
+            if source not in self.current and entry[0] == self.inputs.text(source):
                 self.current[source] = entry
         write_cache(self.path, (self.inputs.contents, self.current))

@@ -102,19 +102,23 @@ class _Known:
 
 
 def _source_facts(path, stat, settings):
-    """A Markdown file's (lang, metadata signature, full signature, checked header)."""
+    """A Markdown file's (lang, metadata signature, full signature, checked header,
+    text signature)."""
     raw = path.read_bytes()
     header, lang = sources.header_text(raw), sources.path_fields(path, settings).get("lang")
     try:
         fields = sources.check_source(path, raw)  # once here: the language processes share the result
     except SiteError:
         fields = None  # reported by the build, with the file's name
-    full = digest(path, hashlib.sha256(raw).hexdigest(), stat.st_mtime_ns)
-    return lang, digest(path, header), full, fields
+    text = digest(path, hashlib.sha256(raw).hexdigest())
+    full = digest(text, stat.st_mtime_ns)
+    return lang, digest(path, header), full, fields, text
 
 
 def _file_stamp(path, stat):
-    return f"{path} {_file_digest(path)} {stat.st_mtime_ns}"
+    """A file's (path and bytes, time): pages may show the time (a file changed since
+    git's last commit), what Markdown and typography make of it cannot."""
+    return f"{path} {_file_digest(path)}", stat.st_mtime_ns
 
 
 class Inputs:
@@ -134,21 +138,22 @@ class Inputs:
                            if path.exists()]
         plugin_files = [path for folder in settings["PLUGIN_PATHS"]
                         for path in _tree_files(folder, skip_suffixes=(".pyc",))]
-        self.sources = {}  # Markdown file -> (lang, metadata signature, full signature)
+        # Markdown file -> (lang, metadata signature, full signature, text signature)
+        self.sources = {}
         dated = {}  # news file -> (status, date) from its front matter
         news = [content / folder for folder in settings["ARTICLE_PATHS"]]
         for path in _tree_files(content):
             if path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 site_files.append(path)  # images and data files: every language shows them
                 continue
-            (lang, meta, full, fields), stat = known.get(
+            (lang, meta, full, fields, text), stat = known.get(
                 path, functools.partial(_source_facts, settings=settings))
             if fields is not None:
                 sources.remember_checked(path, stat, fields)
                 if any(path.is_relative_to(folder) for folder in news):
                     dated[str(path)] = (fields.get("status", (None,))[0],
                                         fields.get("date", (None,))[0])
-            self.sources[str(path)] = (lang, meta, full)
+            self.sources[str(path)] = (lang, meta, full, text)
         versions = []
         for package in PACKAGES:
             try:
@@ -156,8 +161,11 @@ class Inputs:
             except metadata.PackageNotFoundError:
                 versions.append(f"{package} -")
         code = [*versions, *(known.get(path, _file_stamp)[0] for path in plugin_files)]
-        # What the content cache's HTML and typography come from, besides each file.
-        self.contents = digest(sys.version, *code, json.dumps(
+        # What the content cache's HTML and typography come from, besides each file's
+        # text: no file's time, so that it holds in a fresh checkout (the Pages
+        # workflow restores cache/contents/ on a new machine).
+        self.contents = digest(sys.version, *(part if isinstance(part, str) else part[0]
+                                              for part in code), json.dumps(
             settings["MARKDOWN"], sort_keys=True, default=_stable))
         values = {name: value for name, value in settings.items() if name != "OUTPUT_PATH"}
         self.site = digest(
@@ -169,17 +177,23 @@ class Inputs:
         )
         known.save()
         # Every item's metadata (titles, dates, URLs: what lists and links show).
-        self.metadata = digest(self.site, *(f"{path} {meta}" for path, (_lang, meta, _full)
+        self.metadata = digest(self.site, *(f"{path} {meta}" for path, (_lang, meta, *_full)
                                            in sorted(self.sources.items())))
         self.languages = {lang: self._language(lang) for lang in settings["LANGUAGES"]}
 
     def _language(self, lang):
         """A language's site reads its own files in full and the others' metadata."""
-        return digest(self.metadata, *(full for _path, (file_lang, _meta, full)
+        return digest(self.metadata, *(full for _path, (file_lang, _meta, full, _text)
                                       in sorted(self.sources.items()) if file_lang == lang))
 
     def full(self, source_path):
-        return self.sources.get(str(source_path), (None, None, "?"))[2]
+        """The signature of a Markdown file's path, bytes and time."""
+        return self.sources.get(str(source_path), (None, None, "?", "?"))[2]
+
+    def text(self, source_path):
+        """The signature of a Markdown file's path and bytes (what the memo's entries
+        are made from)."""
+        return self.sources.get(str(source_path), (None, None, "?", "?"))[3]
 
 
 def walk(folder):
