@@ -9,6 +9,7 @@ feature (lists, pagination, categories, feeds, drafts, images, search) is
 tested on the corpus.
 """
 
+import signal
 import sys
 from contextlib import ExitStack, nullcontext
 from pathlib import Path
@@ -19,6 +20,13 @@ from embassy.gates import BuiltSite
 from embassy.gates import browser as browser_gate
 from helpers import (PRODUCTION_URL, copy_project, git, require, run_build, run_gate,
                      write_settings)
+
+# A shell starts a background job (`make test &`, a runner without job control) with
+# Ctrl+C ignored, and every process it starts inherits that: the builds that
+# test_interruptions stops with SIGINT would never see it. The suite's processes
+# get Ctrl+C as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
