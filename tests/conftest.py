@@ -1,4 +1,5 @@
-"""Shared fixtures: the site is built once per session, as tasks.py builds it.
+"""Shared fixtures: the site is built once per session, as tasks.py builds it, and
+one Chromium serves the session's browser tests.
 
 Builds run in a subprocess (python -m embassy.safebuild) exactly as `invoke build`
 and `invoke publish` do, into temporary folders. They build a copy of the
@@ -8,13 +9,24 @@ feature (lists, pagination, categories, feeds, drafts, images, search) is
 tested on the corpus.
 """
 
+import signal
 import sys
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import pytest
 
 from embassy.gates import BuiltSite
-from helpers import PRODUCTION_URL, copy_project, git, require, run_build, write_settings
+from embassy.gates import browser as browser_gate
+from helpers import (PRODUCTION_URL, copy_project, git, require, run_build, run_gate,
+                     write_settings)
+
+# A shell starts a background job (`make test &`, a runner without job control) with
+# Ctrl+C ignored, and every process it starts inherits that: the builds that
+# test_interruptions stops with SIGINT would never see it. The suite's processes
+# get Ctrl+C as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +111,27 @@ def project(clone_copy):
     git(project_copy, "add", "--all")
     git(project_copy, "commit", "--quiet", "-m", "The site")
     return project_copy
+
+
+@pytest.fixture(scope="session")
+def session_chromium():
+    """One Chromium for the session (launching one takes about as long as a failed
+    build, and the suite once launched two dozen). From its launch on, the browser
+    gate's browser() hands it out too: Playwright's synchronous API cannot start a
+    second instance in this thread while one runs. Skipped without Chromium (failed
+    in CI), as the browser gate is."""
+    with ExitStack() as stack:
+        instance = run_gate(lambda _site: stack.enter_context(browser_gate.browser()), None)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(browser_gate, "browser", lambda: nullcontext(instance))
+            yield instance
+
+
+@pytest.fixture
+def chromium(session_chromium):
+    """The session's Chromium for one test: the tabs (browser contexts) the test
+    opened, itself or through the browser gate, are closed after it, so that no test
+    sees another's pages, storage or routes."""
+    yield session_chromium
+    for context in session_chromium.contexts:
+        context.close()

@@ -33,7 +33,6 @@ from playwright.sync_api import expect
 
 from embassy import admin, run_summary, sources
 from embassy.content import SLUG
-from embassy.gates.browser import browser
 from embassy.nginx import nginx_server
 from embassy.images import FORMATS
 from helpers import IN_CI, NOTICE, PRODUCTION_URL, ROOT, copy_project, run_build
@@ -289,27 +288,25 @@ def _words(locale):
 
 
 @pytest.fixture
-def editor(editor_url, request):
+def editor(editor_url, request, chromium):
     """(the editor's page in Chromium, the problems it logged, its response, its words),
     in the language of request.param (a browser locale; English by default)."""
     locale = getattr(request, "param", "en-CA")
     words = _words(locale)
-    with browser() as chromium:
-        page, problems, response = _open_editor(chromium, editor_url, locale)
-        page.get_by_role("button", name=words["local"]).wait_for()
-        yield page, problems, response, words
+    page, problems, response = _open_editor(chromium, editor_url, locale)
+    page.get_by_role("button", name=words["local"]).wait_for()
+    yield page, problems, response, words
 
 
 @pytest.mark.parametrize("locale, sign_in", [
     ("es-PE", "Iniciar sesión con un token de acceso"),
     ("fr-CA", "Se connecter avec un jeton d’accès"),
 ])
-def test_editor_speaks_the_staff_members_language(editor_url, locale, sign_in):
+def test_editor_speaks_the_staff_members_language(editor_url, locale, sign_in, chromium):
     """The editor's own words in the browser's language, from the site (no CDN)."""
-    with browser() as chromium:
-        page, problems, _response = _open_editor(chromium, editor_url, locale)
-        page.get_by_role("button", name=sign_in).wait_for()
-        assert _problems(page, problems) == []
+    page, problems, _response = _open_editor(chromium, editor_url, locale)
+    page.get_by_role("button", name=sign_in).wait_for()
+    assert _problems(page, problems) == []
 
 
 def _screenshot(shown, name, words, folder):

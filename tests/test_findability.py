@@ -9,28 +9,22 @@ from lxml import etree
 
 from embassy.gates import browser
 from embassy.modified import IGNORE_REVS, _git_times, last_change
-from helpers import LANGUAGES, git, require, run_gate
+from helpers import LANGUAGES, git, require
 
 OG_LOCALES = {"en": "en_CA", "es": "es_PE", "fr": "fr_CA"}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def _open_browser(site):
-    with browser.browser() as chromium:
-        session = browser.BrowserSession(site, chromium)
-        yield session, session.new_page(1280)
-        assert not session.third_party
-        assert not session.console_errors
-
-
 @pytest.fixture(scope="module")
-def tab(dev_site):
-    """A browser tab on the development build."""
-    opened = run_gate(lambda site: _open_browser(site), dev_site)
-    session, page = next(opened)
+def tab(dev_site, session_chromium):
+    """A browser tab on the development build (in the session's Chromium)."""
+    session = browser.BrowserSession(dev_site, session_chromium)
+    page = session.new_page(1280)
     yield session, page
-    next(opened, None)
+    page.context.close()
+    assert not session.third_party
+    assert not session.console_errors
 
 
 def search(tab, path, query):

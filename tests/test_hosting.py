@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from embassy.gates.browser import BrowserSession, browser
+from embassy.gates.browser import BrowserSession
 from helpers import BUILD_WORKFLOW, ROOT, WORKFLOW, require
 
 
@@ -111,50 +111,48 @@ def _framed(session, address, sandbox=None):
     return page
 
 
-def test_no_page_shows_in_another_sites_frame(prod_site):
+def test_no_page_shows_in_another_sites_frame(prod_site, chromium):
     """Framed by another site, the page loads but nothing of it is drawn (Chromium lets
     no frame navigate the top window without a click); sandboxed with scripts too. A
     frame allowed to navigate the top window makes the page replace the framing one."""
     require("chromium")
-    with browser() as chromium:
-        session = BrowserSession(prod_site, chromium)
-        for relative in GUARDED:
-            address = session.address(relative)
-            for sandbox in (None, "allow-scripts"):
-                page = _framed(session, address, sandbox)
-                frame = page.frame(url=address)
-                where = (relative or "/", sandbox)
-                assert frame is not None and frame.title() == _title(prod_site, relative), where
-                assert frame.locator("h1").count() == 1, where  # the whole page is there…
-                assert not frame.locator("h1").is_visible(), where  # …and none of it drawn
-                assert frame.evaluate("document.body.getClientRects().length") == 0, where
-                page.context.close()
-            page = _framed(session, address, "allow-scripts allow-top-navigation")
-            page.wait_for_url(address)
-            assert page.title() == _title(prod_site, relative)
-            assert page.locator("h1").is_visible(), relative or "/"
+    session = BrowserSession(prod_site, chromium)
+    for relative in GUARDED:
+        address = session.address(relative)
+        for sandbox in (None, "allow-scripts"):
+            page = _framed(session, address, sandbox)
+            frame = page.frame(url=address)
+            where = (relative or "/", sandbox)
+            assert frame is not None and frame.title() == _title(prod_site, relative), where
+            assert frame.locator("h1").count() == 1, where  # the whole page is there…
+            assert not frame.locator("h1").is_visible(), where  # …and none of it drawn
+            assert frame.evaluate("document.body.getClientRects().length") == 0, where
             page.context.close()
-        assert not session.third_party
+        page = _framed(session, address, "allow-scripts allow-top-navigation")
+        page.wait_for_url(address)
+        assert page.title() == _title(prod_site, relative)
+        assert page.locator("h1").is_visible(), relative or "/"
+        page.context.close()
+    assert not session.third_party
 
 
-def test_unframed_pages_read_as_before_with_or_without_javascript(prod_site):
+def test_unframed_pages_read_as_before_with_or_without_javascript(prod_site, chromium):
     """On its own, each page is drawn, without a console error; with JavaScript off,
     the guard cannot run and the page reads the same."""
     require("chromium")
-    with browser() as chromium:
-        session = BrowserSession(prod_site, chromium)
-        for javascript in (True, False):
-            page = session.new_page(375, javascript=javascript)
-            for relative in GUARDED:
-                page.goto(session.address(relative), wait_until="load")
-                where = (relative or "/", javascript)
-                assert page.title() == _title(prod_site, relative), where
-                assert page.locator("h1").is_visible(), where
-                assert page.locator("main").inner_text().strip(), where
-                assert not page.evaluate("document.documentElement.hidden"), where
-            page.context.close()
-        assert not session.third_party
-        missing = f"{session.address('no-such-page/')}: Failed to load resource: the server " \
-                  "responded with a status of 404"  # the root 404's own status, as it should be
-        assert [error for error in session.console_errors
-                if not error.startswith(missing)] == []
+    session = BrowserSession(prod_site, chromium)
+    for javascript in (True, False):
+        page = session.new_page(375, javascript=javascript)
+        for relative in GUARDED:
+            page.goto(session.address(relative), wait_until="load")
+            where = (relative or "/", javascript)
+            assert page.title() == _title(prod_site, relative), where
+            assert page.locator("h1").is_visible(), where
+            assert page.locator("main").inner_text().strip(), where
+            assert not page.evaluate("document.documentElement.hidden"), where
+        page.context.close()
+    assert not session.third_party
+    missing = f"{session.address('no-such-page/')}: Failed to load resource: the server " \
+              "responded with a status of 404"  # the root 404's own status, as it should be
+    assert [error for error in session.console_errors
+            if not error.startswith(missing)] == []

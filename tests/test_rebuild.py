@@ -24,10 +24,9 @@ from helpers import (ROOT, append, differences, front_matter, needs_fast_build, 
 pytestmark = needs_fast_build
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    """Each test's own project: a synthetic corpus of 12 items, built once."""
-    project = synthetic_project(tmp_path / "project", 12)
+def built_corpus(folder):
+    """A synthetic corpus of 12 items, built once: (project, output)."""
+    project = synthetic_project(folder / "project", 12)
     # links from an item to a page, as staff write them (a rebuild must resolve them
     # when the item itself comes from the cache of items read earlier)
     append(project / "content" / "news" / "item-00001" / "index.en.md",
@@ -41,6 +40,24 @@ def corpus(tmp_path):
     result = run_build("pelicanconf.py", output, cwd=project)
     assert result.returncode == 0, result.stderr
     return project, output
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Each test's own project (see built_corpus): the tests below damage caches,
+    outputs and standbys, which must not reach another test."""
+    return built_corpus(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def edited_corpus(tmp_path_factory):
+    """One project for the edits of EDITS, made one after the other: each is an edit
+    a staff member makes to a site built before (the earlier edits included), and
+    each rebuild is compared with a full build of the same sources, so sharing the
+    project (and its cold build) loses no check. The edits only add to the content
+    or settings (item-00099 is added once, deleted once), none damages a cache or
+    an output as the tests with their own corpus do."""
+    return built_corpus(tmp_path_factory.mktemp("edits"))
 
 
 def rebuild(project, output):
@@ -127,8 +144,8 @@ EDITS["an edit taken back"] = edit_taken_back
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
-def test_a_rebuild_writes_what_a_full_build_writes(corpus, tmp_path, edit):
-    project, output = corpus
+def test_a_rebuild_writes_what_a_full_build_writes(edited_corpus, tmp_path, edit):
+    project, output = edited_corpus
     EDITS[edit](project / "content" / "news", project, output)
     assert_same_as_full_build(project, rebuild(project, output), tmp_path)
 

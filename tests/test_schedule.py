@@ -9,7 +9,7 @@ import pytest
 from embassy import clock, notices
 from embassy.errors import SiteError
 from embassy.gates import BuiltSite
-from embassy.gates.browser import BrowserSession, axe_violations, browser
+from embassy.gates.browser import BrowserSession, axe_violations
 from helpers import (END, LANGUAGES, NOTICE, PRODUCTION_URL, ROOT, START, assert_refused,
                      copy_project, differences, front_matter, needs_fast_build, run_build,
                      set_field, synthetic_project, write_notice, write_settings)
@@ -84,31 +84,30 @@ def test_every_page_of_a_language_shows_its_notices_in_its_language(noticed_site
     assert not site.soup("index.html").select(".epc-site-notice")  # the trilingual chooser
 
 
-def test_a_notice_reads_well_in_both_schemes_and_on_a_phone(noticed_site):
+def test_a_notice_reads_well_in_both_schemes_and_on_a_phone(noticed_site, chromium):
     """axe finds nothing in the light and dark schemes; on a phone (375 × 667) the <h1>
     still starts within 200 px of the top; nothing moves once the page is shown."""
     site = noticed_site
     pages = [site.root / "es" / "index.html", site.root / "fr" / "accords" / "index.html"]
-    with browser() as chromium:
-        session = BrowserSession(site, chromium)
-        for scheme in ("light", "dark"):
-            page = session.new_page(1280, scheme=scheme)
-            for path in pages:
-                session.visit(page, path)
-                assert page.locator(".epc-site-notice").count() == 2
-                assert axe_violations(page) == [], (scheme, site.relative(path))
-        phone = session.new_page(375, height=667)
+    session = BrowserSession(site, chromium)
+    for scheme in ("light", "dark"):
+        page = session.new_page(1280, scheme=scheme)
         for path in pages:
-            session.visit(phone, path)
-            top = phone.evaluate("document.querySelector('h1').getBoundingClientRect().top")
-            assert top <= 200, (site.relative(path), top)
-            assert phone.locator(".epc-site-notice").first.is_visible()
-            shifts = phone.evaluate("""() => new Promise((done) => {
-                new PerformanceObserver((list) => done(list.getEntries().map((e) => e.value)))
-                  .observe({type: 'layout-shift', buffered: true});
-                setTimeout(() => done([]), 500);  // no shift: no entry ever comes
-            })""")
-            assert sum(shifts) == 0, (site.relative(path), shifts)
+            session.visit(page, path)
+            assert page.locator(".epc-site-notice").count() == 2
+            assert axe_violations(page) == [], (scheme, site.relative(path))
+    phone = session.new_page(375, height=667)
+    for path in pages:
+        session.visit(phone, path)
+        top = phone.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+        assert top <= 200, (site.relative(path), top)
+        assert phone.locator(".epc-site-notice").first.is_visible()
+        shifts = phone.evaluate("""() => new Promise((done) => {
+            new PerformanceObserver((list) => done(list.getEntries().map((e) => e.value)))
+              .observe({type: 'layout-shift', buffered: true});
+            setTimeout(() => done([]), 500);  // no shift: no entry ever comes
+        })""")
+        assert sum(shifts) == 0, (site.relative(path), shifts)
     assert not session.console_errors and not session.third_party
 
 

@@ -3,7 +3,7 @@
 What a build publishes depends on the time it runs (clock.py): the notices in
 force (notices.py) and the news items still waiting for their time
 (content.is_scheduled). Their signature is among what a rebuild compares
-(fast/record.py), and every build writes it at the site's root. The Pages
+(fast/signatures.py), and every build writes it at the site's root. The Pages
 workflow's scheduled run (every 15 minutes) works it out again for the
 checkout and deploys only when it differs from the live site's: a run with
 nothing newly due does not deploy. The file holds a signature only, never the

@@ -102,7 +102,7 @@ def read_front_matter(path, raw=None):
 
 def header_text(raw):
     """The front matter of a file's bytes, never failing: what a build's record
-    compares (see fast/record.py); checks come later."""
+    compares (see fast/signatures.py); checks come later."""
     parts = front_matter(raw.decode("utf-8-sig", errors="replace"))
     return parts[0] if parts else ""
 
