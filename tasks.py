@@ -170,10 +170,11 @@ def benchmark(c, items=1000, repeat=3):
     c.run(f"{_python()} benchmarks/build_speed.py --items {int(items)} --repeat {int(repeat)}")
 
 
-@task(help={"items": "news items in the synthetic corpus (× 3 languages)"})
-def benchmark_publish(c, items=1000):
+@task(help={"items": "news items in the synthetic corpus (× 3 languages)",
+            "gates": "comma-separated gates to run, e.g. files,links (default: all)"})
+def benchmark_publish(c, items=1000, gates="all"):
     """Time the Pages workflow's publish step (build + gates), cold and with its cache."""
-    c.run(f"{_python()} benchmarks/publish_speed.py --items {int(items)}")
+    c.run(f"{_python()} benchmarks/publish_speed.py --items {int(items)} --gates {gates}")
 
 
 @task(help={"pages": "comma-separated pages, e.g. en/,fr/accords/ (default: nine key pages)",
