@@ -120,7 +120,7 @@ def time_build(checkout):
 
 def gate_word(name):
     """A gate's short name: the first word of its title ("html", "accessibility")."""
-    return name.split()[0].lower()
+    return name.split()[0].strip(",").lower()
 
 
 def time_gates(output, run, gates):
