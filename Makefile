@@ -11,7 +11,8 @@ EDITOR := admin/dist/editor.js
 serve: $(VENV)/.dev-installed $(EDITOR)  ## build the site and serve it on localhost, rebuilding on change
 	$(BIN)/invoke livereload --port $(PORT)
 
-test: $(VENV)/.dev-installed $(EDITOR)  ## run the whole test suite
+test: $(VENV)/.dev-installed $(EDITOR)  ## lint the code (ruff), then run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/invoke test
 
 # Every package, transitive ones too, pinned with its hashes (invoke lock writes it).

@@ -98,7 +98,8 @@ def livereload(c, port=None):
 
 @task
 def publish(c):
-    """Build the production site ($SITEURL if set), check it with the gates, then replace output/."""
+    """Build the production site ($SITEURL if set), check it with the gates, then replace
+    output/."""
     _build(c, CONFIG["settings_publish"], check=True)
 
 
@@ -271,7 +272,8 @@ def translations_status(c):
     settings = _site_settings()
     rows = translation_status(settings["PATH"], settings["LANGUAGES"])
     width = max(len(item) for item, _status, _states in rows)
-    print(f"{'item':<{width}}  {'status':<9}  " + "  ".join(f"{l:<8}" for l in settings["LANGUAGES"]))
+    languages = "  ".join(f"{lang:<8}" for lang in settings["LANGUAGES"])
+    print(f"{'item':<{width}}  {'status':<9}  {languages}")
     for item, status, states in rows:
         print(f"{item:<{width}}  {status:<9}  " + "  ".join(f"{s:<8}" for s in states.values()))
     blocked = blocks_publishing(rows)

@@ -141,7 +141,8 @@ def report(items, results, repeat=1):
              f"{'':<10}{'baseline':>14}{'ours':>14}{'baseline/ours':>16}"]
     for step in ("cold", "rebuild"):
         (base_s, base_mb), (ours_s, ours_mb) = results["baseline", step], results["ours", step]
-        lines.append(f"{step + ' time':<14}{base_s:>8.2f} s{ours_s:>12.2f} s{base_s / ours_s:>15.2f}x")
+        lines.append(f"{step + ' time':<14}{base_s:>8.2f} s{ours_s:>12.2f} s"
+                     f"{base_s / ours_s:>15.2f}x")
         lines.append(f"{step + ' memory':<14}{base_mb:>7.0f} MiB{ours_mb:>10.0f} MiB"
                      f"{base_mb / ours_mb:>15.2f}x")
     cold, rebuild = results["ours", "cold"][0], results["ours", "rebuild"][0]

@@ -147,7 +147,7 @@ def publish_times(checkout, run, gates):
     print(f"{run}: build {times['build'][0]:.1f} s, CPU {times['build'][1]:.1f} s",
           file=sys.stderr, flush=True)
     times.update(time_gates(checkout / "output", run, gates))
-    times["publish (build + gates)"] = tuple(map(sum, zip(*times.values())))
+    times["publish (build + gates)"] = tuple(map(sum, zip(*times.values(), strict=True)))
     return times
 
 

@@ -18,8 +18,7 @@ import pytest
 
 from embassy.gates import BuiltSite
 from embassy.gates import browser as browser_gate
-from helpers import (PRODUCTION_URL, copy_project, git, require, run_build, run_gate,
-                     write_settings)
+from helpers import PRODUCTION_URL, copy_project, git, require, run_build, run_gate, write_settings
 
 # A shell starts a background job (`make test &`, a runner without job control) with
 # Ctrl+C ignored, and every process it starts inherits that: the builds that

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks.corpus import copy_project  # noqa: F401 - for the tests
+from benchmarks.corpus import (
+    copy_project,  # noqa: F401 - for the tests
+    write_settings,  # noqa: F401 - for the tests
+)
 from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
-from benchmarks.corpus import write_settings  # noqa: F401 - for the tests
 from embassy.fast import unsupported
 from embassy.gates import GateUnavailable
 

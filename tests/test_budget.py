@@ -29,7 +29,8 @@ def test_every_page_fits_the_first_round_trip(prod_site, capsys):
     with capsys.disabled():
         print("\nHeaviest first visits (gzip):")
         for total, parts, name in weights[-3:]:
-            print(f"  {total:>6} bytes  {name}  ({', '.join(f'{p}: {b}' for p, b in parts.items())})")
+            shares = ", ".join(f"{part}: {size}" for part, size in parts.items())
+            print(f"  {total:>6} bytes  {name}  ({shares})")
     over = [(total, name) for total, _parts, name in weights if total > BUDGET]
     assert not over, over
 

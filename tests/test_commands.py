@@ -109,7 +109,8 @@ def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):
 
 @needs_fast_build
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2,
-                    reason="one core builds the languages in one Pelican pass: no per-language progress")
+                    reason="one core builds the languages in one Pelican pass: "
+                    "no per-language progress")
 def test_a_build_in_a_terminal_shows_its_progress_per_language(project):
     """In a terminal the build shows what it is doing, then leaves only its summary;
     in a log (the other tests) there is no progress and no terminal codes."""

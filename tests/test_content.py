@@ -43,7 +43,8 @@ def citations(element):
 
 def milestones(site, page):
     """(datetime, text, sources) of each milestone of a chronology page."""
-    return [(item.time["datetime"], item.select_one(".epc-chronology__text").get_text(" ", strip=True),
+    return [(item.time["datetime"],
+             item.select_one(".epc-chronology__text").get_text(" ", strip=True),
              citations(item.select_one(".epc-chronology__sources")))
             for item in site.soup(page).select(".epc-chronology__item")]
 
@@ -139,7 +140,8 @@ LEGAL_FR = "content/pages/legal-framework/index.fr.md"
      "'1er'."),
     (LEGAL_FR, "\n\n", "\n\nModifié en 1957 (CTS 1957, n<sup>o</sup> 13).\n\n",
      f"{LEGAL_FR}: 'CTS' is the English name of Canada's treaty series."),
-    ("content/data/agreements.yaml", ": RTC 1957, n<sup>o</sup> 13)", ": CTS 1957, n<sup>o</sup> 13)",
+    ("content/data/agreements.yaml", ": RTC 1957, n<sup>o</sup> 13)",
+     ": CTS 1957, n<sup>o</sup> 13)",
      "content/data/agreements.yaml (agreements[air-services].notes.fr): 'CTS'"),
     ("translations/fr/LC_MESSAGES/messages.po", 'msgstr "Sources\u00a0:"',
      'msgstr "Sources du 1 mars\u00a0:"', "(msgstr of 'Sources:'): '1 mars'"),

@@ -19,8 +19,8 @@ import base64
 import json
 import os
 import re
-import shutil
 import runpy
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,8 +33,8 @@ from playwright.sync_api import expect
 
 from embassy import admin, run_summary, sources
 from embassy.content import SLUG
-from embassy.nginx import nginx_server
 from embassy.images import FORMATS
+from embassy.nginx import nginx_server
 from helpers import IN_CI, NOTICE, PRODUCTION_URL, ROOT, copy_project, run_build
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
@@ -549,7 +549,8 @@ PREVIEW_LOOK = """(document) => {
   return { title: look(document.querySelector('section[data-key-path="title"]')),
            body: look(document.querySelector('section[data-key-path="body"]')),
            link: getComputedStyle(document.querySelector('section[data-key-path="body"] a')).color,
-           styles: Array.from(document.querySelectorAll('link[rel=stylesheet]'), (link) => link.href) };
+           styles: Array.from(document.querySelectorAll('link[rel=stylesheet]'),
+                              (link) => link.href) };
 }"""
 
 

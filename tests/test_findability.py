@@ -148,12 +148,14 @@ def test_every_page_has_a_description_open_graph_and_date_modified(prod_site):
         assert og["og:locale"] == OG_LOCALES[lang]
         assert og["og:url"] == prod_site.url_of(path)
         assert og["og:title"] and og["og:description"]
-        alternates = {meta["content"] for meta in soup.select('meta[property="og:locale:alternate"]')}
+        alternates = {meta["content"]
+                      for meta in soup.select('meta[property="og:locale:alternate"]')}
         assert alternates == {OG_LOCALES[other] for other in LANGUAGES if other != lang}
 
 
 def json_ld(soup):
-    return [json.loads(script.string) for script in soup.select('script[type="application/ld+json"]')]
+    return [json.loads(script.string)
+            for script in soup.select('script[type="application/ld+json"]')]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

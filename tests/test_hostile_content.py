@@ -196,7 +196,8 @@ def planted_photos(folder):
     image.save(folder / "metadata.jpg", "JPEG", exif=exif, icc_profile=icc, xmp=xmp,
                comment=b"COMMENT-MARKER")
     jpeg = (folder / "metadata.jpg").read_bytes()  # an IPTC record (APP13), bytes after the end
-    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x10\x1c\x02\x78\x00\x0bIPTC-MARKER\x00"
+    iptc = (b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x10"
+            b"\x1c\x02\x78\x00\x0bIPTC-MARKER\x00")
     segment = b"\xff\xed" + (len(iptc) + 2).to_bytes(2, "big") + iptc
     (folder / "metadata.jpg").write_bytes(jpeg[:2] + segment + jpeg[2:] + b"TRAILING-MARKER")
     text = PngImagePlugin.PngInfo()

@@ -8,7 +8,6 @@ search, sharing cards, the editor's configuration, nginx's negotiation."""
 
 import runpy
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,8 +18,17 @@ from embassy import gates
 from embassy.gates import BuiltSite
 from embassy.hosting import negotiated_languages
 from embassy.nginx import nginx_server
-from helpers import (IN_CI, PRODUCTION_URL, ROOT, assert_refused, copy_project, edit_source,
-                     front_matter, run_build, run_gate)
+from helpers import (
+    IN_CI,
+    PRODUCTION_URL,
+    ROOT,
+    assert_refused,
+    copy_project,
+    edit_source,
+    front_matter,
+    run_build,
+    run_gate,
+)
 
 TEST_TEXT = "Texto de teste (não publicar)"  # every Portuguese text here says it is a test's
 PORTUGUESE = '''    "pt": {
@@ -84,8 +92,10 @@ def portuguese_version(english, slug, title):
     """Step 4: an item's index.pt.md, from its English one's metadata, test text as body."""
     meta = front_matter(english)
     meta.update(title=f"{title} (teste)", slug=slug, summary=f"{TEST_TEXT}: {title}.")
-    lines = [f"{name}: {yaml.safe_dump(value, allow_unicode=True).strip().removesuffix('...').strip()}"
-             for name, value in meta.items()]
+    def dumped(value):
+        return yaml.safe_dump(value, allow_unicode=True).strip().removesuffix("...").strip()
+
+    lines = [f"{name}: {dumped(value)}" for name, value in meta.items()]
     english.with_name("index.pt.md").write_text(
         "---\n" + "\n".join(lines) + f"\n---\n\n{TEST_TEXT}. Esta página existe só para o "
         "teste de uma quarta língua.\n", encoding="utf-8")

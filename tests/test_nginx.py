@@ -19,9 +19,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from embassy.hosting import moved_addresses, negotiated_languages
-from embassy.nginx import (Production, free_port, nginx_binary, nginx_server,
-                           production_configuration, redirect_locations, running_nginx,
-                           write_runner)
+from embassy.nginx import (
+    Production,
+    free_port,
+    nginx_binary,
+    nginx_server,
+    production_configuration,
+    redirect_locations,
+    running_nginx,
+    write_runner,
+)
 from helpers import IN_CI, OLD_ADDRESSES, ROOT
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
@@ -267,7 +274,8 @@ def test_search_entry_files_are_revalidated_and_index_files_kept(server, prod_si
 
 
 @pytest.mark.parametrize("path,policy", [
-    ("/en/", "same-origin"), ("/theme/favicon.svg", None), ("/fr/feeds/all.atom.xml", "cross-origin"),
+    ("/en/", "same-origin"), ("/theme/favicon.svg", None),
+    ("/fr/feeds/all.atom.xml", "cross-origin"),
     ("/es/feeds/all.rss.xml", "cross-origin"),
 ])
 def test_feeds_and_images_may_be_shown_by_feed_readers(server, prod_site, path, policy):
@@ -324,7 +332,8 @@ def self_signed_certificate(folder):
     certificate, key = folder / "certificate.pem", folder / "key.pem"
     subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                     "-keyout", str(key), "-out", str(certificate)],
                    check=True, capture_output=True)
     return certificate, key
@@ -364,7 +373,8 @@ def test_shipped_production_configuration_names_certbots_files_and_both_ip_versi
     live = "/etc/letsencrypt/live/embassyofperu.ca"
     for line in ("listen 80;", "listen [::]:80;", "listen 443 ssl;", "listen [::]:443 ssl;",
                  "server_name embassyofperu.ca www.embassyofperu.ca;",
-                 f"ssl_certificate {live}/fullchain.pem;", f"ssl_certificate_key {live}/privkey.pem;",
+                 f"ssl_certificate {live}/fullchain.pem;",
+                 f"ssl_certificate_key {live}/privkey.pem;",
                  "root /var/www/embassy;", "root /var/www/html;"):
         assert re.search(rf"^\s*{re.escape(line)}$", text, re.MULTILINE), line
     directives = [line for line in text.splitlines() if not line.lstrip().startswith("#")]

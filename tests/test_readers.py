@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from embassy.gates import BuiltSite
 from embassy.gates.browser import BrowserSession, representative_pages
-from helpers import (CORPUS, LANGUAGES, PRODUCTION_URL, ROOT, edit_source, front_matter,
-                     run_build)
+from helpers import CORPUS, LANGUAGES, PRODUCTION_URL, ROOT, edit_source, front_matter, run_build
 
 SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 # With SCREENSHOTS=docs/images, the README's pictures of a phone, the dark scheme and a
@@ -37,7 +36,7 @@ SUBJECT = {"en": "Problem on the page ", "es": "Problema en la página ",
 def test_no_report_link_while_the_embassy_address_is_unknown(own_site):
     """content/data/embassy.yaml has no e-mail address yet: no link, hidden not broken."""
     for path in own_site.html_files():
-        for lang, text in REPORT.items():
+        for text in REPORT.values():
             assert not own_site.soup(path).find("a", string=text), own_site.relative(path)
         assert not own_site.soup(path).select(".epc-footer a[href^='mailto:']")
 

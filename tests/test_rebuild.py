@@ -18,8 +18,17 @@ import pytest
 import yaml
 from PIL import Image
 
-from helpers import (ROOT, append, differences, front_matter, needs_fast_build, run_build,
-                     set_field, synthetic_project, write_settings)
+from helpers import (
+    ROOT,
+    append,
+    differences,
+    front_matter,
+    needs_fast_build,
+    run_build,
+    set_field,
+    synthetic_project,
+    write_settings,
+)
 
 pytestmark = needs_fast_build
 

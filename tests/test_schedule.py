@@ -10,9 +10,24 @@ from embassy import clock, notices
 from embassy.errors import SiteError
 from embassy.gates import BuiltSite
 from embassy.gates.browser import BrowserSession, axe_violations
-from helpers import (END, LANGUAGES, NOTICE, PRODUCTION_URL, ROOT, START, assert_refused,
-                     copy_project, differences, front_matter, needs_fast_build, run_build,
-                     set_field, synthetic_project, write_notice, write_settings)
+from helpers import (
+    END,
+    LANGUAGES,
+    NOTICE,
+    PRODUCTION_URL,
+    ROOT,
+    START,
+    assert_refused,
+    copy_project,
+    differences,
+    front_matter,
+    needs_fast_build,
+    run_build,
+    set_field,
+    synthetic_project,
+    write_notice,
+    write_settings,
+)
 
 BEFORE, DURING, AFTER = "2026-07-27 08:59", "2026-07-28 10:00", "2026-07-30 00:00"
 DUE = "2026-07-28 09:00"  # a scheduled news item's time, between DURING's day start and DURING

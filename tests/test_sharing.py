@@ -12,8 +12,7 @@ from PIL import Image
 
 from embassy import cards
 from embassy.gates import links
-from helpers import (PRODUCTION_URL, ROOT, assert_refused, copy_project, run_build,
-                     write_settings)
+from helpers import PRODUCTION_URL, ROOT, assert_refused, copy_project, run_build, write_settings
 
 THEME = ROOT / "theme"
 # With SCREENSHOTS=docs/images, the README's picture of a card is taken again.
@@ -69,9 +68,11 @@ def test_every_page_names_its_card_and_describes_it(site):
 
 def test_a_card_shows_the_embassy_and_the_title_in_the_page_language(dev_site):
     theme = cards.design(THEME)
-    for page, lang, title in [("fr/accords/index.html", "fr", "Accords entre le Canada et le Pérou"),
+    for page, lang, title in [("fr/accords/index.html", "fr",
+                               "Accords entre le Canada et le Pérou"),
                               ("es/tratados/index.html", "es", "Tratados entre el Perú y Canadá"),
-                              ("en/agreements/index.html", "en", "Agreements between Canada and Peru")]:
+                              ("en/agreements/index.html", "en",
+                               "Agreements between Canada and Peru")]:
         card, alt = _card_of(dev_site, dev_site.root / page)
         assert alt in (f"{SITENAMES[lang]}: {title}", f"{SITENAMES[lang]}\u00a0: {title}")
         expected = cards.draw(cards.Card(SITENAMES[lang], title), theme)

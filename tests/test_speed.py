@@ -12,8 +12,15 @@ import smartypants
 
 from embassy import clock
 from embassy.fast import patches
-from helpers import (ROOT, differences, run_build, set_field, synthetic_project, write_notice,
-                     write_settings)
+from helpers import (
+    ROOT,
+    differences,
+    run_build,
+    set_field,
+    synthetic_project,
+    write_notice,
+    write_settings,
+)
 
 
 def build_both(project, tmp_path, settings="pelicanconf.py"):

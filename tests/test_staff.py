@@ -10,8 +10,15 @@ import time
 import pytest
 from PIL import Image
 
-from helpers import (CORPUS, assert_refused, edit_source, field_line, front_matter, run_build,
-                     user_env)
+from helpers import (
+    CORPUS,
+    assert_refused,
+    edit_source,
+    field_line,
+    front_matter,
+    run_build,
+    user_env,
+)
 
 
 def invoke(project, *args):
@@ -180,7 +187,8 @@ def test_content_mistakes_are_named(project_copy, good_output, old, new, message
 def test_image_without_alt_text_is_named(project_copy, good_output):
     Image.new("RGB", (800, 400), "white").save(
         project_copy / "content/news/eighty-years-of-relations/photo.jpg")
-    edit_source(project_copy, NEWS, "Pour en savoir plus", "![]({static}photo.jpg)\n\nPour en savoir plus")
+    edit_source(project_copy, NEWS, "Pour en savoir plus",
+                "![]({static}photo.jpg)\n\nPour en savoir plus")
     assert_refused(run_build("pelicanconf.py", good_output, cwd=project_copy), good_output,
                    f"{NEWS}: an image has no alternative text.")
 
@@ -202,8 +210,10 @@ def test_empty_non_utf8_and_headerless_files_are_named(project_copy, good_output
 
 @pytest.mark.parametrize("path,old,new,message", [
     ("content/data/agreements.yaml", "in_force: 2017-03-01", "in_force: 2017-03-32",
-     "content/data/agreements.yaml (agreements[social-security].in_force): '2017-03-32' is not a date."),
-    ("content/data/agreements.yaml", "scopes:", "scopes: [", "content/data/agreements.yaml: the YAML is malformed"),
+     "content/data/agreements.yaml (agreements[social-security].in_force): "
+     "'2017-03-32' is not a date."),
+    ("content/data/agreements.yaml", "scopes:", "scopes: [",
+     "content/data/agreements.yaml: the YAML is malformed"),
     ("content/data/embassy.yaml", "value: infovan@consuladoperu.ca", "value: infovan",
      "content/data/embassy.yaml (consulates[2].email.value): 'infovan' is not an e-mail address."),
     ("translations/es/LC_MESSAGES/messages.po", 'msgstr "Inicio"', 'msgstr ""',
@@ -252,5 +262,6 @@ def test_an_image_is_published_once_in_responsive_sizes(project_copy, tmp_path):
     page = (tmp_path / "out/es/noticias/ochenta-anos-de-relaciones-diplomaticas/index.html")
     text = page.read_text(encoding="utf-8")
     assert 'alt="Las banderas"' in text and 'width="1600" height="800"' in text
-    assert 'srcset="https://embassy.example/media/news/eighty-years-of-relations/photo-480w.jpg 480w' in text
+    assert ('srcset="https://embassy.example/media/news/eighty-years-of-relations/photo-480w.jpg'
+            ' 480w') in text
     assert 'loading="lazy"' in text

@@ -27,9 +27,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import (BUILD_WORKFLOW, SCREENSHOTS, WORKFLOW, assert_refused, edit_source,
-                     field_line, git, photograph_markdown, require, run_build, user_env,
-                     write_notice)
+from helpers import (
+    BUILD_WORKFLOW,
+    SCREENSHOTS,
+    WORKFLOW,
+    assert_refused,
+    edit_source,
+    field_line,
+    git,
+    photograph_markdown,
+    require,
+    run_build,
+    user_env,
+    write_notice,
+)
 
 CONTENT_ONLY = WORKFLOW.parent / "content-only.yml"
 SITE_BUILD = BUILD_WORKFLOW

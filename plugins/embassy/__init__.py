@@ -44,9 +44,28 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 
 from pelican import signals
 
-from . import (assets, cards, catalogs, content, data, dates, feeds, finish, hosting, images,
-               languages, modified, notices, redirects, sanitize, sitemap, sources, state,
-               summary, typography)
+from . import (
+    assets,
+    cards,
+    catalogs,
+    content,
+    data,
+    dates,
+    feeds,
+    finish,
+    hosting,
+    images,
+    languages,
+    modified,
+    notices,
+    redirects,
+    sanitize,
+    sitemap,
+    sources,
+    state,
+    summary,
+    typography,
+)
 
 
 def add_template_helpers(generator):

@@ -38,8 +38,9 @@ def _fingerprinted_name(relative, source, mtime):
 @pass_context
 def asset_url(context, relative):
     """Template global: the URL of a fingerprinted theme asset (every page asks twice)."""
+    modified = os.stat(os.path.join(context["THEME"], "static", relative)).st_mtime_ns
     return _asset_url(context["THEME"], context["THEME_STATIC_DIR"], context["main_siteurl"],
-                      relative, os.stat(os.path.join(context["THEME"], "static", relative)).st_mtime_ns)
+                      relative, modified)
 
 
 @functools.lru_cache(maxsize=None)

@@ -300,7 +300,7 @@ def draw(card, theme_design):
 
 def _shades(first, second):
     start, end = ImageColor.getrgb(first), ImageColor.getrgb(second)
-    return [tuple(round(a + (b - a) * step / (EDGES - 1)) for a, b in zip(start, end))
+    return [tuple(round(a + (b - a) * step / (EDGES - 1)) for a, b in zip(start, end, strict=True))
             for step in range(EDGES)]
 
 

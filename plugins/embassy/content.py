@@ -171,10 +171,10 @@ def protect_metadata(instance):
     """
     if not isinstance(instance, (Article, Page)):
         return
-    instance.title = Markup(escape(instance.title))
+    instance.title = Markup(escape(instance.title))  # noqa: S704 - escaped first
     instance.metadata["title"] = instance.title
     if "summary" in instance.metadata:
-        instance._summary = Markup(escape(instance.metadata["summary"]))
+        instance._summary = Markup(escape(instance.metadata["summary"]))  # noqa: S704 - escaped
         instance.metadata["summary"] = instance._summary
 
 

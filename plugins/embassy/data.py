@@ -55,7 +55,7 @@ DEFAULT_PARTY_ORDER = ("canada", "peru")
 def with_superscripts(text):
     """Markup of a data text in which only <sup>…</sup> is markup: French 'n<sup>o</sup>',
     '80<sup>e</sup>' (OQLF), which plain text cannot write."""
-    return Markup(_SUPERSCRIPT.sub(r"<sup>\1</sup>", str(escape(text))))
+    return Markup(_SUPERSCRIPT.sub(r"<sup>\1</sup>", str(escape(text))))  # noqa: S704 - escaped
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed

@@ -60,7 +60,8 @@ def newly_due(settings, deployed):
     """(whether to deploy, why, in a line) given the address of the live site's
     build-state.json: yes when it cannot be read (a first deploy, say) or says
     another thing than what the clock decides now for this checkout."""
-    request = urllib.request.Request(deployed, headers={"Cache-Control": "no-cache"})
+    request = urllib.request.Request(deployed,  # noqa: S310 - the live site's own address
+                                     headers={"Cache-Control": "no-cache"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the site's own
             live = json.loads(answer.read().decode("utf-8")).get("due")

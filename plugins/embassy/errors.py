@@ -34,7 +34,7 @@ class Reported(SiteError):
     """A warning or error of Pelican's own (or a library's), reported as it was
     worded: its cause is often a mistake that a SiteError names better."""
 
-    def __init__(self, text):  # noqa: PLW0231 - no path and no fix to name
+    def __init__(self, text):  # not SiteError.__init__: no path and no fix to name
         Exception.__init__(self, text)
         self.path = self.problem = self.fix = self.field = None
         self.text = text

@@ -166,7 +166,7 @@ def source_links(sources, lang=None):
     return [(source, f"{source['label'][lang]} ({site})" if lang and source.get("label")
              else site if sites.count(site) == 1 and not source["former_site"]
              else site + urlsplit(source["url"]).path)
-            for source, site in zip(sources, sites)]
+            for source, site in zip(sources, sites, strict=True)]
 
 
 FILTERS = {"source_links": source_links}

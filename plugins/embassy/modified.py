@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 from pelican.contents import Article, Page
 
-
 # Commits that change no page's meaning (a change of file format, a reformatting):
 # git's own convention, also read by `git blame` and GitHub's blame view.
 IGNORE_REVS = ".git-blame-ignore-revs"

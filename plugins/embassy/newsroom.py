@@ -94,7 +94,9 @@ def translation_status(content, languages):
             path = folder / f"index.{lang}.md"
             if path.exists():
                 headers[lang] = (path, read_front_matter(path)[1])
-        field = lambda lang, name: str(headers[lang][1].get(name, ("",))[0]).lower()  # noqa: E731
+        def field(lang, name, headers=headers):
+            return str(headers[lang][1].get(name, ("",))[0]).lower()
+
         original = next((field(lang, "original") for lang in headers if field(lang, "original")),
                         languages[0])
         draft = any(field(lang, "status") == "draft" for lang in headers)

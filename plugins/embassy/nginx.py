@@ -110,7 +110,8 @@ def language_values(languages):
     return {"@LANGUAGE_CODES@": "|".join(languages),
             "@LANGUAGE_HOMES@": tuple(_home(lang) for lang in languages),
             "@LANGUAGE_LOCATIONS@": tuple(
-                f"location /{lang}/ {{ error_page 404 /{lang}/404.html; try_files $uri $uri/ =404; }}"
+                f"location /{lang}/ {{ error_page 404 /{lang}/404.html; "
+                "try_files $uri $uri/ =404; }"
                 for lang in languages)}
 
 

@@ -21,7 +21,8 @@ def _executable():
         return str(get_executable())
     except (ImportError, FileNotFoundError) as error:
         raise SiteError("pagefind", f"Pagefind is not installed ({error}).",
-                        "run `pip install -r requirements.txt` (it installs pagefind[bin]).") from None
+                        "run `pip install -r requirements.txt` (it installs pagefind[bin])."
+                        ) from None
 
 
 def index_language(output, lang):

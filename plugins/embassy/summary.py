@@ -8,8 +8,8 @@ pages the site has, the files this build wrote and the time it took.
 
 import os
 import time
-from html import unescape
 from dataclasses import dataclass, field
+from html import unescape
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 

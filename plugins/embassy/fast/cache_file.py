@@ -16,7 +16,7 @@ def read_cache(path, empty):
     stopped build."""
     try:
         with open(path, "rb") as file:
-            data = pickle.load(file)
+            data = pickle.load(file)  # noqa: S301 - the build's own cache, never content
     except Exception:  # noqa: BLE001 - unpickling a damaged file can raise anything
         return empty
     return data if isinstance(data, type(empty)) else empty

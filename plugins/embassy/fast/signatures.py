@@ -107,7 +107,8 @@ def _source_facts(path, stat, settings):
     raw = path.read_bytes()
     header, lang = sources.header_text(raw), sources.path_fields(path, settings).get("lang")
     try:
-        fields = sources.check_source(path, raw)  # once here: the language processes share the result
+        # once here: the language processes share the result
+        fields = sources.check_source(path, raw)
     except SiteError:
         fields = None  # reported by the build, with the file's name
     text = digest(path, hashlib.sha256(raw).hexdigest())

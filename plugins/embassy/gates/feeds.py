@@ -53,7 +53,8 @@ class _FeedRules:
         if not root.get(XML_LANG):
             self.fail("no xml:lang on <feed>")
         self.uri(root.findtext(f"{ATOM}id"), "the feed id", unique=True)
-        links = {link.get("rel", "alternate"): link.get("href") for link in root.findall(f"{ATOM}link")}
+        links = {link.get("rel", "alternate"): link.get("href")
+                 for link in root.findall(f"{ATOM}link")}
         self.self_link(links.get("self"))
         self.uri(links.get("alternate"), "the feed's alternate link")
         if not (root.findtext(f"{ATOM}title") or "").strip():

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from .. import processes
 
-
 # The checker's CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which every
 # current browser supports and Pagefind needs; that one message is not an error
 # in the page.

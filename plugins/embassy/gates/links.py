@@ -31,7 +31,8 @@ def check_internal(site, url, base):
     if target is None:
         return f"{url}: outside the site's address ({site.siteurl}/)"
     if not target.exists():
-        return f"{url}: no such file ({site.relative(target) if target.is_relative_to(site.root) else target})"
+        shown = site.relative(target) if target.is_relative_to(site.root) else target
+        return f"{url}: no such file ({shown})"
     fragment = urlsplit(urljoin(base, url)).fragment
     if fragment and target.suffix == ".html" and site.soup(target).find(id=fragment) is None:
         return f"{url}: no element with id '{fragment}'"

@@ -6,7 +6,6 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-
 EDITOR = "admin/"  # the browser editor: a web application, with its own policy
 # What a browser shows as a page (and runs the scripts of), whatever the server says:
 # HTML by these names, and XML documents (SVG, feeds, XHTML) by theirs.
