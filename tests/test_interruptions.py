@@ -14,7 +14,7 @@ at the first (each must stop a build before it replaces the site), then the
 signals take turns at the six others, so that each signal also stops builds
 midway and late (SIGKILL the latest, during the exchange of folders, where a
 kill is most likely to leave a half-made state) and every point, so every
-phase, is reached. SIGINT and SIGTERM run the same code (build/__main__.py maps
+phase, is reached. SIGINT and SIGTERM run the same code (safebuild/__main__.py maps
 SIGTERM to Ctrl+C), so a phase stopped by either is a phase the handled stop
 was tested in. (This was every signal at every point, 21 stopped builds a kind:
 more than twice the time, for the same points and signals.)

@@ -1,4 +1,4 @@
-"""The README's measuring commands, run as a user runs them, on a small scale.
+"""The measuring commands of docs/performance.md, run as a user runs them, on a small scale.
 
 Their numbers are not asserted where they depend on the machine's speed (the
 build times, Lighthouse's performance score): the commands must run and report

@@ -6,7 +6,7 @@
   Pelican reads it.
 - content: checks content metadata and bodies, localizes categories.
 - sanitize: every news item's and page's HTML through an allowlist (nh3).
-- data: loads and checks the YAML data files (agreements, embassy).
+- data: loads and checks the YAML data files (agreements, glossary, embassy, chronology).
 - clock: the build's "now" in Ottawa time (EMBASSY_NOW fixes it).
 - notices: the staff's notices, shown on every page of their language for a time.
 - due: what the clock decides, as a signature (build-state.json, the scheduled deploy).
@@ -15,7 +15,8 @@
 - images: responsive images, published once for every language.
 - cards: each page's sharing card (og:image), drawn with Pillow.
 - dates: dates formatted by Babel from CLDR data.
-- typography: typogrify for English, French and Spanish rules for the rest.
+- typography: typogrify for English, French and Spanish rules; a language without
+  rules keeps its text as written.
 - feeds: language, links and ids of the Atom and RSS feeds.
 - modified: the "date modified" of every page.
 - sitemap: sitemap.xml with language alternates, and robots.txt.
@@ -31,7 +32,9 @@
 - state: what one build's Pelican passes share (passed in the settings).
 - run: one Pelican run, its problems collected; processes: the processes a build
   starts, none outliving it; atomic: a file written whole or not at all.
-- summary: the build's few lines for staff (counts, files, time) and its progress.
+- summary: the build's few lines for staff (counts, files, time) and its progress;
+  messages: a message for staff that keeps its msgid, for its translations;
+  run_summary: the workflow run's summary, in every language.
 - gates/: the quality gates a site must pass before it is published.
 
 Two subpackages use these modules; none of these modules uses them:

@@ -1,6 +1,6 @@
 """Every change the fast build makes to other packages' internals, in one place.
 
-install() applies them in a language's process of the fast build (safebuild/
+install() applies them in a language's process of the fast build (fork.py
 forks one process per language; the changes end with it, and the process
 that forks is never changed). They were written for, and are tested with,
 the versions in SUPPORTED: safebuild/ calls unsupported() first and, on any other
