@@ -30,7 +30,6 @@ DATA_PATH = "data"  # agreements, chronology, embassy and glossary (.yaml), read
 # the plugin (plugins/embassy/notices.py), never by Pelican.
 NOTICES_PATH = "notices"
 OUTPUT_PATH = str(HERE / "output")
-DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = False
 SLUGIFY_SOURCE = "title"
 # Summaries are plain text, like titles (the plugin escapes any markup in them).

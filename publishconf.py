@@ -13,7 +13,6 @@ from pelicanconf import *  # noqa: E402, F403
 
 SITEURL = os.environ.get("SITEURL", "https://embassyofperu.ca").rstrip("/")
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
 REQUIRE_ALL_LANGUAGES = True  # an item missing a language blocks publishing
 PUBLISH_DRAFTS = False
 # Without Node.js, or at a GitHub Pages project address (an origin other sites

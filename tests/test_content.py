@@ -251,3 +251,13 @@ def test_secondary_sources_say_so_and_official_ones_do_not(own_site, lang, secon
                  "720b6e45b9e1"]
     assert not kinds["http://fin.gc.ca/treaties-conventions/notices/perunot_-eng.asp"]
     assert sum(kinds.values()) == 3  # the FIPA's two, and CommonLII for the air services
+
+
+def test_the_front_matter_is_found_as_pelican_yaml_metadata_finds_it():
+    """sources.py checks the front matter pelican-yaml-metadata then reads: its pattern
+    is a copy of the reader's (private) one, which an upgrade must not change unseen."""
+    from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
+
+    from embassy.sources import FRONT_MATTER
+
+    assert (FRONT_MATTER.pattern, FRONT_MATTER.flags) == (HEADER_RE.pattern, HEADER_RE.flags)

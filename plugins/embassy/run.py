@@ -65,9 +65,7 @@ def run_pelican(settings_file, overrides):
     root = logging.getLogger()
     root.addHandler(collector)
     try:
-        settings = read_settings(str(settings_file),
-                                 override={"DEBUG": True, "DELETE_OUTPUT_DIRECTORY": False,
-                                           **overrides})
+        settings = read_settings(str(settings_file), override={"DEBUG": True, **overrides})
         Pelican(settings).run()
         if not settings["SITEURL"]:
             collector.problems = [problem for problem in collector.problems

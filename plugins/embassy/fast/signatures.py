@@ -30,7 +30,7 @@ from .cache_file import read_cache, write_cache
 # Packages whose versions change what a build writes.
 PACKAGES = ("pelican", "pelican-i18n-subsites", "markdown", "jinja2", "markupsafe", "typogrify",
             "smartypants", "babel", "pillow", "pagefind", "feedgenerator", "rcssmin", "rjsmin",
-            "pyyaml", "nh3", "python-dateutil")
+            "pyyaml", "nh3", "python-dateutil", "pelican-yaml-metadata")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
