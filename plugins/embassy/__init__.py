@@ -42,7 +42,9 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 - nginx: the nginx configuration (local, production) and Debian's nginx on loopback.
 """
 
-from pelican import signals
+from pelican import Pelican, signals
+from pelican.contents import Content
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
 from . import (
     assets,
@@ -68,7 +70,7 @@ from . import (
 )
 
 
-def add_template_helpers(generator):
+def add_template_helpers(generator: Generator) -> None:
     """Make the plugin's Jinja filters and globals available to templates."""
     generator.env.filters.update(dates.FILTERS)
     generator.env.filters.update(languages.FILTERS)
@@ -79,7 +81,7 @@ def add_template_helpers(generator):
     generator.env.globals.update(cards.GLOBALS)
 
 
-def prepare_content(instance):
+def prepare_content(instance: Content) -> None:
     """Check a news item or page (one dated after now waits, as a draft), then prepare
     it: HTML through the allowlist, images,
     then no link left that would publish another file of its folder, date modified,
@@ -95,7 +97,7 @@ def prepare_content(instance):
     content.protect_metadata(instance)
 
 
-def check_generated_content(generator):
+def check_generated_content(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Once a (sub)site's items are read: duplicates, languages, scheduled items, drafts;
     then the photos of the items it writes."""
     content.check_unique_keys(generator)
@@ -105,7 +107,7 @@ def check_generated_content(generator):
     images.publish_shown(generator)
 
 
-def finish_after_main_site(pelican):
+def finish_after_main_site(pelican: Pelican) -> None:
     """finalized handler: the main site finishes last, after its subsites (unless the
     run only writes pages: FINISH_SITE = False, as a language's process does)."""
     settings = pelican.settings
@@ -115,7 +117,7 @@ def finish_after_main_site(pelican):
                            settings["LANGUAGES"])
 
 
-def register():
+def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(state.provide)
     signals.initialized.connect(languages.check_declaration)
