@@ -45,7 +45,9 @@ Outside the build, for tasks.py, the tests and the benchmarks:
 - nginx: the nginx configuration (local, production) and Debian's nginx on loopback.
 """
 
-from pelican import signals
+from pelican import Pelican, signals
+from pelican.contents import Content
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
 from . import (
     assets,
@@ -71,7 +73,7 @@ from . import (
 )
 
 
-def add_template_helpers(generator):
+def add_template_helpers(generator: Generator) -> None:
     """Make the plugin's Jinja filters and globals available to templates."""
     generator.env.filters.update(dates.FILTERS)
     generator.env.filters.update(languages.FILTERS)
@@ -82,7 +84,7 @@ def add_template_helpers(generator):
     generator.env.globals.update(cards.GLOBALS)
 
 
-def prepare_content(instance):
+def prepare_content(instance: Content) -> None:
     """Check a news item or page (one dated after now waits, as a draft), then prepare
     it: HTML through the allowlist, images,
     then no link left that would publish another file of its folder, date modified,
@@ -98,7 +100,7 @@ def prepare_content(instance):
     content.protect_metadata(instance)
 
 
-def check_generated_content(generator):
+def check_generated_content(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Once a (sub)site's items are read: duplicates, languages, scheduled items, drafts;
     then the photos of the items it writes."""
     content.check_unique_keys(generator)
@@ -108,7 +110,7 @@ def check_generated_content(generator):
     images.publish_shown(generator)
 
 
-def finish_after_main_site(pelican):
+def finish_after_main_site(pelican: Pelican) -> None:
     """finalized handler: the main site finishes last, after its subsites (unless the
     run only writes pages: FINISH_SITE = False, as a language's process does)."""
     settings = pelican.settings
@@ -118,7 +120,7 @@ def finish_after_main_site(pelican):
                            settings["LANGUAGES"])
 
 
-def register():
+def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(state.provide)
     signals.initialized.connect(languages.check_declaration)

@@ -29,6 +29,7 @@ from string import Template
 from urllib.parse import urlsplit
 
 import yaml
+from pelican.settings import Settings
 
 from . import assets, hosting
 from .content import SLUG
@@ -55,13 +56,13 @@ UNSHOWN = ("slug", "summary", "status", "image_alt")
 PREVIEW_STYLES = ("css/site.css", "css/preview.css")
 
 
-def package_folder(settings):
+def package_folder(settings: Settings) -> Path | None:
     """The editor's bundle (admin/dist/), or None when it is not made."""
     folder = Path(settings["EDITOR_PATH"]) / BUNDLE
     return folder if (folder / "editor.js").is_file() else None
 
 
-def shared_origin(siteurl):
+def shared_origin(siteurl: str | None) -> str | None:
     """The origin that a GitHub Pages project address shares with every other Pages site
     of its owner (https://owner.github.io for https://owner.github.io/embassy), or None:
     a custom domain, or the owner's user site at https://owner.github.io/, is not one."""
@@ -72,13 +73,13 @@ def shared_origin(siteurl):
     return None
 
 
-def included(settings):
+def included(settings: Settings) -> bool:
     """Whether this build writes /admin/ (see left_out_notice for why it may not)."""
     return (bool(settings.get("EDITOR_SAVE_AS")) and package_folder(settings) is not None
             and shared_origin(settings["SITEURL"]) is None)
 
 
-def left_out_notice(settings, settings_file="pelicanconf.py"):
+def left_out_notice(settings: Settings, settings_file: str = "pelicanconf.py") -> str | None:
     """Why /admin/ is left out of this build, in one line for staff (None when it is
     included); raises SiteError when the settings require it (the Pages workflow)."""
     if not settings.get("EDITOR_SAVE_AS"):
@@ -103,7 +104,7 @@ def left_out_notice(settings, settings_file="pelicanconf.py"):
     return None
 
 
-def repository(settings):
+def repository(settings: Settings) -> str:
     """owner/name of the site's GitHub repository: EDITOR_REPOSITORY, or the checkout's
     origin when it is on GitHub, or '' when unknown."""
     if settings.get("EDITOR_REPOSITORY"):
@@ -201,7 +202,7 @@ def _fields(settings, kind):
             for name in names]
 
 
-def config(settings, project):
+def config(settings: Settings, project: str | Path) -> dict:
     """The editor's configuration (config.yml) made from the settings."""
     content = Path(settings["PATH"]).resolve().relative_to(Path(project).resolve()).as_posix()
     languages = list(settings["LANGUAGES"])
@@ -286,7 +287,7 @@ def _self_hosted_fonts(script, assets):
     return _CDN_FONT.sub(local, script)
 
 
-def write_editor(output, settings):
+def write_editor(output: str | Path, settings: Settings) -> None:
     """Write /admin/ (page, configuration, the editor's files) into output, when the
     editor is installed."""
     if not included(settings):

@@ -14,6 +14,7 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 from jinja2 import pass_context
+from jinja2.runtime import Context
 
 FINGERPRINTED = (".css", ".js", ".svg")
 
@@ -23,7 +24,7 @@ def _digest(path, _mtime):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
-def fingerprinted_name(relative, source):
+def fingerprinted_name(relative: str | Path, source: str | Path) -> str:
     """'css/site.css' -> 'css/site.<hash of the source>.css'."""
     return _fingerprinted_name(str(relative), str(source), os.stat(source).st_mtime_ns)
 
@@ -36,7 +37,7 @@ def _fingerprinted_name(relative, source, mtime):
 
 
 @pass_context
-def asset_url(context, relative):
+def asset_url(context: Context, relative: str) -> str:
     """Template global: the URL of a fingerprinted theme asset (every page asks twice)."""
     modified = os.stat(os.path.join(context["THEME"], "static", relative)).st_mtime_ns
     return _asset_url(context["THEME"], context["THEME_STATIC_DIR"], context["main_siteurl"],
@@ -52,7 +53,7 @@ def _asset_url(theme, static_dir, siteurl, relative, _mtime):
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 
 
-def fingerprint_assets(output, theme, static_dir):
+def fingerprint_assets(output: str | Path, theme: str | Path, static_dir: str) -> None:
     """Minify the copied theme CSS and JS under their fingerprinted names, each with
     a precompressed .gz beside it (nginx's gzip_static serves it)."""
     folder = Path(output) / static_dir

@@ -10,13 +10,16 @@ process killed outright is found by remove_partials.
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 PARTIAL = ".part"  # the temporary file's name: <name>.<pid>.part
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode="wb", encoding=None):
+def atomic_write(path: str | Path, mode: str = "wb",
+                 encoding: str | None = None) -> Iterator[IO]:
     """A file opened for writing (mode "wb" or "w") that replaces path, in one rename,
     once the block ends without an exception."""
     path = Path(path)
@@ -31,13 +34,13 @@ def atomic_write(path, mode="wb", encoding=None):
         raise
 
 
-def write_text(path, text):
+def write_text(path: str | Path, text: str) -> None:
     """Write text (UTF-8) to path whole or not at all."""
     with atomic_write(path, "w", encoding="utf-8") as file:
         file.write(text)
 
 
-def remove_partials(folder):
+def remove_partials(folder: str | Path) -> None:
     """The temporary files of processes killed while writing into folder."""
     for partial in Path(folder).glob(f"*{PARTIAL}"):
         partial.unlink(missing_ok=True)

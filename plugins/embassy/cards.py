@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import PIL
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import escape
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
@@ -69,7 +70,7 @@ class Design(NamedTuple):
     signature of both and of the code that draws."""
 
     font: str
-    colours: dict
+    colours: dict[str, str]  # by role: COLOURS' keys
     signature: str
 
 
@@ -106,7 +107,7 @@ def _design(theme, _stamps):
     return Design(str(font), colours, signature)
 
 
-def design(theme):
+def design(theme: str | Path) -> Design:
     """The theme's Design (read again when its font or stylesheet changes)."""
     stamps = []
     for relative in (FONT, STYLESHEET):
@@ -118,7 +119,7 @@ def design(theme):
     return _design(str(theme), tuple(stamps))
 
 
-def card_name(card, theme_design):
+def card_name(card: Card, theme_design: Design) -> str:
     """The card's file under media/, named by all it is drawn from."""
     key = hashlib.sha256(f"{theme_design.signature}\0{card.heading}\0{card.title}".encode())
     return f"cards/{key.hexdigest()[:32]}.png"
@@ -132,7 +133,8 @@ def _plain(text):
 
 
 @pass_context
-def sharing_card(context, title, heading=None):
+def sharing_card(context: Context, title: str | list[str] | tuple[str, ...],
+                 heading: str | None = None) -> CardImage:
     """Template global: the page's card (CardImage), noted for the build to draw.
 
     title: the page's title, or a list of lines (the trilingual root page);
@@ -170,7 +172,7 @@ def _has_glyph(path, character):
     return _glyph(path, character) != _glyph(path, NOT_A_CHARACTER)
 
 
-def drawable(text, font_path):
+def drawable(text: str, font_path: str) -> str:
     """text without the characters the font has no glyph for (an emoji, a script
     it does not cover): left out rather than drawn as boxes; the page's
     og:image:alt keeps the whole title."""
@@ -201,7 +203,7 @@ def _cut_word(word, font, width):
 _SHORT_WORD = re.compile(r"(?<!\S)([^\W\d_]{1,2}) (?=\S)")
 
 
-def wrap(text, font, width):
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> tuple[list[str], bool]:
     """(lines at most width pixels wide, whether a word had to be cut): lines break at
     ordinary spaces only, never after a word of one or two letters.
 
@@ -227,7 +229,7 @@ def wrap(text, font, width):
     return lines, cut
 
 
-def fit_title(text, font_path):
+def fit_title(text: str, font_path: str) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """(font, lines) of the largest size at which the title fits its box with no word
     cut; at the smallest, the lines that fit, the last ending in an ellipsis."""
     width, height = TITLE_BOX
@@ -281,7 +283,7 @@ _INK = [round(ink * (EDGES - 1) / 255) for ink in range(256)]
 _INKED = (MARGIN - 8, TITLE_TOP - 8, WIDTH - 8, HEIGHT - STRIP)  # the paper titles go on
 
 
-def draw(card, theme_design):
+def draw(card: Card, theme_design: Design) -> Image.Image:
     """The card, as a palette image (a small PNG). The title is drawn as ink alone
     and given the palette's shades of the text's colour: half the time of drawing
     it in colour and mapping every pixel to the palette."""
@@ -319,7 +321,7 @@ def _palette(colours):
 
 # --- Making -------------------------------------------------------------------------
 
-def make_card_files(job):
+def make_card_files(job: tuple[str, list[tuple[Path, Card]]]) -> None:
     """Draw some cards into their cache files (one process's share)."""
     theme, cards = job
     theme_design = design(theme)

@@ -6,12 +6,16 @@ every build (a fast rebuild of an unchanged theme finds them compiled), and
 never committed.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from pelican import Pelican
+from pelican.settings import Settings
 
 from . import style
 from .atomic import atomic_write
@@ -26,7 +30,7 @@ def _msgid(message_id):
     return message_id[0] if isinstance(message_id, (tuple, list)) else message_id
 
 
-def template_strings(templates, mapping_file):
+def template_strings(templates: str | Path, mapping_file: str | Path) -> dict[str, str]:
     """{msgid: first template using it} for every gettext string in the theme."""
     with open(mapping_file, encoding="utf-8") as fileobj:
         method_map, options_map = parse_mapping_cfg(fileobj, mapping_file)
@@ -43,7 +47,8 @@ def _read(path):
         return read_po(fileobj)
 
 
-def check_catalogs(templates, folder, languages):
+def check_catalogs(templates: str | Path, folder: str | Path,
+                   languages: Sequence[str]) -> dict[str, tuple[Path, Catalog]]:
     """Check messages.pot and each language's .po; return the checked catalogs."""
     folder = Path(folder)
     used = template_strings(templates, folder / "babel.cfg")
@@ -84,14 +89,14 @@ def check_catalogs(templates, folder, languages):
     return catalogs
 
 
-def compile_catalogs(catalogs):
+def compile_catalogs(catalogs: dict[str, tuple[Path, Catalog]]) -> None:
     """Write each language's .mo beside its .po (atomically: readers never see half a file)."""
     for po_path, catalog in catalogs.values():
         with atomic_write(po_path.with_suffix(".mo")) as fileobj:
             write_mo(fileobj, catalog)
 
 
-def check_and_compile(pelican):
+def check_and_compile(pelican: Pelican) -> None:
     """initialized handler: once, for the main site, before anything is read."""
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != settings["I18N_TEMPLATES_LANG"] or settings.get(
@@ -100,7 +105,7 @@ def check_and_compile(pelican):
     compile_for(settings)
 
 
-def compiled(settings):
+def compiled(settings: Settings) -> bool:
     """Whether every language's .mo is there and newer than its .po."""
     folder = Path(settings["I18N_GETTEXT_LOCALEDIR"])
     for lang in settings["LANGUAGES"]:
@@ -113,7 +118,7 @@ def compiled(settings):
     return True
 
 
-def compile_for(settings):
+def compile_for(settings: Settings) -> None:
     """Check and compile the catalogs that settings name."""
     languages = [lang for lang in settings["LANGUAGES"] if lang != settings["I18N_TEMPLATES_LANG"]]
     templates = Path(settings["THEME"]) / "templates"

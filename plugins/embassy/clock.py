@@ -13,6 +13,8 @@ import os
 import re
 from zoneinfo import ZoneInfo
 
+from pelican.settings import Settings
+
 from .errors import SiteError
 from .messages import staff_text
 
@@ -22,11 +24,11 @@ TIME_FIX = staff_text("write the date and time as YYYY-MM-DD HH:MM (Ottawa time)
                       "2026-07-28 09:00.")
 
 
-def zone(settings):
+def zone(settings: Settings) -> ZoneInfo:
     return ZoneInfo(settings["TIMEZONE"])
 
 
-def now(settings):
+def now(settings: Settings) -> datetime.datetime:
     """The time the build publishes for: EMBASSY_NOW when set, else the clock."""
     fixed = os.environ.get(VARIABLE, "").strip()
     if not fixed:
@@ -38,7 +40,7 @@ def now(settings):
     return local.replace(tzinfo=zone(settings))
 
 
-def parse_time(value):
+def parse_time(value: str | datetime.datetime) -> datetime.datetime | None:
     """A naive datetime from 'YYYY-MM-DD HH:MM' (or a datetime YAML read), or None."""
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None, second=0, microsecond=0)
@@ -51,13 +53,14 @@ def parse_time(value):
         return None
 
 
-def local(value, settings):
+def local(value: datetime.datetime, settings: Settings) -> datetime.datetime:
     """An item's date (Pelican's: naive in Ottawa time, or aware) as an aware time."""
     if value.tzinfo is None:
         return value.replace(tzinfo=zone(settings))
     return value.astimezone(zone(settings))
 
 
-def is_future(value, settings, at=None):
+def is_future(value: datetime.datetime, settings: Settings,
+              at: datetime.datetime | None = None) -> bool:
     """Whether an item's date comes after now (at: now, when already known)."""
     return local(value, settings) > (now(settings) if at is None else at)

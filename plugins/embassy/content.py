@@ -12,7 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from markupsafe import Markup, escape
-from pelican.contents import Article, Page
+from pelican import Pelican
+from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.settings import Settings
 from pelican.urlwrappers import Category
 from pelican.utils import get_date, slugify
 
@@ -23,7 +26,7 @@ from .messages import staff_text
 logger = logging.getLogger(__name__)
 
 
-def configure_categories(pelican):
+def configure_categories(pelican: Pelican) -> None:
     """Add the category lookups the templates and checks need to the settings."""
     settings = pelican.settings
     regex_subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
@@ -65,7 +68,7 @@ def _check_common(instance, kind):
                                    "e.g. 'free-trade-agreement'."), field="slug")
 
 
-def check_content(instance):
+def check_content(instance: Content) -> None:
     """Check a news item's or page's metadata and body; localize its category."""
     if isinstance(instance, Article):
         _check_common(instance, "news item")
@@ -115,7 +118,7 @@ PHOTO_FIX = ("show a photo with ![description](photo.jpg) (the editor's image bu
              "official site with its https:// address.")
 
 
-def check_published_links(instance):
+def check_published_links(instance: Content) -> None:
     """Nothing but pages and photos leaves an item's folder: once images.py has made
     every photo an image under /media/, no {static} or {attach} link is left for
     Pelican to copy (it would copy any file, a script or an SVG with one among
@@ -163,7 +166,7 @@ def _check_not_waiting(instance, target, linked):
             "then published together."), field="text")
 
 
-def protect_metadata(instance):
+def protect_metadata(instance: Content) -> None:
     """Title and summary are plain text: any markup in them is shown, never run.
 
     They become escaped Markup, so templates show them as text and Pelican's
@@ -203,7 +206,7 @@ def _is_translated(content):
     return content.metadata.get("translated") is not False  # 'translated: false': not yet
 
 
-def check_languages(generator):
+def check_languages(generator: ArticlesGenerator | PagesGenerator) -> None:
     """An item missing a language: a notice in development, an error when publishing.
 
     Each (sub)site checks the items written in its own language, so an item
@@ -231,7 +234,8 @@ def check_languages(generator):
                     _source(content), ", ".join(content.missing_languages))
 
 
-def is_scheduled(status, date, settings, at=None):
+def is_scheduled(status: str | None, date: datetime.date | str | None, settings: Settings,
+                 at: datetime.datetime | None = None) -> bool:
     """Whether a news item waits for its time: published, dated after now (clock.now;
     at: now, when known). date: Pelican's, or the front matter's value."""
     if (status or "published") != "published" or date is None:
@@ -246,7 +250,7 @@ def is_scheduled(status, date, settings, at=None):
     return clock.is_future(date, settings, at)
 
 
-def hold_until_due(instance):
+def hold_until_due(instance: Content) -> None:
     """A news item published for a time still to come is a draft until then: nothing
     of it is published (filter_drafts, images.publish_shown); development previews
     it among the drafts, marked as scheduled. The Pages workflow's scheduled run
@@ -257,7 +261,7 @@ def hold_until_due(instance):
         instance.scheduled = True
 
 
-def note_scheduled(generator):
+def note_scheduled(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Keep the language's scheduled news items on the generator, for the build's
     summary (before filter_drafts leaves out the drafts of a publishing build)."""
     lang = generator.settings["DEFAULT_LANG"]
@@ -267,7 +271,7 @@ def note_scheduled(generator):
         if item.lang == lang and getattr(item, "scheduled", False)]
 
 
-def filter_drafts(generator):
+def filter_drafts(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Each language previews only its own drafts; when publishing, none is written."""
     lang, keep = generator.settings["DEFAULT_LANG"], generator.settings["PUBLISH_DRAFTS"]
     for name in ("drafts", "drafts_translations", "draft_pages", "draft_translations"):
@@ -276,7 +280,7 @@ def filter_drafts(generator):
                                       if keep and draft.lang == lang])
 
 
-def check_unique_keys(generator):
+def check_unique_keys(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Stop the build when two files claim the same item in the same language."""
     seen = {}
     contents = (

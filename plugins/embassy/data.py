@@ -26,10 +26,12 @@ A source is a web address (an official source), or a set of fields:
 
 import datetime
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 from markupsafe import Markup, escape
+from pelican import Pelican
 
 from . import style
 from .content import SLUG
@@ -52,7 +54,7 @@ PARTY_ORDER = {"es": ("peru", "canada")}
 DEFAULT_PARTY_ORDER = ("canada", "peru")
 
 
-def with_superscripts(text):
+def with_superscripts(text: str) -> Markup:
     """Markup of a data text in which only <sup>…</sup> is markup: French 'n<sup>o</sup>',
     '80<sup>e</sup>' (OQLF), which plain text cannot write."""
     return Markup(_SUPERSCRIPT.sub(r"<sup>\1</sup>", str(escape(text))))  # noqa: S704 - escaped
@@ -71,7 +73,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when in
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def read_yaml(path, label):
+def read_yaml(path: Path, label: str) -> dict:
     """Parse a YAML file, turning every mistake into a SiteError."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -202,7 +204,7 @@ class _Checker:
                 for number, item in enumerate(value, start=1)]
 
 
-def load_instrument_types(path, languages):
+def load_instrument_types(path: Path, languages: Sequence[str]) -> dict[str, dict[str, str]]:
     """The glossary's instrument types: {type: {lang: name}}, the only agreement types."""
     glossary = read_yaml(path, "glossary")
     check = _Checker(path, languages)
@@ -213,7 +215,8 @@ def load_instrument_types(path, languages):
             for name, entry in types.items()}
 
 
-def load_agreements(path, languages, instrument_types):
+def load_agreements(path: Path, languages: Sequence[str],
+                    instrument_types: dict[str, dict[str, str]]) -> dict:
     """The agreements table's data, checked; titles resolved per language; each
     agreement's type one of the glossary's instrument types."""
     data = read_yaml(path, "agreements")
@@ -328,7 +331,7 @@ def load_agreements(path, languages, instrument_types):
     return data
 
 
-def load_chronology(path, languages, agreements):
+def load_chronology(path: Path, languages: Sequence[str], agreements: dict) -> list[dict]:
     """The chronology's milestones, oldest first: the events of chronology.yaml and
     the signature and entries into force of each agreement (a date no official source
     confirmed is marked 'unconfirmed', as on the agreements page).
@@ -384,7 +387,7 @@ _PLACEHOLDER = re.compile(r"not (yet )?available|no disponible|non disponible|un
                           r"desconocid|inconnu|tbd|to be confirmed|n/a", re.IGNORECASE)
 
 
-def load_embassy(path, languages):
+def load_embassy(path: Path, languages: Sequence[str]) -> dict:
     """The embassy's and consulates' contact details, each with its source and the day it
     was read; what is not known is not written, and the page does not show it.
 
@@ -451,7 +454,7 @@ def _contact_detail(check, detail, name, field):
     return {"value": value, "source": source}
 
 
-def tel_uri(phone):
+def tel_uri(phone: str) -> str:
     """Template filter: a tel: URI for a Canadian number, '(604) 662-8880' -> tel:+16046628880."""
     digits = re.sub(r"\D", "", phone)
     return f"tel:+1{digits}" if len(digits) == 10 else f"tel:+{digits}"
@@ -460,7 +463,7 @@ def tel_uri(phone):
 FILTERS = {"tel_uri": tel_uri}
 
 
-def load_into_settings(pelican):
+def load_into_settings(pelican: Pelican) -> None:
     """initialized handler: load and check the data files (subsites inherit them)."""
     settings = pelican.settings
     if "AGREEMENTS" in settings:

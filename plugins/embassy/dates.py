@@ -1,11 +1,13 @@
 """Dates formatted by Babel from CLDR data, never from the system's locales."""
 
+import datetime
 import functools
 import re
 
 from babel import Locale
 from babel.dates import format_date
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 
@@ -14,7 +16,7 @@ def _locale(name):
     return Locale.parse(name)  # once: Babel would parse the name again for every date
 
 
-def format_local_date(value, lang, date_locales):
+def format_local_date(value: datetime.date, lang: str, date_locales: dict[str, str]) -> str:
     """A long date in a language, e.g. '28 de noviembre de 2026', 'October 21, 1944'.
 
     French writes the first day of a month as an ordinal, "1er août 2009", which
@@ -28,7 +30,7 @@ def format_local_date(value, lang, date_locales):
 
 
 @pass_context
-def local_date(context, value):
+def local_date(context: Context, value: datetime.date) -> Markup | str:
     """Template filter: the date in the language of the page being written; in a page,
     French writes the ordinal's ending as a superscript, "1<sup>er</sup> août 2009"
     (OQLF, as for n<sup>o</sup> and 80<sup>e</sup>)."""
@@ -38,7 +40,7 @@ def local_date(context, value):
     return text
 
 
-def iso_date(value):
+def iso_date(value: datetime.date) -> str:
     """Template filter: the machine-readable date for <time datetime>."""
     return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
 

@@ -10,11 +10,14 @@ nothing newly due does not deploy. The file holds a signature only, never the
 name of an item not yet published.
 """
 
+import datetime
 import hashlib
 import json
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from pelican.settings import Settings
 
 from . import clock, content, notices, sources
 from .errors import SiteError
@@ -22,7 +25,7 @@ from .errors import SiteError
 STATE_FILE = "build-state.json"
 
 
-def news_dates(settings):
+def news_dates(settings: Settings) -> dict[str, tuple]:
     """{news file: (status, date)}, from each news item's front matter."""
     found = {}
     for folder in settings["ARTICLE_PATHS"]:
@@ -35,7 +38,8 @@ def news_dates(settings):
     return found
 
 
-def signature(settings, dated, at=None):
+def signature(settings: Settings, dated: dict[str, tuple],
+              at: datetime.datetime | None = None) -> str:
     """The signature of what the clock decides at `at` (default: now): the notices in
     force, in full, and the news items of dated ({path: (status, date)}) still waiting."""
     try:
@@ -50,13 +54,13 @@ def signature(settings, dated, at=None):
     return hashed.hexdigest()[:32]
 
 
-def write_state(output, settings):
+def write_state(output: str | Path, settings: Settings) -> None:
     """Write build-state.json: what the clock decided for this build."""
     state = {"due": signature(settings, news_dates(settings))}
     (Path(output) / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
 
 
-def newly_due(settings, deployed):
+def newly_due(settings: Settings, deployed: str) -> tuple[bool, str]:
     """(whether to deploy, why, in a line) given the address of the live site's
     build-state.json: yes when it cannot be read (a first deploy, say) or says
     another thing than what the clock decides now for this checkout."""

@@ -8,10 +8,11 @@ its text); this completes each feed as it is generated.
 
 from urllib.parse import urljoin
 
-from feedgenerator import Rss201rev2Feed
+from feedgenerator import Rss201rev2Feed, SyndicationFeed
+from pelican import Pelican
 
 
-def set_feed_domain(pelican):
+def set_feed_domain(pelican: Pelican) -> None:
     """Each (sub)site's feeds live under its own SITEURL, /es/ and /fr/ included."""
     pelican.settings["FEED_DOMAIN"] = pelican.settings["SITEURL"]
 
@@ -23,7 +24,7 @@ def _photos(context):
             for article in context.get("articles", ()) if getattr(article, "photo", None)}
 
 
-def complete_feed(context, feed):
+def complete_feed(context: dict, feed: SyndicationFeed) -> None:
     """feed_generated handler: language, home link, unique id, guid kind, photos."""
     home = urljoin(context["SITEURL"].rstrip("/") + "/", context["INDEX_URL"])
     feed.feed["language"] = context["DEFAULT_LANG"]

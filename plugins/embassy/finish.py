@@ -10,11 +10,19 @@ output whose media files the new site keeps.
 A step every site needs at the end (a file beside the pages) goes here, once.
 """
 
+from collections.abc import Iterable
+from pathlib import Path
+
+from pelican.settings import Settings
+
 from . import admin, assets, cards, due, hosting, images, media, search, sitemap
+from .state import BuildState
 from .summary import Progress
 
 
-def finish_site(settings, output, made, built, index=True, published=None, progress=None):
+def finish_site(settings: Settings, output: str | Path, made: BuildState, built: Iterable[str],
+                index: bool = True, published: str | Path | None = None,
+                progress: Progress | None = None) -> None:
     """Finish the site in output: image variants and sharing cards (made on every
     core while Pagefind indexes), the theme's assets and the editor (when the
     main site's language was written: its pass copies the theme), the host

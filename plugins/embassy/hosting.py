@@ -8,10 +8,13 @@
 
 from pathlib import Path
 
+from pelican import Pelican
+from pelican.settings import Settings
+
 from . import redirects
 
 
-def meta_content_security_policy(policy):
+def meta_content_security_policy(policy: str) -> str:
     """The policy for <meta http-equiv>, which ignores frame-ancestors."""
     return "; ".join(part.strip() for part in policy.split(";")
                      if part.strip() and not part.strip().startswith("frame-ancestors"))
@@ -20,7 +23,7 @@ def meta_content_security_policy(policy):
 PERMANENT = "301"  # in _redirects: a permanent redirect (Netlify and Cloudflare Pages)
 
 
-def write_host_files(output, settings, moved):
+def write_host_files(output: str | Path, settings: Settings, moved: dict[str, str]) -> None:
     """Write output/_headers and output/_redirects; moved: the build's moves of the
     former site's addresses (BuildState.moved)."""
     output = Path(output)
@@ -49,7 +52,7 @@ def write_host_files(output, settings, moved):
     (output / "_redirects").write_text("\n".join(rules) + "\n", encoding="utf-8")
 
 
-def moved_addresses(output):
+def moved_addresses(output: str | Path) -> list[tuple[str, str]]:
     """[(old address, new path)] of a built site's _redirects (none without one)."""
     try:
         text = (Path(output) / "_redirects").read_text(encoding="utf-8")
@@ -60,7 +63,7 @@ def moved_addresses(output):
                               if len(rule) == 3 and rule[2] == PERMANENT))
 
 
-def negotiated_languages(output):
+def negotiated_languages(output: str | Path) -> list[str]:
     """The languages a built site's _redirects negotiates at /, in site order (none
     without one): the site's languages, for nginx's configuration."""
     try:
@@ -72,7 +75,7 @@ def negotiated_languages(output):
             if len(rule) == 4 and rule[0] == "/" and rule[3].startswith("Language=")]
 
 
-def add_meta_policy(pelican):
+def add_meta_policy(pelican: Pelican) -> None:
     """initialized handler: the <meta> form of the policy, for the templates."""
     settings = pelican.settings
     settings["META_CONTENT_SECURITY_POLICY"] = meta_content_security_policy(

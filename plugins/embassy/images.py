@@ -24,7 +24,9 @@ from urllib.parse import quote, unquote
 
 import PIL
 from markupsafe import Markup, escape
-from pelican.contents import Article, Page
+from pelican import Pelican
+from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import media, state
@@ -49,7 +51,7 @@ FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 _LOCAL_IMAGE = re.compile(
     r"""<img\b([^>]*?)\ssrc=(["'])(\{(?:static|attach)\}[^"']+|[^"'/:{#?][^"':{#?]*)\2([^>]*)>""")
 
-def open_photo(source):
+def open_photo(source: Path) -> Image.Image:
     """The image at source, opened only as the format its name says (Pillow would
     otherwise read any of its formats, a TIFF or an EPS named .jpg among them)."""
     kind = FORMATS[source.suffix.lower()]
@@ -139,7 +141,7 @@ def _photo(instance):
                   f'alt="{escape(alt)}" decoding="async">')  # the first image: not lazy
 
 
-def responsive_images(instance):
+def responsive_images(instance: Content) -> None:
     """Rewrite the local images of a news item or page as responsive <img> tags; make
     its photo (instance.photo)."""
     if not isinstance(instance, (Article, Page)):
@@ -162,7 +164,7 @@ ITEM_LISTS = ("articles", "translations", "drafts", "drafts_translations", "page
               "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
 
 
-def publish_shown(generator):
+def publish_shown(generator: ArticlesGenerator | PagesGenerator) -> None:
     """Once a (sub)site's items are read and its drafts filtered: publish the variants
     of the items it writes (items read or taken from Pelican's cache alike)."""
     wanted = state.of(generator.settings).images
@@ -171,14 +173,14 @@ def publish_shown(generator):
             wanted.update(getattr(item, "image_variants", {}))
 
 
-def set_media_url(pelican):
+def set_media_url(pelican: Pelican) -> None:
     """initialized handler: every language's pages point at the main site's /media/."""
     settings = pelican.settings
     if "MEDIA_URL" not in settings:
         settings["MEDIA_URL"] = settings["SITEURL"].rstrip("/") + "/media"
 
 
-def pixels(source):
+def pixels(source: Path) -> Image.Image:
     """The image at source as pixels alone: turned as its EXIF says, in sRGB, with
     no metadata left in .info for Pillow to write back (it writes a JPEG's
     comment, a PNG's ICC profile, a WebP's EXIF and XMP from there)."""
@@ -199,7 +201,7 @@ def pixels(source):
 _SRGB = ImageCms.createProfile("sRGB")
 
 
-def make_variant_files(job):
+def make_variant_files(job: tuple[Path, list[tuple[Path, int]]]) -> None:
     """Decode one source image once and write each wanted width (cache files); an image
     that cannot be decoded (a truncated file whose header reads) is a SiteError."""
     source, outputs = job

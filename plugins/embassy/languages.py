@@ -8,6 +8,10 @@ from urllib.parse import urljoin, urlsplit
 
 from babel import Locale, UnknownLocaleError
 from jinja2 import pass_context
+from jinja2.runtime import Context
+from pelican import Pelican
+from pelican.contents import Content, Page
+from pelican.urlwrappers import Category
 
 from .errors import SiteError
 
@@ -67,7 +71,7 @@ def _language_problems(lang, declared, model):
     return problems
 
 
-def check_declaration(pelican):
+def check_declaration(pelican: Pelican) -> None:
     """initialized handler: every declared language has what the site needs of it,
     else the build stops naming pelicanconf.py, the field and the fix (rather than
     a KeyError deep in a template)."""
@@ -87,7 +91,7 @@ def check_declaration(pelican):
 
 
 @functools.lru_cache(maxsize=None)
-def language_name(lang):
+def language_name(lang: str) -> str:
     """A language's name in that language, capitalized as in a menu: 'Español'."""
     name = Locale.parse(lang).get_display_name(lang)
     return name[:1].upper() + name[1:]
@@ -102,7 +106,8 @@ def _paginated(url, number, lang, sections):
 
 
 @pass_context
-def alternate_urls(context, kind, item=None, number=1):
+def alternate_urls(context: Context, kind: str, item: Content | Category | None = None,
+                   number: int = 1) -> dict[str, str]:
     """{lang: URL} of the page being written and its equivalents, in site order.
 
     kind is "content" (item is an article or page), "category" (item is a
@@ -130,13 +135,13 @@ def alternate_urls(context, kind, item=None, number=1):
 
 
 @pass_context
-def page_by_key(context, key):
+def page_by_key(context: Context, key: str) -> Page | None:
     """The page of the current language whose Key is key, or None."""
     return next((page for page in context["pages"] if page.key == key), None)
 
 
 @pass_context
-def gettext_in(context, lang, message):
+def gettext_in(context: Context, lang: str, message: str) -> str:
     """A theme string in a given language, for the trilingual root pages.
 
     Extracted like _() (see catalogs.KEYWORDS); the catalogs were compiled
@@ -149,12 +154,12 @@ def gettext_in(context, lang, message):
     ).gettext(message)
 
 
-def hostname(url):
+def hostname(url: str) -> str | None:
     """The host of a URL."""
     return urlsplit(url).hostname
 
 
-def source_links(sources, lang=None):
+def source_links(sources: list[dict], lang: str | None = None) -> list[tuple[dict, str]]:
     """Template filter: (source, label) for a list of sources (data.py's dicts), each
     with the address of its version in lang (source.url), labelled by its site
     ('otc-cta.gc.ca'), or by its site and path where two sources share a site or the

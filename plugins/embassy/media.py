@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from pelican.settings import Settings
+
 from . import processes
 from .atomic import remove_partials
 
@@ -29,7 +31,7 @@ class Kind(NamedTuple):
     make: Callable
 
 
-def jobs(kind, settings, wanted):
+def jobs(kind: Kind, settings: Settings, wanted: dict) -> list:
     """The jobs that make the files of wanted ({name: value}) the cache lacks."""
     cache = Path(settings["CACHE_PATH"]) / kind.folder
     cache.mkdir(parents=True, exist_ok=True)
@@ -43,7 +45,7 @@ def jobs(kind, settings, wanted):
     return kind.jobs(settings, missing) if missing else []
 
 
-def make_while(work, meanwhile):
+def make_while(work: list[tuple[Kind, list]], meanwhile: Callable[[], object]) -> None:
     """Make the files of work ([(Kind, its jobs)]) on every core, and meanwhile() in
     this process (Pagefind, which waits on the disk while the images wait on the
     CPU)."""
@@ -56,7 +58,8 @@ def _make(kind_and_job):
     kind.make(job)
 
 
-def publish(kind, settings, wanted, output, published=None):
+def publish(kind: Kind, settings: Settings, wanted: dict, output: str | Path,
+            published: str | Path | None = None) -> None:
     """Put the files wanted into output/media/ from the cache (but those that
     published, an earlier output, has already: the very cache file, linked)."""
     cache = Path(settings["CACHE_PATH"]) / kind.folder
@@ -64,7 +67,8 @@ def publish(kind, settings, wanted, output, published=None):
         link_from_cache(kind.cached(cache, name, value), Path(output) / "media", name, published)
 
 
-def link_from_cache(cached, media, name, published=None):
+def link_from_cache(cached: Path, media: Path, name: str,
+                    published: str | Path | None = None) -> None:
     """Put a cache file at media/name (unless published, an earlier output, has the
     very file there)."""
     if published is not None and _same_file(Path(published) / "media" / name, cached):

@@ -12,6 +12,7 @@ English, and the summary says so: nothing is guessed.
 """
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -26,12 +27,12 @@ class StaffText(str):
     msgid: str
     params: dict
 
-    def __new__(cls, msgid, **params):
+    def __new__(cls, msgid: str, **params) -> "StaffText":
         text = super().__new__(cls, msgid % params if params else msgid)
         text.msgid, text.params = msgid, params
         return text
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable, tuple[str, dict]]:
         # a SiteError raised in a worker process crosses back with its msgid
         return (_rebuild, (self.msgid, self.params))
 

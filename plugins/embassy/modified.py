@@ -10,11 +10,15 @@ import datetime
 import functools
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
-from pelican.contents import Article, Page
+from jinja2.runtime import Context
+from pelican import Pelican
+from pelican.contents import Article, Content, Page
+from pelican.settings import Settings
 
 # Commits that change no page's meaning (a change of file format, a reformatting):
 # git's own convention, also read by `git blame` and GitHub's blame view.
@@ -65,7 +69,7 @@ def _git_times(folder):
     return {**fallback, **times}, changed
 
 
-def last_change(path, settings):
+def last_change(path: str | Path, settings: Settings) -> datetime.datetime:
     """When a source file under the content folder last changed, as an aware datetime."""
     folder = os.path.abspath(settings["PATH"])
     relative = os.path.relpath(os.path.abspath(path), folder)  # string work only: no stat
@@ -76,7 +80,7 @@ def last_change(path, settings):
     return datetime.datetime.fromtimestamp(stamp, ZoneInfo(settings["TIMEZONE"]))
 
 
-def set_last_modified(instance):
+def set_last_modified(instance: Content) -> None:
     """content_object_init handler: instance.last_modified for a news item or page."""
     if not isinstance(instance, (Article, Page)):
         return
@@ -93,7 +97,7 @@ def set_last_modified(instance):
 NOT_SHOWN = {"redirects"}
 
 
-def load_data_times(pelican):
+def load_data_times(pelican: Pelican) -> None:
     """initialized handler: when each data file the pages show last changed."""
     settings = pelican.settings
     folder = Path(settings["PATH"]) / settings["DATA_PATH"]
@@ -104,7 +108,8 @@ def load_data_times(pelican):
 
 
 @pass_context
-def newest(context, *groups):
+def newest(context: Context,
+           *groups: Iterable[Content] | datetime.datetime) -> datetime.datetime | None:
     """Template global: the latest last_modified among items and data dates."""
     dates = []
     for group in groups:
@@ -116,7 +121,7 @@ def newest(context, *groups):
 
 
 @pass_context
-def site_modified(context):
+def site_modified(context: Context) -> datetime.datetime | None:
     """Template global: the newest change of any item or data file of this language."""
     items = list(context.get("articles", [])) + list(context.get("pages", []))
     return newest(context, items, *context["DATA_MODIFIED"].values())

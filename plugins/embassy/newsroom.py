@@ -6,6 +6,7 @@ Used by `invoke new-post` and `invoke translations-status` (tasks.py).
 import datetime
 import json
 import unicodedata
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,8 +36,9 @@ def _file_text(fields, body):
     return f"---\n{header}---\n\n{body}\n"
 
 
-def new_post(content, title, languages, categories, category="news", date=None,
-             original="en"):
+def new_post(content: str | Path, title: str, languages: Sequence[str],
+             categories: Collection[str], category: str = "news", date: str | None = None,
+             original: str = "en") -> list[Path]:
     """Write a draft news item in every language; return the files written."""
     if not title.strip():
         raise SiteError("new-post", "the title is empty.", 'give one: --title "…"')
@@ -77,7 +79,8 @@ def new_post(content, title, languages, categories, category="news", date=None,
     return list(files)
 
 
-def translation_status(content, languages):
+def translation_status(content: str | Path,
+                       languages: Sequence[str]) -> list[tuple[str, str, dict[str, str]]]:
     """[(item, status, {lang: state})] for every news item and page.
 
     state is 'original', 'present', 'missing' or 'outdated' (the original
@@ -116,7 +119,7 @@ def translation_status(content, languages):
     return rows
 
 
-def blocks_publishing(rows):
+def blocks_publishing(rows: list[tuple[str, str, dict[str, str]]]) -> list[tuple[str, str]]:
     """The (item, language) pairs that would stop `invoke publish`."""
     return [(item, lang) for item, status, states in rows if status == "published"
             for lang, state in states.items() if state == "missing"]

@@ -12,11 +12,16 @@ languages that pelicanconf.py's SITE_LANGUAGES declares, with nothing to edit he
 
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .hosting import moved_addresses, negotiated_languages
+
+if TYPE_CHECKING:
+    import subprocess  # for the annotation alone: running_nginx imports it when it runs
 
 NGINX_CONF = Path(__file__).resolve().parents[2] / "nginx"
 
@@ -24,7 +29,8 @@ PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 INCLUDE = re.compile(r"^(?P<indent>[ \t]*)include @CONF@/(?P<name>[\w.-]+);[ \t]*$")
 
 
-def render_configuration(name, values, conf=NGINX_CONF, opening_comment=True):
+def render_configuration(name: str, values: dict[str, str | tuple[str, ...]],
+                         conf: str | Path = NGINX_CONF, opening_comment: bool = True) -> str:
     """The text of nginx/<name> with its placeholders filled in, and each file of that
     folder it includes (`include @CONF@/<file>;`) written in place of the include.
 
@@ -79,7 +85,7 @@ def _dedented(lines):
 _PLAIN_PATH = re.compile(r"/[A-Za-z0-9._~/-]*")
 
 
-def redirect_locations(moves):
+def redirect_locations(moves: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     """nginx's lines for [(old address, new path)]: an exact location each, answering
     with a permanent redirect to the new path (on the reader's host: site.conf
     turns absolute_redirect off)."""
@@ -100,7 +106,7 @@ def _home(lang):
     return f"{found:<16}/{lang}/;"
 
 
-def language_values(languages):
+def language_values(languages: Sequence[str]) -> dict[str, str | tuple[str, ...]]:
     """The values of the per-language placeholders for languages (site order): the codes
     Accept-Language may name (maps.conf), each one's home (maps.conf) and each one's
     location with its own 404 page (site.conf)."""
@@ -115,7 +121,8 @@ def language_values(languages):
                 for lang in languages)}
 
 
-def write_runner(folder, servers, values, conf=NGINX_CONF):
+def write_runner(folder: str | Path, servers: str, values: dict[str, str | tuple[str, ...]],
+                 conf: str | Path = NGINX_CONF) -> Path:
     """Write folder/nginx.conf, nginx in the foreground with its files in folder, around
     the servers file (local.conf or production.conf); return its path."""
     import pwd
@@ -131,7 +138,8 @@ def write_runner(folder, servers, values, conf=NGINX_CONF):
     return folder / "nginx.conf"
 
 
-def render_nginx(root, listen, folder, conf=NGINX_CONF):
+def render_nginx(root: str | Path, listen: str, folder: str | Path,
+                 conf: str | Path = NGINX_CONF) -> Path:
     """Write a runnable nginx.conf into folder, the local server (plain HTTP on listen)
     serving root, with the moves and the languages of root's _redirects; return its path."""
     return write_runner(folder, "local.conf",
@@ -175,12 +183,12 @@ class Production:
                 **language_values(self.languages)}
 
 
-def production_configuration(site: Production, conf=NGINX_CONF) -> str:
+def production_configuration(site: Production, conf: str | Path = NGINX_CONF) -> str:
     """production.conf for site, as one file for the http block (sites-available/)."""
     return render_configuration("production.conf", site.values(), conf)
 
 
-def free_port():
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -188,7 +196,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def nginx_binary():
+def nginx_binary() -> str:
     import shutil
 
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -198,7 +206,8 @@ def nginx_binary():
 
 
 @contextmanager
-def running_nginx(conf, folder, ports, env=None):
+def running_nginx(conf: str | Path, folder: str | Path, ports: Iterable[int],
+                  env: dict[str, str] | None = None) -> Iterator["subprocess.Popen"]:
     """Debian's nginx on conf until the block ends, once each of its loopback ports answers."""
     import socket
     import subprocess
@@ -226,7 +235,7 @@ def running_nginx(conf, folder, ports, env=None):
 
 
 @contextmanager
-def nginx_server(root, folder, port=None):
+def nginx_server(root: str | Path, folder: str | Path, port: int | None = None) -> Iterator[str]:
     """Debian's nginx serving root on a loopback port (a free one by default); yields its URL."""
     nginx_binary()
     port = port or free_port()

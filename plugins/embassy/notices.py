@@ -10,11 +10,15 @@ language; the Pages workflow's scheduled run takes a notice down after its end.
 A notice missing a language is an error when publishing, as a news item is.
 """
 
+import datetime
 import functools
 import logging
 import re
 from pathlib import Path
 from typing import NamedTuple
+
+from pelican import Pelican
+from pelican.settings import Settings
 
 from . import clock, sources, style
 from .errors import SiteError
@@ -34,17 +38,17 @@ class Notice(NamedTuple):
     key: str
     level: str
     title: str
-    paragraphs: tuple
+    paragraphs: tuple[str, ...]
 
 
 class _Read(NamedTuple):
-    start: object  # naive datetime, Ottawa time
-    end: object
+    start: datetime.datetime  # naive, Ottawa time
+    end: datetime.datetime
     level: str
     shown: Notice
 
 
-def folder(settings):
+def folder(settings: Settings) -> Path:
     return Path(settings["PATH"]) / settings["NOTICES_PATH"]
 
 
@@ -91,7 +95,7 @@ def _read(path, key, lang):
                  Notice(key, level, localize_text(title, lang), paragraphs))
 
 
-def load(settings):
+def load(settings: Settings) -> list[dict[str, _Read]]:
     """Every notice, checked: [{lang: _Read}], ordered by start.
 
     Read once while the files stay as they are: a build asks for them several
@@ -150,7 +154,8 @@ def _load(root, languages, require_all, _stamps):
                                             next(iter(texts.values())).shown.key))
 
 
-def shown(settings, at=None):
+def shown(settings: Settings,
+          at: datetime.datetime | None = None) -> dict[str, tuple[Notice, ...]]:
     """{lang: (Notice, …)}: the notices in force at `at` (default: the build's now)."""
     at = clock.now(settings) if at is None else at
     if at.tzinfo is not None:  # the notices' times are Ottawa's, written without a zone
@@ -161,7 +166,7 @@ def shown(settings, at=None):
             for lang in settings["LANGUAGES"]}
 
 
-def load_into_settings(pelican):
+def load_into_settings(pelican: Pelican) -> None:
     """initialized handler: the notices in force now, for the templates (NOTICES_SHOWN)."""
     settings = pelican.settings
     if "NOTICES_SHOWN" not in settings:  # a subsite: a copy of the main site's settings

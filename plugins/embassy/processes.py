@@ -13,16 +13,19 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1
 _PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux
 
 
 STOPS = {signal.SIGINT, signal.SIGTERM}
+Job = TypeVar("Job")  # what on_every_core hands its work, one at a time
 
 
 @contextlib.contextmanager
-def stops_held_while_forking():
+def stops_held_while_forking() -> Iterator[None]:
     """Ctrl+C or SIGTERM while the build forks a process waits until the fork is done.
 
     Python runs its fork hooks around a fork (logging releases its lock in the
@@ -36,7 +39,7 @@ def stops_held_while_forking():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending stop acts here
 
 
-def helper_process():
+def helper_process() -> None:
     """In a process the build forks (a language, an image worker): end as soon as the
     build's process ends, however it ends (a SIGKILL leaves it no time to stop its
     helpers), so that nothing writes into a staging folder the next build removes;
@@ -50,7 +53,8 @@ def helper_process():
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def on_every_core(work, jobs, meanwhile=None):
+def on_every_core(work: Callable[[Job], object], jobs: list[Job],
+                  meanwhile: Callable[[], object] | None = None) -> None:
     """work(job) for every job: in helper processes, one per core, when there are
     several jobs and cores (images and cards: work on the CPU alone); and
     meanwhile(), if given, in this process while they work."""
@@ -78,7 +82,7 @@ def on_every_core(work, jobs, meanwhile=None):
 DIE_WITH_BUILD = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
 
-def program(command, timeout=None):
+def program(command: list[str], timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run a program the build needs (Pagefind, the Nu HTML Checker) to its end and
     return its subprocess.CompletedProcess (text output).
 

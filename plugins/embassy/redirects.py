@@ -23,6 +23,10 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
+from pelican import Pelican
+from pelican.generators import PagesGenerator
+from pelican.settings import Settings
+from pelican.writers import Writer
 
 from . import state
 from .content import SLUG
@@ -52,7 +56,7 @@ class OldAddress(NamedTuple):
     line: int  # the line of its page's key in redirects.yaml, for messages
 
 
-def data_file(settings):
+def data_file(settings: Settings) -> Path:
     return Path(settings["PATH"]) / settings["DATA_PATH"] / "redirects.yaml"
 
 
@@ -87,7 +91,7 @@ def _has_page(settings, key, lang):
                for folder in settings["PAGE_PATHS"])
 
 
-def load(settings):
+def load(settings: Settings) -> list[OldAddress]:
     """The old addresses of redirects.yaml, checked, in the file's order: each an
     address outside the new site's own, listed once, leading to a page of the
     site in one of its languages, with its source."""
@@ -160,14 +164,14 @@ def load(settings):
     return addresses
 
 
-def load_into_settings(pelican):
+def load_into_settings(pelican: Pelican) -> None:
     """initialized handler: the old addresses, checked (subsites inherit them)."""
     settings = pelican.settings
     if "OLD_ADDRESSES" not in settings:  # else a subsite: a copy of the main site's
         settings["OLD_ADDRESSES"] = load(settings)
 
 
-def page_file(old):
+def page_file(old: str) -> str:
     """The file GitHub Pages serves at an old address: /ingles/x.html -> ingles/x.html."""
     return old[1:] + "index.html" if old.endswith("/") else old[1:]
 
@@ -181,7 +185,7 @@ def _pages_by_key(generator):
     return pages
 
 
-def write_pages(generator, writer):
+def write_pages(generator: PagesGenerator, writer: Writer) -> None:
     """page_writer_finalized handler: in the main site's pass, the page at each old
     address whose new page the pass knows, each move kept in the build's state
     for the host files ({old address: new path from the site's root})."""
@@ -205,7 +209,7 @@ def write_pages(generator, writer):
         moved[address.path] = f"/{url}"
 
 
-def permanent_redirects(settings, moved):
+def permanent_redirects(settings: Settings, moved: dict[str, str]) -> list[tuple[str, str]]:
     """[(old address, new path)] in redirects.yaml's order, from the moves the main
     site's pass made; stops the build, naming the line, at an old address whose
     page is not published in its language."""

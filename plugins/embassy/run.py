@@ -4,15 +4,23 @@ Used by safebuild/ (the stock build) and fast/ (a language's process): the build
 stops on any problem, with a message naming the file and never a traceback.
 """
 
+from __future__ import annotations  # Result names fast/'s types, and fast/ imports this module
+
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pelican import Pelican
 from pelican.log import console
 from pelican.settings import read_settings
 
 from .errors import Reported, SiteError
+
+if TYPE_CHECKING:
+    from .fast.record import LanguageRecord
+    from .fast.signatures import Inputs
+    from .fast.standby import Changes
 
 # Pelican warns that feeds need an absolute SITEURL; that is publishconf.py's
 # job, and the development build is root-relative on purpose.
@@ -29,12 +37,12 @@ class Result:
     fast build, what to remember of it (its inputs and records); unchanged when
     no input changed since the last build."""
 
-    problems: list  # SiteError
+    problems: list[SiteError]
     site: Path | None = None
-    inputs: object = None  # fast.signatures.Inputs
-    languages: dict | None = None  # {lang: fast.record.LanguageRecord}
+    inputs: Inputs | None = None
+    languages: dict[str, LanguageRecord] | None = None  # by language code
     unchanged: bool = False
-    changes: object = None  # what a rebuild changed (fast.standby.Changes)
+    changes: Changes | None = None  # what a rebuild changed
 
 
 class _Collector(logging.Handler):
@@ -58,8 +66,8 @@ class _Collector(logging.Handler):
             self.problems.append(error)
 
 
-def run_pelican(settings_file, overrides):
-    """Run Pelican with settings_file and overrides; return the problems (SiteError)."""
+def run_pelican(settings_file: str | Path, overrides: dict) -> list[SiteError]:
+    """Run Pelican with settings_file and overrides; return the problems."""
     console.quiet = True  # its "Done: Processed …" lines; summary.py reports instead
     collector = _Collector()
     root = logging.getLogger()

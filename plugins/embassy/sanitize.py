@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+from pelican.contents import Content
 
 from .errors import SiteError
 
@@ -73,7 +74,7 @@ class _Findings(HTMLParser):
         self._note("an HTML comment <!-- … -->")
 
 
-def url_scheme(url):
+def url_scheme(url: str | None) -> str:
     """An address's scheme, lowercased, as a browser reads it ('' for a relative one)."""
     url = "".join((url or "").split())  # browsers ignore spaces and line breaks in a scheme
     return urlsplit(url).scheme.lower() if ":" in url.split("/")[0] else ""
@@ -104,7 +105,7 @@ def _allowed_classes(tag, value):
     return allowed
 
 
-def disallowed(html):
+def disallowed(html: str) -> list[str]:
     """What the allowlist would remove from html (empty when nothing)."""
     parser = _Findings()
     parser.feed(html)
@@ -112,7 +113,7 @@ def disallowed(html):
     return parser.found
 
 
-def clean(html):
+def clean(html: str) -> str:
     """html through the allowlist (links keep their rel: the site adds none)."""
     languages = {"code": set(CODE_LANGUAGE.findall(html))}  # nh3 takes class names, no pattern
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES,
@@ -120,7 +121,7 @@ def clean(html):
                      link_rel=None, strip_comments=True)
 
 
-def sanitize_content(instance):
+def sanitize_content(instance: Content) -> None:
     """A news item's or page's body, checked and cleaned; a SiteError names what it has
     that the site does not allow."""
     body = instance._content or ""

@@ -7,6 +7,7 @@ output/pagefind/<lang>/ from that language's pages only, so a search from
 """
 
 import functools
+from pathlib import Path
 
 from . import processes
 from .errors import SiteError
@@ -25,7 +26,7 @@ def _executable():
                         ) from None
 
 
-def index_language(output, lang):
+def index_language(output: str | Path, lang: str) -> None:
     """Write output/pagefind/<lang>/ (the index and the search library); stop the
     build if Pagefind fails."""
     result = processes.program([_executable(), "--site", str(output), "--glob", f"{lang}/**/*.html",

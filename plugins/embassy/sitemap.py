@@ -7,6 +7,7 @@ drafts) have none.
 """
 
 import re
+from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
 from typing import NamedTuple
@@ -21,10 +22,10 @@ _MODIFIED = re.compile(r'<time class="epc-modified__date" datetime="([^"]+)"')
 
 
 class Entry(NamedTuple):
-    """A page's entry: its URL, its [[hreflang, href], …] and its date modified (or None)."""
+    """A page's entry: its URL, its alternates and its date modified (or None)."""
 
     loc: str
-    links: list
+    links: list[list[str]]  # [hreflang, href] of each alternate
     modified: str | None
 
 
@@ -35,7 +36,7 @@ _ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]*)" href="([^"]*)
 _NOINDEX = '<meta name="robots" content="noindex">'
 
 
-def entry_of(html):
+def entry_of(html: str) -> Entry | None:
     """The sitemap entry a page's HTML states, or None (noindex, or not a page)."""
     head = html[: html.find("</head>")]
     canonical = _CANONICAL.search(head)
@@ -46,7 +47,7 @@ def entry_of(html):
     return Entry(unescape(canonical[1]), links, modified[1] if modified else None)
 
 
-def record_page(path, context=None):
+def record_page(path: str, context: dict | None = None) -> None:
     """content_written handler: the entry of an HTML page just written (none for a page
     a writer chose not to write, such as one a rebuild keeps from the last output)."""
     if not path.endswith(".html"):
@@ -61,7 +62,7 @@ def record_page(path, context=None):
         build.sitemap[str(Path(path).relative_to(build.root))] = entry
 
 
-def write(output, siteurl, entries):
+def write(output: str | Path, siteurl: str, entries: Iterable[Entry]) -> None:
     """Write output/sitemap.xml (from the pages' Entry values) and output/robots.txt."""
     output = Path(output)
     lines = [HEADER]

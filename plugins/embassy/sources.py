@@ -10,11 +10,14 @@ line or field, and the fix.
 """
 
 import datetime
+import os
 import re
 from pathlib import Path
 
 import yaml
 from pelican.plugins.yaml_metadata import YAMLMetadataReader
+from pelican.readers import Readers
+from pelican.settings import Settings
 
 from .errors import SiteError
 from .messages import staff_text
@@ -40,7 +43,7 @@ STATUSES = ("draft", "published")
 FROM_PATH = {"key": "the folder's name", "lang": "the file's name (index.<lang>.md)"}
 
 
-def path_fields(path, settings):
+def path_fields(path: str | Path, settings: Settings) -> dict[str, str]:
     """{key, lang} of a content file, from its path under PATH (the PATH_METADATA
     setting), or {} for a file named otherwise."""
     relative = Path(path).resolve().relative_to(Path(settings["PATH"]).resolve()).as_posix()
@@ -48,7 +51,7 @@ def path_fields(path, settings):
     return match.groupdict() if match else {}
 
 
-def front_matter(text):
+def front_matter(text: str) -> tuple[str, int, str] | None:
     """(the front matter's text, the line it starts on, the body), or None when the
     text does not start with front matter. Line endings may be Windows' (CRLF), as
     Pelican reads them."""
@@ -59,7 +62,7 @@ def front_matter(text):
     return match["metadata"], first, match["content"]
 
 
-def read_front_matter(path, raw=None):
+def read_front_matter(path: Path, raw: bytes | None = None) -> tuple[str, dict[str, tuple]]:
     """The file's text and its metadata {name: (value, line number)}
     (raw: the file's bytes, when already read)."""
     raw = path.read_bytes() if raw is None else raw
@@ -104,14 +107,14 @@ def read_front_matter(path, raw=None):
     return text, fields
 
 
-def header_text(raw):
+def header_text(raw: bytes) -> str:
     """The front matter of a file's bytes, never failing: what a build's record
     compares (see fast/signatures.py); checks come later."""
     parts = front_matter(raw.decode("utf-8-sig", errors="replace"))
     return parts[0] if parts else ""
 
 
-def check_date(path, value, line, field="date"):
+def check_date(path: str | Path, value, line: int, field: str = "date") -> None:
     if isinstance(value, datetime.date):  # YAML reads 2026-11-28 as a date
         return
     match = _DATE.match(str(value))
@@ -168,7 +171,7 @@ def _shown(value):
 _CHECKED = {}
 
 
-def check_source(path, raw=None):
+def check_source(path: Path, raw: bytes | None = None) -> dict[str, tuple]:
     """Stop on an empty, non-UTF-8 or badly dated file, or unreadable metadata,
     naming the line; return its metadata (raw: the file's bytes, when already read)."""
     stat = path.stat()
@@ -178,7 +181,7 @@ def check_source(path, raw=None):
     return _CHECKED[key]
 
 
-def remember_checked(path, stat, fields):
+def remember_checked(path: str | Path, stat: os.stat_result, fields: dict[str, tuple]) -> None:
     """What check_source returned for the file as it is (stat) in an earlier build."""
     _CHECKED[Path(path), stat.st_mtime_ns, stat.st_size] = fields
 
@@ -193,12 +196,12 @@ def _checked_header(path, raw=None):
 class CheckedMarkdownReader(YAMLMetadataReader):
     """pelican-yaml-metadata's reader, after check_source."""
 
-    def read(self, source_path):
+    def read(self, source_path: str) -> tuple[str, dict]:
         check_source(Path(source_path))
         return super().read(source_path)
 
 
-def use_checked_reader(readers):
+def use_checked_reader(readers: Readers) -> None:
     """readers_init handler: read Markdown through CheckedMarkdownReader (or the
     subclass of it that the READERS setting names), and nothing else."""
     # The site is Markdown only. Pelican's reStructuredText reader would warn, and

@@ -7,7 +7,21 @@ handlers add to it while Pelican reads and writes; the steps that finish the
 site read it. Nothing is kept in module globals between builds.
 """
 
+# BuildState names cards' and sitemap's types, and both modules import this one
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from jinja2.runtime import Context
+from pelican import Pelican
+from pelican.settings import Settings
+
+if TYPE_CHECKING:
+    from .cards import Card
+    from .sitemap import Entry
 
 
 def _gone():
@@ -20,15 +34,23 @@ class LivesWithTheBuild:
     as None, never as a stale copy (a stale pipe to a process long gone would
     close, when collected, whatever file has its number now)."""
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[], None], tuple]:
         return (_gone, ())
+
+
+class TextMemo(Protocol):
+    """What BuildState.text_memo does: compute(text), or its result kept for the
+    source file (NoMemo here; the fast build's memo keeps them between builds)."""
+
+    def result(self, source_path: str, kind: str, text: str,
+               compute: Callable[[str], str]) -> str: ...
 
 
 class NoMemo:
     """A memo that remembers nothing (the text_memo of a stock build)."""
 
     @staticmethod
-    def result(_source_path, _kind, text, compute):
+    def result(_source_path: str, _kind: str, text: str, compute: Callable[[str], str]) -> str:
         return compute(text)
 
 
@@ -38,27 +60,26 @@ class BuildState(LivesWithTheBuild):
 
     root: str  # the folder the whole site is written into (the main site's OUTPUT_PATH)
     # image variants the pages show: {output name under media/: (source path, width)}
-    images: dict = field(default_factory=dict)
-    # sharing cards the pages name: {output name under media/: cards.Card}
-    cards: dict = field(default_factory=dict)
-    # every indexable page written: {its file, relative to root: sitemap.Entry}
-    sitemap: dict = field(default_factory=dict)
+    images: dict[str, tuple[Path, int]] = field(default_factory=dict)
+    # sharing cards the pages name, by output name under media/
+    cards: dict[str, Card] = field(default_factory=dict)
+    # every indexable page written, by its file relative to root
+    sitemap: dict[str, Entry] = field(default_factory=dict)
     # the published news items and pages of each language: {lang: {"news": n, "pages": n}}
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, dict] = field(default_factory=dict)
     # the former site's addresses with their new page's path from the site's root
     # (redirects.py): {"/ES/es_bilaterales.html": "/es/marco-juridico/"}
-    moved: dict = field(default_factory=dict)
-    # results of pure text functions (typography) kept between builds:
-    # .result(source file, kind, text, compute)
-    text_memo: object = field(default_factory=NoMemo)
+    moved: dict[str, str] = field(default_factory=dict)
+    # results of pure text functions (typography) kept between builds
+    text_memo: TextMemo = field(default_factory=NoMemo)
 
 
-def of(settings):
+def of(settings: Settings | Context) -> BuildState:
     """The build's state, from any (sub)site's settings."""
     return settings["BUILD_STATE"]
 
 
-def provide(pelican):
+def provide(pelican: Pelican) -> None:
     """initialized handler: a build started without safebuild/ (a plain `pelican` run) gets
     its state here, on the main site; the language subsites copy its settings."""
     pelican.settings.setdefault("BUILD_STATE", BuildState(pelican.settings["OUTPUT_PATH"]))

@@ -8,6 +8,7 @@ text, but <sup> is, as French writes "n<sup>o</sup>" and "80<sup>e</sup>".
 """
 
 import re
+from pathlib import Path
 
 from .errors import SiteError
 
@@ -69,7 +70,8 @@ CATALOG_RULES = {
 }
 
 
-def check_text(text, lang, path, field=None, catalog=False):
+def check_text(text: str | None, lang: str, path: str | Path, field: str | None = None,
+               catalog: bool = False) -> None:
     """Raise a SiteError for the first house-style rule text breaks (catalog: a theme
     string, shown as written)."""
     visible = _TAG.sub(" ", text or "")

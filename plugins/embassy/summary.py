@@ -10,14 +10,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from html import unescape
+from pathlib import Path
 
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
 from . import state
+from .errors import SiteError
 from .languages import language_name
 
 
-def count_items(generators):
+def count_items(generators: list[Generator]) -> None:
     """all_generators_finalized handler: the published news items and pages of a
     (sub)site, kept in the build's state (a site that read no file has none)."""
     settings = generators[0].settings
@@ -41,11 +43,11 @@ class Language:
     news: int = 0
     pages: int = 0
     files: int = 0
-    scheduled: list = field(default_factory=list)  # [title, "YYYY-MM-DD HH:MM"], waiting
+    scheduled: list[list[str]] = field(default_factory=list)  # [title, "YYYY-MM-DD HH:MM"], waiting
     seconds: float | None = None  # its own process's time (fast build only)
     built: bool = True  # False: a rebuild found nothing of it changed
 
-    def count(self, counts):
+    def count(self, counts: dict) -> None:
         """Take count_items' counts ({"news": n, "pages": n, "scheduled": [[title, time]]})."""
         self.news, self.pages = counts.get("news", 0), counts.get("pages", 0)
         self.scheduled = counts.get("scheduled", [])
@@ -57,15 +59,15 @@ class Report:
 
     output: str  # the output folder, as staff know it (output/)
     siteurl: str
-    languages: dict  # {lang: Language}
-    problems: list = field(default_factory=list)  # SiteError
-    notices: list = field(default_factory=list)  # lines for staff, shown first
+    languages: dict[str, Language]  # by language code
+    problems: list[SiteError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # lines for staff, shown first
     shared_files: int = 0
     seconds: float = 0.0
     unchanged: bool = False
     replaced: bool = False  # the new site is in place of the output
 
-    def count_files(self, folder):
+    def count_files(self, folder: str | Path) -> None:
         """Files written into folder, by language (the rest is shared: theme, media,
         search index, sitemap, editor)."""
         root = str(folder)
@@ -76,7 +78,7 @@ class Report:
             else:
                 self.shared_files += len(files)
 
-    def lines(self):
+    def lines(self) -> list[str]:
         """The summary, in a few lines."""
         where = f"{self.output}/ ({self.siteurl or 'development build'})"
         if self.unchanged:
@@ -98,7 +100,7 @@ class Report:
         return lines
 
 
-def _count(number, noun):
+def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
@@ -109,10 +111,10 @@ class Progress:
     can fork its language processes while it is shown.
     """
 
-    def __init__(self, enabled):
+    def __init__(self, enabled: bool) -> None:
         self.enabled, self.live, self.started = enabled, None, time.monotonic()
 
-    def step(self, text):
+    def step(self, text: str) -> None:
         if not self.enabled:
             return
         from rich.live import Live
@@ -124,7 +126,7 @@ class Progress:
             self.live.start()
         self.live.update(line, refresh=True)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.live is not None:
             self.live.stop()
             self.live = None

@@ -9,9 +9,10 @@ safer than another language's marks or spacing.
 
 import html
 import re
+from collections.abc import Callable
 
 import smartypants
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Page
 from typogrify.filters import typogrify
 
 from . import state
@@ -51,7 +52,7 @@ def _apostrophes(text):
 _NUMERO = re.compile(r"(\bn<sup>os?</sup>)[ \t]+(?=\d)")
 
 
-def french_text(text, quotes, after_element=False):
+def french_text(text: str, quotes: Callable[[str], str], after_element: bool = False) -> str:
     """French rules on one text node (already unescaped). after_element: the node
     follows an inline element (a link…), so its first punctuation mark follows a word."""
     text = _apostrophes(quotes(text))
@@ -63,7 +64,7 @@ def french_text(text, quotes, after_element=False):
     return _NUMERO.sub("\\1" + NBSP, text)
 
 
-def spanish_text(text, quotes, after_element=False):
+def spanish_text(text: str, quotes: Callable[[str], str], after_element: bool = False) -> str:
     """Spanish rules on one text node: angular quotes, typographic apostrophe."""
     return _apostrophes(quotes(text))
 
@@ -71,12 +72,12 @@ def spanish_text(text, quotes, after_element=False):
 RULES = {"fr": (french_text, "«", "»"), "es": (spanish_text, "«", "»")}
 
 
-def has_rules(lang):
+def has_rules(lang: str) -> bool:
     """Whether the language has typography of its own (else its text is kept as written)."""
     return lang == "en" or lang in RULES
 
 
-def localize_html(fragment, lang):
+def localize_html(fragment: str, lang: str) -> str:
     """Apply the language's rules to the text of an HTML fragment."""
     rule, opening, closing = RULES[lang]
     quotes = _Quotes(opening, closing)
@@ -103,7 +104,7 @@ def localize_html(fragment, lang):
     return "".join(out)
 
 
-def localize_text(text, lang):
+def localize_text(text: str, lang: str) -> str:
     """Typography for plain text such as a title (no markup is produced)."""
     if not has_rules(lang):
         return text
@@ -113,14 +114,14 @@ def localize_text(text, lang):
     return rule(text, _Quotes(opening, closing))
 
 
-def localize_fragment(fragment, lang):
+def localize_fragment(fragment: str, lang: str) -> str:
     """Typography for rendered HTML such as an item's body."""
     if not has_rules(lang):
         return fragment
     return typogrify(fragment) if lang == "en" else localize_html(fragment, lang)
 
 
-def apply(instance):
+def apply(instance: Content) -> None:
     """content_object_init handler: typography for a news item or page."""
     if not isinstance(instance, (Article, Page)) or not has_rules(instance.lang):
         return

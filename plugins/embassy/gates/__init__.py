@@ -5,6 +5,9 @@ site publishes), html (Nu HTML Checker), browser (axe-core, reflow,
 keyboard), links, feeds, security.
 """
 
+from collections.abc import Callable
+from pathlib import Path
+
 from . import browser, feeds, files, html, links, security
 from .html import GateUnavailable
 from .site import BuiltSite
@@ -21,7 +24,7 @@ GATES = {
 __all__ = ["GATES", "BuiltSite", "GateUnavailable", "run"]
 
 
-def run(output, out=print, shown=10):
+def run(output: str | Path, out: Callable[[str], object] = print, shown: int = 10) -> bool:
     """Run every gate on a built output folder, print a short report; True when all pass."""
     site = BuiltSite(output)
     passed = True

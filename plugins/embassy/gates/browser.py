@@ -12,11 +12,17 @@ site loads nothing from third parties.
 """
 
 import os
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .html import GateUnavailable
-from .site import refresh_urls
+from .site import BuiltSite, refresh_urls
+
+if TYPE_CHECKING:  # Playwright is imported when a browser starts: the other gates need none
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,7 +34,7 @@ LIST_TYPES = ("news", "category")  # their second page is checked too
 DEVELOPMENT_ORIGIN = "http://localhost:8000"  # where `make serve` shows a development build
 
 
-def representative_pages(site):
+def representative_pages(site: BuiltSite) -> list[Path]:
     """One page of each type in each language, and the second page of each list."""
     chosen = {}
     for path in site.html_files():
@@ -40,7 +46,7 @@ def representative_pages(site):
 
 
 @contextmanager
-def browser():
+def browser() -> Iterator["Browser"]:
     """A headless Debian Chromium driven by Playwright."""
     if not os.access(CHROMIUM, os.X_OK):
         raise GateUnavailable(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
@@ -60,7 +66,7 @@ def browser():
 class BrowserSession:
     """Pages of one built site opened in Chromium, as a reader would, at their own address."""
 
-    def __init__(self, site, chromium):
+    def __init__(self, site: BuiltSite, chromium: "Browser") -> None:
         self.site, self.chromium = site, chromium
         self.base = site.siteurl or DEVELOPMENT_ORIGIN
         self.origin = "{0}://{1}".format(*urlsplit(self.base))
@@ -68,15 +74,16 @@ class BrowserSession:
         self.console_errors = []
         self.held = None  # the page visited, if it sends the reader on (see visit)
 
-    def url(self, path):
+    def url(self, path: Path) -> str:
         """The address of an output file, e.g. https://owner.github.io/embassy/en/."""
         return self.address(self.site.url_of(path)[len(self.site.siteurl) + 1:])
 
-    def address(self, relative):
+    def address(self, relative: str) -> str:
         """The address of a path relative to the site's root ('es/buscar/?q=…')."""
         return f"{self.base}/{relative}"
 
-    def new_page(self, width, height=900, javascript=True, scheme="light"):
+    def new_page(self, width: int, height: int = 900, javascript: bool = True,
+                 scheme: str = "light") -> "Page":
         """A tab of the given width (and colour scheme) that only reaches this site."""
         context = self.chromium.new_context(viewport={"width": width, "height": height},
                                             java_script_enabled=javascript,
@@ -91,7 +98,7 @@ class BrowserSession:
         if message.type == "error" and "net::ERR_FAILED" not in message.text:
             self.console_errors.append(f"{message.location.get('url', '?')}: {message.text}")
 
-    def visit(self, page, path):
+    def visit(self, page: "Page", path: Path) -> "Page":
         # A page that sends the reader on at once (a refresh: the pages at the former
         # site's addresses) is checked as it shows, so the page it opens is held off
         # (_answer) until the next visit.
@@ -121,7 +128,7 @@ class BrowserSession:
             else route.fulfill(status=404, body="not found")
 
 
-def axe_violations(page):
+def axe_violations(page: "Page") -> list[str]:
     """axe-core's WCAG 2.0/2.1 A and AA violations on the loaded page."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -133,12 +140,12 @@ def axe_violations(page):
     ]
 
 
-def overflows(page):
+def overflows(page: "Page") -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
-def skip_link_problem(page):
+def skip_link_problem(page: "Page") -> str | None:
     """None when Tab reaches the skip link first and Enter moves focus to the main content."""
     page.keyboard.press("Tab")
     first = page.evaluate("document.activeElement.getAttribute('href')")
@@ -151,7 +158,7 @@ def skip_link_problem(page):
     return None
 
 
-def switcher_problem(page, limit=15):
+def switcher_problem(page: "Page", limit: int = 15) -> str | None:
     """None when Tab reaches every language link, each naming and declaring its language."""
     expected = page.eval_on_selector_all(
         ".epc-language-switcher a", "links => links.map(a => a.href)")
@@ -178,7 +185,8 @@ def switcher_problem(page, limit=15):
     return None
 
 
-def check(site, screenshots=None, screenshot_pages=()):
+def check(site: BuiltSite, screenshots: Path | None = None,
+          screenshot_pages: Collection[str] = ()) -> tuple[int, list[str]]:
     """(page views checked, problems), for representative pages at phone and desktop widths,
     in the light and the dark colour scheme."""
     problems, views = [], 0

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .site import BuiltSite
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -133,7 +135,7 @@ class _FeedRules:
             self.fail(f"{what} '{value}' is not an RFC 822 date")
 
 
-def check(site):
+def check(site: BuiltSite) -> tuple[int, list[str]]:
     """(feeds checked, problems) for every feed of a built site."""
     problems, seen_ids = [], {}
     feeds = site.feed_files()

@@ -9,9 +9,12 @@ writes gets its line here, with what it is.
 """
 
 import re
+from collections.abc import Collection
+from pathlib import Path
 
 from ..hosting import moved_addresses
 from ..redirects import SEGMENT, SITE_FILES, page_file
+from .site import BuiltSite
 
 LANG = r"[a-z]{2,3}"  # a language's folder: its ISO 639 code
 NAME = r"[a-z0-9-]+"  # a slug, a section's or a category's name
@@ -42,7 +45,7 @@ _PUBLISHED = re.compile("|".join(f"(?:{pattern})" for what, pattern in PLACES.it
 _MOVED = re.compile(PLACES[MOVED])
 
 
-def problems_of(site, path, moved=frozenset()):
+def problems_of(site: BuiltSite, path: Path, moved: Collection[str] = frozenset()) -> list[str]:
     """moved: the files of the pages at the former site's addresses (_redirects')."""
     relative = site.relative(path)
     if path.is_symlink():
@@ -53,7 +56,7 @@ def problems_of(site, path, moved=frozenset()):
     return []
 
 
-def check(site):
+def check(site: BuiltSite) -> tuple[int, list[str]]:
     """(files checked, problems) for every file of a built site."""
     moved = {page_file(old) for old, _new in moved_addresses(site.root)}
     files = [path for path in sorted(site.root.rglob("*")) if not path.is_dir()]

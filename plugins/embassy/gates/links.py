@@ -1,10 +1,12 @@
 """Every internal link, asset and #fragment resolves; external links are well-formed."""
 
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .site import refresh_urls
+from .site import BuiltSite, refresh_urls
 
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
            "iframe": "src"}
@@ -12,7 +14,7 @@ LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "source":
 LINKING_META = ["og:url", "og:image"]
 
 
-def check_external(url):
+def check_external(url: str) -> str | None:
     """A problem with an external link's form (no network is used), or None."""
     parts = urlsplit(url)
     if parts.scheme in ("http", "https"):
@@ -25,7 +27,7 @@ def check_external(url):
     return f"unexpected link {url}"
 
 
-def check_internal(site, url, base):
+def check_internal(site: BuiltSite, url: str, base: str) -> str | None:
     """A problem with a link inside the site (missing file or #fragment), or None."""
     target = site.file_for(url, base=base)
     if target is None:
@@ -39,13 +41,13 @@ def check_internal(site, url, base):
     return None
 
 
-def check_link(site, url, base):
+def check_link(site: BuiltSite, url: str, base: str) -> str | None:
     if site.is_internal(url, base) or url.startswith("/"):
         return check_internal(site, url, base)
     return check_external(url)
 
 
-def page_links(site, path):
+def page_links(site: BuiltSite, path: Path) -> Iterator[str]:
     soup = site.soup(path)
     for tag, attribute in LINKING.items():
         for element in soup.find_all(tag):
@@ -60,7 +62,7 @@ def page_links(site, path):
             yield candidate.split()[0]
 
 
-def feed_links(path):
+def feed_links(path: Path) -> tuple[list[str], list[str]]:
     """(URLs of <link>s, HTML fragments of entry bodies) in a feed."""
     tree = etree.parse(str(path))
     urls = tree.xpath("//*[local-name()='link']/@href"
@@ -71,7 +73,7 @@ def feed_links(path):
     return urls, bodies
 
 
-def check(site):
+def check(site: BuiltSite) -> tuple[int, list[str]]:
     """(links checked, problems) for every page and feed of a built site."""
     problems, count = [], 0
 

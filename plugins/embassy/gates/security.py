@@ -6,12 +6,13 @@ would open as a document is checked: HTML pages by any name, and XML documents
 (an SVG image opened at its own address runs its scripts on the site's origin).
 """
 
+from pathlib import Path
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from ..sanitize import URL_SCHEMES, url_scheme
-from .site import refresh_urls
+from .site import BuiltSite, refresh_urls
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}  # data, never run
 RESOURCES = {"script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"],
@@ -28,7 +29,7 @@ def _urls(element, attribute):
     return [value] if value else []
 
 
-def page_problems(site, path):
+def page_problems(site: BuiltSite, path: Path) -> list[str]:
     soup, base = site.soup(path), site.url_of(path)
     problems = []
     for script in soup.find_all("script"):
@@ -57,7 +58,7 @@ def page_problems(site, path):
     return problems
 
 
-def editor_problems(site, path):
+def editor_problems(site: BuiltSite, path: Path) -> list[str]:
     """The browser editor's page: no inline script; its own policy, which lets scripts
     come from the site only; kept out of search engines."""
     soup = site.soup(path)
@@ -79,7 +80,7 @@ ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "hand
 SAFE_SCHEMES = URL_SCHEMES | {""}  # what content may link to (sanitize.py)
 
 
-def document_problems(path):
+def document_problems(path: Path) -> list[str]:
     """An XML document (SVG, feed, sitemap) a browser would open as a page: nothing
     in it may run, or load a stylesheet that could."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -102,7 +103,7 @@ def document_problems(path):
     return problems
 
 
-def check(site):
+def check(site: BuiltSite) -> tuple[int, list[str]]:
     """(documents checked, problems) for every page of a built site, its editor, and
     every other document a browser would open (SVG, feeds)."""
     pages = site.html_files()

@@ -17,7 +17,7 @@ _REFRESH = re.compile(r"\s*\d+(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['\"]?)(?P<ur
                       re.IGNORECASE | re.DOTALL)
 
 
-def refresh_urls(soup):
+def refresh_urls(soup: BeautifulSoup) -> list[str]:
     """The addresses a page's <meta http-equiv="refresh"> elements open."""
     urls = []
     for meta in soup.find_all("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)}):
@@ -30,7 +30,7 @@ def refresh_urls(soup):
 class BuiltSite:
     """The output folder of a build, and the SITEURL it was built for."""
 
-    def __init__(self, root, siteurl=None):
+    def __init__(self, root: str | Path, siteurl: str | None = None) -> None:
         self.root = Path(root).resolve()
         self.siteurl = self._detect_siteurl() if siteurl is None else siteurl.rstrip("/")
         # A GitHub Pages project site lives under a path (https://owner.github.io/embassy).
@@ -50,47 +50,47 @@ class BuiltSite:
         return [path for path in sorted(self.root.rglob("*"))
                 if path.suffix.lower() in suffixes and path.is_file()]
 
-    def html_files(self):
+    def html_files(self) -> list[Path]:
         """The site's pages (any file a browser shows as HTML); the browser editor
         (admin/) is not one (editor_files)."""
         return [path for path in self._files(HTML_SUFFIXES)
                 if not self.relative(path).startswith(EDITOR)]
 
-    def xml_documents(self):
+    def xml_documents(self) -> list[Path]:
         """Every XML file a browser would show as a document: images (SVG), feeds,
         the sitemap."""
         return self._files(XML_SUFFIXES)
 
-    def editor_files(self):
+    def editor_files(self) -> list[Path]:
         return sorted((self.root / EDITOR).glob("*.html"))
 
-    def feed_files(self):
+    def feed_files(self) -> list[Path]:
         return sorted(self.root.glob("*/feeds/*.xml"))
 
-    def relative(self, path):
+    def relative(self, path: str | Path) -> str:
         return Path(path).relative_to(self.root).as_posix()
 
-    def soup(self, path):
+    def soup(self, path: str | Path) -> BeautifulSoup:
         path = self.root / path if not Path(path).is_absolute() else Path(path)
         if path not in self._soups:
             self._soups[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
         return self._soups[path]
 
-    def url_of(self, path):
+    def url_of(self, path: str | Path) -> str:
         """The URL a file is served at (…/index.html is served as …/)."""
         relative = self.relative(path)
         if relative.endswith("index.html"):
             relative = relative[: -len("index.html")]
         return f"{self.siteurl}/{relative}"
 
-    def is_internal(self, url, base):
+    def is_internal(self, url: str, base: str) -> bool:
         absolute = urlsplit(urljoin(base, url))
         if self.siteurl:
             site = urlsplit(self.siteurl)
             return (absolute.scheme, absolute.netloc) == (site.scheme, site.netloc)
         return not absolute.scheme and not absolute.netloc
 
-    def file_for(self, url, base=None):
+    def file_for(self, url: str, base: str | None = None) -> Path | None:
         """The output file a URL resolves to, or None when it leaves the site (another
         host, or a path outside SITEURL's)."""
         base = base or f"{self.siteurl}/"
@@ -105,12 +105,12 @@ class BuiltSite:
             target = target / "index.html"
         return target
 
-    def page_type(self, path):
+    def page_type(self, path: str | Path) -> str | None:
         """The template a page was written with, from its body class."""
         body = self.soup(path).body
         classes = body.get("class", []) if body else []
         return next((name[len("epc-page--"):] for name in classes
                      if name.startswith("epc-page--")), None)
 
-    def lang(self, path):
+    def lang(self, path: str | Path) -> str | None:
         return self.soup(path).html.get("lang")

@@ -14,9 +14,10 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from pelican.settings import read_settings
+from pelican.settings import Settings, read_settings
 
 from .. import admin, fast, processes, run, state, summary
 from ..errors import Reported, SiteError
@@ -27,7 +28,7 @@ from .lock import one_build_at_a_time, one_build_per_cache
 __all__ = ["build", "one_build_at_a_time", "remove_output"]
 
 
-def remove_output(output):
+def remove_output(output: str | Path) -> None:
     """Delete output/ (gone in one step: renamed, then deleted) and what a rebuild
     keeps beside it (invoke clean)."""
     output = Path(output).resolve()
@@ -38,7 +39,9 @@ def remove_output(output):
     fast.standby.remove(output)
 
 
-def build(settings_file, output, overrides=None, gate=None, progress=None):
+def build(settings_file: str | Path, output: str | Path, overrides: dict | None = None,
+          gate: Callable[[Path], bool] | None = None,
+          progress: summary.Progress | None = None) -> summary.Report:
     """Build the site of settings_file and put it in place of output.
 
     gate, if given, is called with the new site's folder and must return True
@@ -73,14 +76,14 @@ def build(settings_file, output, overrides=None, gate=None, progress=None):
     return report
 
 
-def available_cores():
+def available_cores() -> int:
     """The cores this process may use (where the system says; else all of them)."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
 
 
-def fast_build_refused(settings):
+def fast_build_refused(settings: Settings) -> str | None:
     """Why this build cannot be the fast one (a line for staff), or None."""
     if not settings.get("FAST_BUILD"):
         return None

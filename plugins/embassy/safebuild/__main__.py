@@ -15,7 +15,7 @@ from ..errors import SiteError
 from . import build
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m embassy.safebuild",
                                      description="Build the site safely: into a new folder, "
                                      "replacing the output only on success.")

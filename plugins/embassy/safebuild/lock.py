@@ -2,11 +2,15 @@
 
 import contextlib
 import fcntl
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+
+from pelican.settings import Settings
 
 
 @contextlib.contextmanager
-def one_build_at_a_time(output):
+def one_build_at_a_time(output: str | Path) -> Iterator[None]:
     """Only one process writes an output at a time: builds, and `invoke clean`.
 
     The lock file sits beside the output (.output.lock), not in cache/ or
@@ -17,13 +21,13 @@ def one_build_at_a_time(output):
         yield
 
 
-def one_build_per_cache(settings):
+def one_build_per_cache(settings: Settings) -> AbstractContextManager[None]:
     """Builds into other outputs that share this cache wait for one another too."""
     return locked(Path(settings["CACHE_PATH"]) / "build.lock")
 
 
 @contextlib.contextmanager
-def locked(lock):
+def locked(lock: Path) -> Iterator[None]:
     """Hold an exclusive lock on the file lock (waiting for it) for a block.
 
     A POSIX record lock (lockf), not flock: it belongs to this process alone, so

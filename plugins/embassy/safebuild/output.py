@@ -19,12 +19,12 @@ _RENAMEAT2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
 _RENAME_EXCHANGE, _AT_FDCWD = 2, -100
 
 
-def new_staging(output):
+def new_staging(output: Path) -> Path:
     """A new, empty staging folder beside output."""
     return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
 
 
-def replace(output, site):
+def replace(output: Path, site: Path) -> Path | None:
     """Put the folder site in output's place in one step; return the last output's
     folder (now at site's path, for remove()), or None if there was none.
 
@@ -58,13 +58,13 @@ def _exchange(first, second):
     raise OSError(code, os.strerror(code), str(second))
 
 
-def remove(folder):
+def remove(folder: str | Path | None) -> None:
     """Delete a staging folder or a last output (missing: nothing to do)."""
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_leftovers(output):
+def remove_leftovers(output: Path) -> None:
     """What a stopped build left beside output: staging folders and last outputs.
 
     If output/ itself is missing (a build stopped between replace()'s two
