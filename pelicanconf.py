@@ -282,6 +282,12 @@ EDITOR_CONTENT_SECURITY_POLICY = (
 # gives stock Pelican + pelican-i18n-subsites (the benchmark's baseline); the
 # output is the same byte for byte (a test checks it).
 FAST_BUILD = True
+# Its two parts, each can be turned off alone (the output stays the same; tests
+# check it): False builds the languages one after the other, not side by side;
+FAST_BUILD_PARALLEL = True
+# False makes every build a full one (no record of the last build, no page kept
+# from it, no standby; the Markdown memo and file signatures are still kept).
+FAST_BUILD_INCREMENTAL = True
 
 # Plugins ----------------------------------------------------------------------
 PLUGIN_PATHS = [str(HERE / "plugins")]

@@ -6,12 +6,14 @@ them. Lighthouse's other three categories do not depend on timing and must be
 100.
 """
 
+import os
 import re
 import subprocess
+import sys
 
 import pytest
 
-from helpers import invoke, require, user_env
+from helpers import ROOT, invoke, require, user_env
 
 
 def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
@@ -60,3 +62,14 @@ def test_invoke_lighthouse_audits_a_page(project, corpus, page):
     assert row, result.stdout + result.stderr
     _performance, accessibility, best_practices, seo = map(int, row.groups())
     assert (accessibility, best_practices, seo) == (100, 100, 100), result.stdout
+
+
+def test_the_benchmark_can_turn_off_each_cache_layer():
+    """`benchmarks/build_speed.py --without LAYER` (what a layer saves, measured by hand:
+    a build per layer takes minutes) turns each off by replacing a function of the
+    fast build: each must still be there, or the layer would be measured as off
+    while on. In a process of its own: the functions stay replaced."""
+    turn_off = "from benchmarks import without\nfor layer in without.LAYERS.values(): layer()"
+    result = subprocess.run([sys.executable, "-c", turn_off], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert result.returncode == 0, result.stderr

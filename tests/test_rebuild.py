@@ -411,7 +411,7 @@ def test_a_fresh_checkout_finds_the_html_of_its_files_in_a_restored_cache(corpus
     from pelican.settings import read_settings
 
     from embassy.fast.memo import Memo
-    from embassy.fast.record import Inputs
+    from embassy.fast.signatures import Inputs
 
     project, output = corpus
     shutil.rmtree(output)

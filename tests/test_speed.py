@@ -6,13 +6,17 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import smartypants
 
-from embassy import clock
-from embassy.fast import patches
+from embassy import clock, summary
+from embassy.fast import fork, language, patches
+from embassy.fast.record import LanguageRecord
 from helpers import (
+    PRODUCTION_URL,
     ROOT,
     differences,
     run_build,
@@ -44,6 +48,72 @@ def test_fast_build_output_is_identical_to_stock_pelican(site_project, prod_site
     assert result.returncode == 0, result.stderr
     assert not differences(prod_site.root, tmp_path / "stock")
     assert len(list(prod_site.root.rglob("*.html"))) > 50
+
+
+def test_languages_one_at_a_time_build_the_same_site(site_project, prod_site, tmp_path):
+    """FAST_BUILD_PARALLEL = False: the session's production build, built again with
+    the languages one after the other."""
+    conf = write_settings(site_project, "speed_one_at_a_time.py", base="publishconf.py",
+                          FAST_BUILD_PARALLEL=False, CACHE_PATH=str(tmp_path / "cache"))
+    result = run_build(conf, tmp_path / "output", cwd=site_project, siteurl=PRODUCTION_URL)
+    assert result.returncode == 0, result.stderr
+    assert not differences(prod_site.root, tmp_path / "output")
+
+
+def _fake_language(staging, lang, connection, *_args):
+    """A language's process that notes when it reads and writes, and takes its time."""
+    def note(event):
+        with open(Path(staging) / "events", "a", encoding="utf-8") as events:
+            events.write(f"{lang} {event}\n")
+
+    try:
+        note("reads")
+        time.sleep(0.2)
+        note("has read")
+        connection.send({f"{lang}.md": f"/{lang}/"})
+        urls = connection.recv()
+        note(f"writes with {len(urls)} URLs")
+        time.sleep(0.2)
+        note("has written")
+        connection.send(language.Report([], False, LanguageRecord(
+            lang, {}, {f"{lang}.md": f"/{lang}/"}, {}, {}, {}, {}), 0.4))
+    finally:
+        os._exit(0)
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_languages_work_side_by_side_or_one_at_a_time(parallel, tmp_path, monkeypatch):
+    """FAST_BUILD_PARALLEL = False: while a language's process reads or writes, no other
+    does; and still each gets every language's URLs. True: they overlap."""
+    monkeypatch.setattr(language, "warm_up", lambda settings: None)
+    monkeypatch.setattr(language, "build_language",
+                        lambda _file, staging, _over, lang, connection, *rest:
+                        _fake_language(staging, lang, connection))
+    languages = ["en", "es", "fr"]
+    report = summary.Report("output", "", {lang: summary.Language() for lang in languages})
+    records = {}
+    problems = fork.run_languages("pelicanconf.py", {"FAST_BUILD_PARALLEL": parallel}, {},
+                                  tmp_path, None, tmp_path, None, languages, {}, records,
+                                  report, summary.Progress(enabled=False))
+    assert not problems and sorted(records) == languages
+    events = (tmp_path / "events").read_text(encoding="utf-8").splitlines()
+    one_at_a_time = ([f"{lang} {event}" for lang in languages for event in ("reads", "has read")]
+                     + [f"{lang} {event}" for lang in languages
+                        for event in ("writes with 3 URLs", "has written")])
+    assert sorted(events) == sorted(one_at_a_time)
+    assert (events == one_at_a_time) != parallel
+
+
+def test_without_incremental_rebuilds_every_build_is_whole(site_project, dev_site, tmp_path):
+    """FAST_BUILD_INCREMENTAL = False: the session's development build, built again,
+    and no record of it kept (without one, the next build builds everything)."""
+    conf = write_settings(site_project, "speed_whole.py", FAST_BUILD_INCREMENTAL=False,
+                          CACHE_PATH=str(tmp_path / "cache"))
+    result = run_build(conf, tmp_path / "output", cwd=site_project, siteurl="")
+    assert result.returncode == 0, result.stderr
+    assert not differences(dev_site.root, tmp_path / "output")
+    assert (tmp_path / "cache" / "contents").is_dir()  # the cache is this one
+    assert not list((tmp_path / "cache").glob("builds/*.json"))
 
 
 def test_fast_build_is_identical_on_a_synthetic_corpus_with_images(tmp_path, monkeypatch):

@@ -42,19 +42,29 @@ def remember(settings, output, result, old):
     """Once output/ is the new site: keep its record for the next build, and the last
     output (at old) as the next rebuild's standby (see standby.py)."""
     standby.forget(settings, output)  # until keep(): the standby matches no record
-    record.save_record(settings, output, result.inputs, result.languages)
-    standby.keep(settings, output, old, result.changes)
+    if incremental(settings):
+        record.save_record(settings, output, result.inputs, result.languages)
+    else:
+        record.forget_record(settings, output)
+    standby.keep(settings, output, old, result.changes)  # a full build's: deleted
+
+
+def incremental(settings):
+    """Whether a build may keep what the last one made (FAST_BUILD_INCREMENTAL)."""
+    return settings.get("FAST_BUILD_INCREMENTAL", True)
 
 
 def build(settings_file, settings, overrides, staging, output, report, progress, reuse=True):
     """Build every language into staging, one process each; return a Result.
 
     reuse: whether a rebuild may keep what the last build made (publishing
-    builds everything). report (summary.Report) gets each language's counts.
+    builds everything, and so does every build with FAST_BUILD_INCREMENTAL =
+    False). report (summary.Report) gets each language's counts.
     """
     inputs = signatures.Inputs(settings_file, settings)
     _remove_other_folders(inputs.cache / "templates", keep=inputs.site)
     _remove_other_folders(inputs.cache / "items", keep=inputs.metadata)
+    reuse = reuse and incremental(settings)
     previous = record.load_record(settings, output, inputs) if reuse else None
     if previous is not None and not _still_there(output, previous):
         previous = None  # the output is not what its record says: build everything

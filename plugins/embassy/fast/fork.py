@@ -6,6 +6,12 @@ once every process has read its items, the parent hands each one the URLs
 the others found, so that i18n-subsites links translations as in a stock
 build; at the end each sends its Report. A process that stops early makes
 the others stop; a stop of the build kills them all before staging goes.
+
+With FAST_BUILD_PARALLEL = False the same processes work one at a time: the
+next is forked once the last has sent its URLs (it then waits for the
+others'), and after the exchange each gets the URLs only once the one before
+has sent its Report. One path either way: only the order of the parent's
+sends and receives differs.
 """
 
 import gc
@@ -23,7 +29,8 @@ def run_languages(settings_file, settings, overrides, staging, previous_output, 
     (added to records and report); meanwhile, for a rebuild, link the last output's
     files into site. Returns the problems reported."""
     language.warm_up(settings)
-    children = {}
+    one_at_a_time = not settings.get("FAST_BUILD_PARALLEL", True)
+    children, received = {}, {}
     try:
         gc.freeze()  # the processes share what is loaded so far, untouched by their collector
         for lang in languages:
@@ -38,52 +45,68 @@ def run_languages(settings_file, settings, overrides, staging, previous_output, 
                                         previous.get(lang), previous_output)
             theirs.close()
             children[pid] = (lang, ours)
+            if one_at_a_time:  # its items read before the next process starts
+                received[pid] = _receive(ours)
         gc.unfreeze()
         known = {url for part in records.values() for url in part.urls.items()}
-        early = _exchange_urls(children, dict(known))
+        early, urls = _exchange_urls(children, dict(known), received)
+        if not one_at_a_time:
+            _send_urls(children, early, urls)
         progress.step(f"Writing the pages of {', '.join(languages)}")
         if previous_output is not None and not early:
             standby.new_site(settings, previous_output, site)
-        return _collect_reports(children, early, records, report, progress)
+        return _collect_reports(children, early, records, report, progress,
+                                (urls,) if one_at_a_time else ())
     except BaseException:  # interrupted: no process may write into staging once it is removed
         _stop(children)
         raise
 
 
-def _exchange_urls(children, known):
-    """Collect each language's item URLs and send every process all of them (with
-    known: those of the languages not built). A process that stopped before it
-    read its items sends its Report instead (returned: {pid: Report}), or closes
-    its connection; the others are then told to stop (they receive None)."""
+def _receive(connection):
+    """A process's next message, or None if it closed its connection."""
+    try:
+        return connection.recv()
+    except (EOFError, OSError):
+        return None
+
+
+def _exchange_urls(children, known, received):
+    """Collect each language's item URLs (those in received came already), with known:
+    those of the languages not built. A process that stopped before it read its
+    items sends its Report instead, or closes its connection. Returns those
+    ({pid: Report or None}) and what every other process is to receive: all the
+    URLs, or None (told to stop) if any stopped early."""
     urls, early = dict(known), {}
     for pid, (_lang, connection) in children.items():
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            message = None
+        message = received[pid] if pid in received else _receive(connection)
         if isinstance(message, dict):
             urls.update(message)
         else:
             early[pid] = message
+    return early, None if early else urls
+
+
+def _send_urls(children, early, urls, only=None):
+    """Send urls to every process that did not stop early (or to the process only)."""
     for pid, (_lang, connection) in children.items():
-        if pid not in early:
+        if pid not in early and only in (None, pid):
             try:
-                connection.send(None if early else urls)
+                connection.send(urls)
             except OSError:
                 pass  # that process has already stopped
-    return early
 
 
-def _collect_reports(children, early, records, report, progress):
+def _collect_reports(children, early, records, report, progress, unsent=()):
     """Wait for each language's Report (those in early came already); add its record
-    to records and its counts to report. Returns the problems reported (or why
-    the processes stopped)."""
+    to records and its counts to report. unsent: (the URLs message), when each
+    process is to get it only once the one before has reported (languages one at
+    a time); else sent already. Returns the problems reported (or why the
+    processes stopped)."""
     problems, stopped, finished = [], [], []
     for pid, (lang, connection) in children.items():
-        try:
-            result = early[pid] if pid in early else connection.recv()
-        except (EOFError, OSError):
-            result = None
+        for urls in unsent:
+            _send_urls(children, early, urls, only=pid)
+        result = early[pid] if pid in early else _receive(connection)
         os.waitpid(pid, 0)
         if result is None or result.record is None and not result.problems:
             stopped.append(SiteError(lang, "the build of this language stopped unexpectedly.",
