@@ -15,7 +15,7 @@ import typogrify.filters  # noqa: F401 - loaded once, before the processes fork
 from jinja2 import FileSystemBytecodeCache
 
 from .. import dates, processes, run, state
-from ..errors import Reported
+from ..errors import Reported, SiteError
 from . import patches
 from .memo import Memo
 from .record import LanguageRecord
@@ -54,7 +54,7 @@ class LanguageProcess(state.LivesWithTheBuild):
 class Report:
     """What a language's process sends back when its pass ends."""
 
-    problems: list  # SiteError
+    problems: list[SiteError]
     stopped: bool  # by another language's failure (its own problems do not count)
     record: LanguageRecord | None
     seconds: float

@@ -32,7 +32,7 @@ class PageRecord(NamedTuple):
     sitemap: Entry | None
     site_wide: bool
     card: str | None = None
-    reads: tuple = ()
+    reads: tuple[str, ...] = ()
 
 
 class LanguageRecord(NamedTuple):
@@ -43,12 +43,12 @@ class LanguageRecord(NamedTuple):
     addresses its pass moved ({old address: new path}, see redirects.py)."""
 
     signature: str
-    pages: dict
-    urls: dict
-    images: dict
-    counts: dict
-    cards: dict
-    moved: dict
+    pages: dict[str, PageRecord]
+    urls: dict  # what the language sent the others (fork.py), as it sent it
+    images: dict[str, tuple[Path, int]]
+    counts: dict  # summary.count_items'
+    cards: dict[str, Card]
+    moved: dict[str, str]
 
     @classmethod
     def from_json(cls, data):

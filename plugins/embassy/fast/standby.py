@@ -26,9 +26,9 @@ class Changes(NamedTuple):
     """What a rebuild changed in the site (paths relative to it): files put in or
     replaced, files removed, folders replaced whole (search indexes)."""
 
-    files: list
-    removed: list
-    folders: list
+    files: list[str]
+    removed: list[str]
+    folders: list[str]
 
 
 def _standby(output):
