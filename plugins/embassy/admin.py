@@ -202,18 +202,27 @@ def _fields(settings, kind):
             for name in names]
 
 
+ENTRY_PATH = "{{slug}}/index"  # an item's files in its collection's folder: <key>/index.<lang>.md
+
+
+def collection_folders(settings: Settings) -> dict[str, str]:
+    """{folder under content/: the name of the editor's collection of its items}."""
+    return {settings["ARTICLE_PATHS"][0]: "news", settings["PAGE_PATHS"][0]: "pages",
+            settings["NOTICES_PATH"]: "notices"}
+
+
 def config(settings: Settings, project: str | Path) -> dict:
     """The editor's configuration (config.yml) made from the settings."""
     content = Path(settings["PATH"]).resolve().relative_to(Path(project).resolve()).as_posix()
     languages = list(settings["LANGUAGES"])
+    folders = {name: folder for folder, name in collection_folders(settings).items()}
     collections = []
-    for kind, folder, labels in (
-            ("news", settings["ARTICLE_PATHS"][0], ("News", "Noticias", "News item", "Noticia")),
-            ("pages", settings["PAGE_PATHS"][0], ("Pages", "Páginas", "Page", "Página"))):
+    for kind, labels in (("news", ("News", "Noticias", "News item", "Noticia")),
+                         ("pages", ("Pages", "Páginas", "Page", "Página"))):
         collections.append({
             "name": kind, "label": _label(*labels[:2]),
             "label_singular": _label(*labels[2:]),
-            "folder": f"{content}/{folder}", "path": "{{slug}}/index",
+            "folder": f"{content}/{folders[kind]}", "path": ENTRY_PATH,
             "extension": "md", "format": "yaml-frontmatter",
             # images beside the item's files; the build publishes them (images.py)
             "media_folder": "", "public_folder": "",
@@ -228,7 +237,7 @@ def config(settings: Settings, project: str | Path) -> dict:
     collections.append({
         "name": "notices", "label": _label("Notices", "Avisos"),
         "label_singular": _label("Notice", "Aviso"),
-        "folder": f"{content}/{settings['NOTICES_PATH']}", "path": "{{slug}}/index",
+        "folder": f"{content}/{folders['notices']}", "path": ENTRY_PATH,
         "extension": "md", "format": "yaml-frontmatter",
         "create": True, "delete": True, "i18n": True,
         "slug": {"editable": False}, "identifier_field": "title",

@@ -15,6 +15,7 @@ import re
 import typing as t
 from pathlib import Path, PurePosixPath
 
+from .admin import ENTRY_PATH, collection_folders
 from .languages import language_name
 from .messages import staff_text, translate
 
@@ -50,16 +51,10 @@ def escaped(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def collections(settings: dict) -> dict:
-    """{folder under content/: the editor's collection} (admin.config's collections)."""
-    return {settings["ARTICLE_PATHS"][0]: "news", settings["PAGE_PATHS"][0]: "pages",
-            settings["NOTICES_PATH"]: "notices"}
-
-
 def editor_address(siteurl: str, path: str | Path, settings: dict) -> str | None:
     """The item's address in the browser editor (Sveltia CMS's route to an entry,
     #/collections/<collection>/entries/<folder>/index, for a folder collection whose
-    path is {{slug}}/index), or None for a file that is no editor's item."""
+    path is admin.ENTRY_PATH), or None for a file that is no editor's item."""
     if not siteurl or not path:
         return None
     try:
@@ -69,10 +64,11 @@ def editor_address(siteurl: str, path: str | Path, settings: dict) -> str | None
     parts = PurePosixPath(relative.as_posix()).parts
     if len(parts) != 3 or not re.fullmatch(r"index\.[a-z]{2}\.md", parts[2]):
         return None
-    collection = collections(settings).get(parts[0])
+    collection = collection_folders(settings).get(parts[0])
     if collection is None:
         return None
-    return f"{siteurl.rstrip('/')}/admin/#/collections/{collection}/entries/{parts[1]}/index"
+    entry = ENTRY_PATH.replace("{{slug}}", parts[1])
+    return f"{siteurl.rstrip('/')}/admin/#/collections/{collection}/entries/{entry}"
 
 
 def _said(message, languages, folder):
