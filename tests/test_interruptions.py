@@ -177,3 +177,66 @@ def test_a_stop_while_a_program_runs_waits_until_it_is_gone(tmp_path):
                              str(tmp_path / "pid")], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
     assert (result.stdout.strip(), result.stderr) == ("gone", "")
+
+
+# What the scripts below print once a stop has ended the build's work: whether a
+# process it started is still running (a writer into the staging folder it removed).
+CHILDREN_LEFT = """
+def children_left():
+    try:
+        while os.waitpid(-1, os.WNOHANG) != (0, 0):
+            pass  # one that had ended: reaped
+        return "still there"
+    except ChildProcessError:
+        return "gone"
+"""
+
+STOPPED_AS_A_PROGRAM_STARTS = """
+import os, signal, subprocess
+from embassy import processes
+class Popen(subprocess.Popen):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl+C before Popen has returned
+subprocess.Popen = Popen
+""" + CHILDREN_LEFT + """
+try:
+    processes.program(["sleep", "60"])
+except KeyboardInterrupt:
+    print(children_left())
+"""
+
+STOPPED_AS_A_LANGUAGE_FORKS = """
+import os, signal
+from embassy.safebuild import build
+# a Ctrl+C while the first language's process is forked
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+""" + CHILDREN_LEFT + """
+try:
+    build("pelicanconf.py", "output")
+except KeyboardInterrupt:
+    print(children_left())
+"""
+
+
+def test_a_stop_as_a_program_starts_ends_the_program():
+    """A Ctrl+C that landed while Popen started Pagefind raised out of Popen with
+    Pagefind started, unknown to the build: it wrote on into the staging folder the
+    build then removed, and the folder was left behind (seen in CI)."""
+    result = subprocess.run([sys.executable, "-c", STOPPED_AS_A_PROGRAM_STARTS],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert (result.stdout.strip(), result.stderr) == ("gone", "")
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="on one core, nothing is forked")
+def test_a_stop_as_a_language_forks_ends_its_process(tmp_path):
+    """A Ctrl+C that landed as a language's process was forked acted before the
+    build knew the process: it built on into the staging folder being removed."""
+    project = synthetic_project(tmp_path / "project", 3)
+    result = subprocess.run([sys.executable, "-c", STOPPED_AS_A_LANGUAGE_FORKS],
+                            cwd=project, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert result.stdout.strip() == "gone", result.stderr  # (Pelican's warnings in stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert leftovers(project) == []

@@ -65,9 +65,10 @@ def on_every_core(work: Callable[[Job], object], jobs: list[Job],
         if meanwhile is not None:
             meanwhile()
         return
-    with stops_held_while_forking():
-        pool = multiprocessing.get_context("fork").Pool(processes, helper_process)
-    with pool:
+    with contextlib.ExitStack() as running:
+        with stops_held_while_forking():  # a stop while it forks acts once the pool is known
+            pool = running.enter_context(
+                multiprocessing.get_context("fork").Pool(processes, helper_process))
         done = pool.map_async(work, jobs)
         if meanwhile is not None:
             meanwhile()
@@ -89,13 +90,22 @@ def program(command: list[str], timeout: float | None = None) -> subprocess.Comp
     Stopped by Ctrl+C or SIGTERM, the build kills the program and waits until it
     is gone before the stop goes on: subprocess.run only sends the kill, and a
     Pagefind still closing its files while the build removed its staging folder
-    left that folder behind (seen once in CI, in test_interruptions)."""
-    with subprocess.Popen([*DIE_WITH_BUILD, *command], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except BaseException:  # stopped, or over time: nothing of it may outlive this
-            process.kill()
-            process.wait()
-            raise
+    left that folder behind (seen in CI, in test_interruptions). A stop that
+    lands while Popen starts the program waits until the program is known (else
+    Popen raises with the program started and lost: seen in CI too); the
+    program starts with the stops held (a signal mask outlives exec), and
+    the build, not a signal, ends it."""
+    with contextlib.ExitStack() as running:
+        with stops_held_while_forking():
+            process = running.enter_context(subprocess.Popen(
+                [*DIE_WITH_BUILD, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True))
+            running.callback(_end, process)  # first thing done when the block ends
+        stdout, stderr = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _end(process: subprocess.Popen) -> None:
+    """Kill a program still running (stopped, or over time) and wait until it is gone."""
+    process.kill()  # nothing if it has ended
+    process.wait()

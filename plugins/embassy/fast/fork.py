@@ -35,8 +35,12 @@ def run_languages(settings_file, settings, overrides, staging, previous_output, 
         gc.freeze()  # the processes share what is loaded so far, untouched by their collector
         for lang in languages:
             ours, theirs = multiprocessing.Pipe()
-            with processes.stops_held_while_forking():
+            with processes.stops_held_while_forking():  # a stop acts once the process is known
                 pid = os.fork()
+                if pid == 0:
+                    processes.helper_process()
+                else:
+                    children[pid] = (lang, ours)
             if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
                 ours.close()
                 for _other, connection in children.values():
@@ -44,7 +48,6 @@ def run_languages(settings_file, settings, overrides, staging, previous_output, 
                 language.build_language(settings_file, staging, overrides, lang, theirs, inputs,
                                         previous.get(lang), previous_output)
             theirs.close()
-            children[pid] = (lang, ours)
             if one_at_a_time:  # its items read before the next process starts
                 received[pid] = _receive(ours)
         gc.unfreeze()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import typogrify.filters  # noqa: F401 - loaded once, before the processes fork
 from jinja2 import FileSystemBytecodeCache
 
-from .. import dates, processes, run, state
+from .. import dates, run, state
 from ..errors import Reported, SiteError
 from . import patches
 from .memo import Memo
@@ -98,14 +98,14 @@ def item_cache_settings(inputs, load):
 
 def build_language(settings_file, staging, overrides, lang, connection, inputs, previous=None,
                    previous_output=None):
-    """In a forked process: build lang's site into staging, send the Report, exit.
+    """In a process fork.py forked (a helper_process): build lang's site into staging,
+    send the Report, exit.
 
     previous: the last build's LanguageRecord of lang, and previous_output
     the output it describes (a rebuild), else None.
     """
     code, started = 1, time.monotonic()
     try:
-        processes.helper_process()
         build = state.BuildState(str(staging))
         memo = build.text_memo = Memo(inputs.cache / "contents" / f"{lang}.pickle", inputs)
         reuse = PageReuse(inputs, lang, staging, build, previous, previous_output)
