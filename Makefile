@@ -23,11 +23,13 @@ $(VENV)/.dev-installed: requirements.lock
 
 # The browser editor (/admin/): Sveltia CMS, pinned with its integrity hashes in
 # admin/package-lock.json, bundled by esbuild (pinned there too) into admin/dist/.
-# It needs Node.js's npm; without it the site is built without the editor, and
-# the build says so.
+# What npm has downloaded before is used as it is (--prefer-offline; each file is
+# checked against its hash). It needs Node.js's npm; without it the site is built
+# without the editor, and the build says so.
 $(EDITOR): admin/package.json admin/package-lock.json admin/editor.js
 	@if command -v npm >/dev/null; then \
-	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  npm ci --prefix admin --ignore-scripts --no-audit --no-fund --prefer-offline \
+	    --loglevel=error && \
 	  npm run --prefix admin --silent build; \
 	else \
 	  echo "Node.js (npm) is not installed: the site is built without the browser editor (/admin/)."; \

@@ -20,7 +20,7 @@ from benchmarks.corpus import (
 )
 from benchmarks.corpus import make_project as synthetic_project  # noqa: F401 - for the tests
 from embassy.fast import unsupported
-from embassy.gates import GateUnavailable
+from embassy.gates import GATES, GateUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -93,6 +93,13 @@ def assert_refused(result, output, *messages):
     assert "How to fix:" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert [path.name for path in output.iterdir()] == ["last-good.txt"]
+
+
+def assert_gates_passed(report):
+    """Every quality gate ran and passed: its "ok" line is in report (what `invoke
+    publish` and `invoke check` print)."""
+    passed = [name for name in GATES if f"\n  ok    {name}: " in f"\n{report}"]
+    assert passed == list(GATES), report
 
 
 def run_gate(check, site, **options):
