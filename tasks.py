@@ -307,5 +307,5 @@ def lock(c):
 
 @task
 def test(c, options=""):
-    """Run the whole test suite."""
-    c.run(f"{_python()} -m pytest {options}", pty=False)
+    """Run the whole test suite, on every core (pytest-xdist; see tests/conftest.py)."""
+    c.run(f"{_python()} -m pytest --numprocesses=auto {options}", pty=False)

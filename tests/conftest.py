@@ -1,5 +1,10 @@
-"""Shared fixtures: the site is built once per session, as tasks.py builds it, and
-one Chromium serves the session's browser tests.
+"""Shared fixtures: the site is built once per run, as tasks.py builds it, and one
+Chromium serves each worker's browser tests.
+
+`invoke test` runs the suite on every core (pytest-xdist): the workers share the
+run's builds (made_once: the first worker to need one makes it, the others wait
+for it), and the slowest tests (marked slow) start first, so that the workers
+finish together.
 
 Builds run in a subprocess (python -m embassy.safebuild) exactly as `invoke build`
 and `invoke publish` do, into temporary folders. They build a copy of the
@@ -9,12 +14,15 @@ feature (lists, pagination, categories, feeds, drafts, images, search) is
 tested on the corpus.
 """
 
+import os
+import shutil
 import signal
 import sys
 from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from embassy.gates import BuiltSite
 from embassy.gates import browser as browser_gate
@@ -28,45 +36,70 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked slow first (in their order), then the others."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def made_once(tmp_path_factory, name, make):
+    """The folder name, which make(folder) fills once for the whole run: the workers of
+    pytest-xdist share it, the first to need it making it while the others wait."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder, made = base / name, base / f"{name}.made"
+    with FileLock(base / f"{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            make(folder)
+            made.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def site_project(tmp_path_factory):
-    """The project with the test corpus, shared by the session's builds (never edited)."""
-    return copy_project(tmp_path_factory.mktemp("site") / "project")
+    """The project with the test corpus, shared by the run's builds (never edited)."""
+    def make(folder):
+        copy_project(folder)
+        write_settings(folder, "paginatedconf.py", DEFAULT_PAGINATION=2)
+
+    return made_once(tmp_path_factory, "site-project", make)
 
 
-def _build_site(project, output, settings, siteurl):
-    result = run_build(settings, output, cwd=project, siteurl=siteurl)
-    assert result.returncode == 0, result.stderr + result.stdout
-    return BuiltSite(output, siteurl)
+def _built_site(tmp_path_factory, name, project, settings, siteurl):
+    """The site built from project with settings, once for the run, into <name>/output."""
+    def build(folder):
+        result = run_build(settings, folder / "output", cwd=project, siteurl=siteurl)
+        assert result.returncode == 0, result.stderr + result.stdout
+
+    return BuiltSite(made_once(tmp_path_factory, name, build) / "output", siteurl)
 
 
 @pytest.fixture(scope="session")
 def dev_site(site_project, tmp_path_factory):
     """The development build (root-relative URLs)."""
-    return _build_site(site_project, tmp_path_factory.mktemp("dev") / "output",
-                       "pelicanconf.py", "")
+    return _built_site(tmp_path_factory, "dev", site_project, "pelicanconf.py", "")
 
 
 @pytest.fixture(scope="session")
 def prod_site(site_project, tmp_path_factory):
     """The production build (absolute URLs under PRODUCTION_URL)."""
-    return _build_site(site_project, tmp_path_factory.mktemp("prod") / "output",
-                       "publishconf.py", PRODUCTION_URL)
+    return _built_site(tmp_path_factory, "prod", site_project, "publishconf.py",
+                       PRODUCTION_URL)
 
 
 @pytest.fixture(scope="session")
 def paginated_site(site_project, tmp_path_factory):
     """A development build with two news items a page, to reach every list page."""
-    settings = write_settings(site_project, "paginatedconf.py", DEFAULT_PAGINATION=2)
-    return _build_site(site_project, tmp_path_factory.mktemp("paginated") / "output",
-                       settings, "")
+    return _built_site(tmp_path_factory, "paginated", site_project, "paginatedconf.py", "")
 
 
 @pytest.fixture(scope="session")
 def own_site(tmp_path_factory):
     """The development build of the site's own content (no news posted yet)."""
-    project = copy_project(tmp_path_factory.mktemp("own") / "project", corpus=False)
-    return _build_site(project, project / "output", "pelicanconf.py", "")
+    project = made_once(tmp_path_factory, "own-project",
+                        lambda folder: copy_project(folder, corpus=False))
+    return _built_site(tmp_path_factory, "own", project, "pelicanconf.py", "")
 
 
 @pytest.fixture(params=["dev", "prod", "paginated"], scope="session")

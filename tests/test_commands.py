@@ -130,6 +130,7 @@ def test_a_build_in_a_terminal_shows_its_progress_per_language(project):
     assert "Writing the pages" not in result.stdout and "\x1b[" not in result.stdout
 
 
+@pytest.mark.slow
 def test_invoke_build_check_clean_and_clean_build(project):
     require("java", "chromium")
     result = invoke(project, "build", "check")
@@ -151,6 +152,7 @@ def test_invoke_build_check_clean_and_clean_build(project):
     assert not (project / "cache" / "stale").exists()  # built from scratch
 
 
+@pytest.mark.slow
 def test_invoke_gh_pages_pushes_the_site_published_under_a_project_path(project, tmp_path):
     """A GitHub Pages project site lives under a path: https://owner.github.io/embassy."""
     require("java", "chromium")

@@ -32,6 +32,7 @@ def test_every_feed_follows_the_feed_validator_rules(site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("chromium")  # the session's Chromium: see conftest.py
 def test_every_page_type_is_accessible_in_a_real_browser(paginated_site):
     """axe-core (WCAG 2.0/2.1 A and AA) at 375px and 1280px, light and dark, reflow at 320px,

@@ -84,6 +84,7 @@ def edit(project, number, full):
             file.write(f"\nEdit {number}.\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("full", [True, False], ids=["full build", "rebuild"])
 def test_a_build_stopped_at_any_point_loses_nothing(corpus, full):
     project, output = corpus, corpus / "output"

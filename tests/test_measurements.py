@@ -16,6 +16,7 @@ import pytest
 from helpers import ROOT, invoke, require, user_env
 
 
+@pytest.mark.slow
 def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
     result = invoke(project, "benchmark", "--items", "4", "--repeat", "1")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -27,6 +28,7 @@ def test_invoke_benchmark_compares_ours_with_stock_pelican(project):
     assert "our one-item rebuild takes" in result.stdout
 
 
+@pytest.mark.slow
 def test_invoke_benchmark_publish_times_the_workflow_step_cold_and_warm(project):
     """Four publishes, invoke as a user runs it, with the quick gates only: every gate
     is run by the publish tests, and the browser's alone would take minutes here."""
@@ -48,6 +50,7 @@ def test_invoke_benchmark_publish_times_the_workflow_step_cold_and_warm(project)
                      re.MULTILINE), result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("corpus, page", [
     (False, "fr/accords/"),
     (True, "es/noticias/ochenta-anos-de-relaciones-diplomaticas/"),  # a news item

@@ -134,6 +134,7 @@ class NewPages(BuiltSite):
                 if self.relative(path).split("/")[0] not in ("en", "es", "fr")]
 
 
+@pytest.mark.slow
 def test_the_publish_gates_pass(pt_site):
     """Each gate `invoke publish` runs (--check), on the Portuguese pages, the root's
     and the editor's, the feeds, the files."""

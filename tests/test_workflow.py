@@ -100,6 +100,7 @@ def clone(clone_copy, tmp_path):
     return workspace
 
 
+@pytest.mark.slow
 def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clone, tmp_path):
     """The build job's steps in order, on a clone, as a runner would run them. Its
     `invoke publish` is the suite's run of that command at a site's own domain (the
