@@ -23,7 +23,9 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import catalogs, finish
+from pelican.settings import Settings
+
+from .. import catalogs, finish, summary
 from ..errors import SiteError
 from ..run import Result
 from ..state import BuildState
@@ -32,13 +34,13 @@ from . import fork, patches, record, signatures, standby
 unsupported = patches.unsupported
 
 
-def forget(settings, output):
+def forget(settings: Settings, output: str | Path) -> None:
     """Keep nothing of this build for the next (it will build everything)."""
     standby.forget(settings, output)
     record.forget_record(settings, output)
 
 
-def remember(settings, output, result, old):
+def remember(settings: Settings, output: Path, result: Result, old: Path | None) -> None:
     """Once output/ is the new site: keep its record for the next build, and the last
     output (at old) as the next rebuild's standby (see standby.py)."""
     standby.forget(settings, output)  # until keep(): the standby matches no record
@@ -49,12 +51,14 @@ def remember(settings, output, result, old):
     standby.keep(settings, output, old, result.changes)  # a full build's: deleted
 
 
-def incremental(settings):
+def incremental(settings: Settings) -> bool:
     """Whether a build may keep what the last one made (FAST_BUILD_INCREMENTAL)."""
     return settings.get("FAST_BUILD_INCREMENTAL", True)
 
 
-def build(settings_file, settings, overrides, staging, output, report, progress, reuse=True):
+def build(settings_file: str | Path, settings: Settings, overrides: dict, staging: Path,
+          output: Path, report: summary.Report, progress: summary.Progress,
+          reuse: bool = True) -> Result:
     """Build every language into staging, one process each; return a Result.
 
     reuse: whether a rebuild may keep what the last build made (publishing

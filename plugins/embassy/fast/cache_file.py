@@ -6,11 +6,15 @@ stopped while writing one leaves the last whole file (atomic.py).
 """
 
 import pickle
+from pathlib import Path
+from typing import TypeVar
 
 from ..atomic import atomic_write
 
+Data = TypeVar("Data")  # what a cache file holds: the type of its empty value
 
-def read_cache(path, empty):
+
+def read_cache(path: str | Path, empty: Data) -> Data:
     """A cache file's data, or empty if the file is missing or cannot be read back as
     data of empty's type (damaged on the disk, say): a cache missed, never a
     stopped build."""
@@ -22,7 +26,7 @@ def read_cache(path, empty):
     return data if isinstance(data, type(empty)) else empty
 
 
-def write_cache(path, data):
+def write_cache(path: str | Path, data: object) -> None:
     """Write a cache file whole or not at all (a partial file, then renamed): a build
     stopped halfway must not leave one the next cannot read."""
     with atomic_write(path) as file:

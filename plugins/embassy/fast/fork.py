@@ -17,14 +17,21 @@ sends and receives differs.
 import gc
 import multiprocessing
 import os
+from pathlib import Path
 
-from .. import processes
+from pelican.settings import Settings
+
+from .. import processes, summary
 from ..errors import SiteError
 from . import language, standby
+from .record import LanguageRecord
+from .signatures import Inputs
 
 
-def run_languages(settings_file, settings, overrides, staging, previous_output, site, inputs,
-                   languages, previous, records, report, progress):
+def run_languages(settings_file: str | Path, settings: Settings, overrides: dict, staging: Path,
+                  previous_output: Path | None, site: Path, inputs: Inputs, languages: list[str],
+                  previous: dict[str, LanguageRecord], records: dict[str, LanguageRecord],
+                  report: summary.Report, progress: summary.Progress) -> list[SiteError]:
     """Fork a process per language, exchange their URLs, and wait for their reports
     (added to records and report); meanwhile, for a rebuild, link the last output's
     files into site. Returns the problems reported."""

@@ -10,9 +10,12 @@ import datetime
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import typogrify.filters  # noqa: F401 - loaded once, before the processes fork
 from jinja2 import FileSystemBytecodeCache
+from pelican.settings import Settings
 
 from .. import dates, run, state
 from ..errors import Reported, SiteError
@@ -20,6 +23,10 @@ from . import patches
 from .memo import Memo
 from .record import LanguageRecord
 from .reuse import PageReuse
+from .signatures import Inputs
+
+if TYPE_CHECKING:  # for the annotation alone: multiprocessing loads it at the first Pipe()
+    from multiprocessing.connection import Connection
 
 
 class OtherLanguageFailed(Exception):
@@ -39,7 +46,7 @@ class LanguageProcess(state.LivesWithTheBuild):
     sent_urls: dict = field(default_factory=dict)
     other_failed: bool = False
 
-    def exchange_urls(self, urls):
+    def exchange_urls(self, urls: dict[str, str]) -> dict[str, str]:
         """Send this language's {source: URL}; return every other language's."""
         self.sent_urls = urls
         self.connection.send(urls)
@@ -60,7 +67,7 @@ class Report:
     seconds: float
 
 
-def warm_up(settings):
+def warm_up(settings: Settings) -> None:
     """In the parent, before it forks: import and load, once, what every language's
     process needs (they share it): typogrify's filters (imported above), each
     language's dates."""
@@ -68,7 +75,7 @@ def warm_up(settings):
         dates.format_local_date(datetime.date(2000, 1, 1), lang, settings["DATE_LOCALES"])
 
 
-def template_cache(inputs):
+def template_cache(inputs: Inputs) -> FileSystemBytecodeCache:
     """Jinja's bytecode cache, in a folder of CACHE_PATH/templates/ per site signature.
 
     Jinja keys compiled templates by name and source only; their code also
@@ -81,7 +88,7 @@ def template_cache(inputs):
     return FileSystemBytecodeCache(str(folder))
 
 
-def item_cache_settings(inputs, load):
+def item_cache_settings(inputs: Inputs, load: bool) -> Settings:
     """Settings for Pelican's own cache of the items it read (its "generator" layer).
 
     A rebuild then creates only the items whose files changed (stamped with
@@ -96,8 +103,10 @@ def item_cache_settings(inputs, load):
             "LOAD_CONTENT_CACHE": load, "GZIP_CACHE": False}
 
 
-def build_language(settings_file, staging, overrides, lang, connection, inputs, previous=None,
-                   previous_output=None):
+def build_language(settings_file: str | Path, staging: Path, overrides: dict, lang: str,
+                   connection: "Connection", inputs: Inputs,
+                   previous: LanguageRecord | None = None,
+                   previous_output: Path | None = None) -> NoReturn:
     """In a process fork.py forked (a helper_process): build lang's site into staging,
     send the Report, exit.
 

@@ -10,6 +10,7 @@ holds in a fresh checkout: the Pages workflow restores it on a new machine.
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .cache_file import read_cache, write_cache
@@ -37,7 +38,7 @@ class Memo:
                                     else [signature, None, {}])
         return self.current[source]
 
-    def result(self, source_path, kind, text, compute):
+    def result(self, source_path: str, kind: str, text: str, compute: Callable[[str], str]) -> str:
         """compute(text) for a file (the build state's text_memo: typography), kept from
         the last build when the file and text are the same."""
         results = self._entry(source_path)[2]
@@ -46,16 +47,16 @@ class Memo:
             results[key] = compute(text)
         return results[key]
 
-    def get(self, source_path):
+    def get(self, source_path: str) -> str | None:
         """The HTML of a file unchanged since the last build, or None."""
         entry = self._entry(source_path)
         return None if entry[1] is None else zlib.decompress(entry[1]).decode("utf-8")
 
-    def put(self, source_path, content):
+    def put(self, source_path: str, content: str) -> None:
         # compressed: a language's HTML stays in memory until the memo is saved
         self._entry(source_path)[1] = zlib.compress(content.encode("utf-8"), 1)
 
-    def save(self):
+    def save(self) -> None:
         """Keep this build's entries and the earlier ones of files unchanged since (which
         Pelican's item cache may have spared reading); files changed or gone are
         forgotten."""

@@ -32,28 +32,33 @@ import contextlib
 import functools
 import io
 import os
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import smartypants
+from feedgenerator import SyndicationFeed
+from jinja2 import Template
 from pelican import signals
 from pelican.cache import FileDataCacher, FileStampDataCacher
-from pelican.contents import Content
+from pelican.contents import Article, Content
 from pelican.generators import CachingGenerator, Generator
 from pelican.plugins.i18n_subsites import i18n_subsites
 from pelican.plugins.yaml_metadata import yaml_metadata
+from pelican.settings import Settings
 from pelican.utils import get_date, pelican_open, posixize_path
 from pelican.writers import Writer
 
 from .. import sources
 from .cache_file import read_cache, write_cache
-from .reuse import Rendering, items_of
+from .reuse import PageReuse, Rendering, items_of
 
 SUPPORTED = {"pelican": "4.12.0", "pelican-i18n-subsites": "1.0.0",
              "pelican-yaml-metadata": "2.2.0", "smartypants": "2.0.2"}
 
 
-def unsupported():
+def unsupported() -> str | None:
     """Why the fast build cannot run with the packages installed, or None if it can."""
     for package, version in SUPPORTED.items():
         try:
@@ -65,7 +70,7 @@ def unsupported():
     return None
 
 
-def install(reuse):
+def install(reuse: PageReuse) -> Settings:
     """Apply every change below in this process (a language's process), with reuse
     (reuse.PageReuse) noting the texts each page reads; return the settings the
     process's Pelican pass needs with them."""
@@ -145,7 +150,7 @@ class FastMarkdownReader(sources.CheckedMarkdownReader):
     """The checked reader, with translations read for their metadata only, and the
     HTML of unchanged files from the memo."""
 
-    def read(self, source_path):
+    def read(self, source_path: str) -> tuple[str, dict]:
         fields = sources.check_source(Path(source_path))
         # pelican-yaml-metadata's own reading of the values (dates, category)
         metadata = self._parse_yaml_metadata(
@@ -238,7 +243,7 @@ def _noting_reads(name, reuse):
     every page's inputs)."""
     memo = vars(Content)[name]
 
-    def noted(self, *args):
+    def noted(self, *args: str) -> str:
         if name == "get_content" or "summary" not in self.metadata:
             reuse.note_read(self)
         return memo(self, *args)
@@ -260,7 +265,8 @@ class FastWriter(Writer):
         super().__init__(*args, **kwargs)
         self.kept = set()
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(self, name: str, template: Template, context: dict, *args: Any,
+                   **kwargs: Any) -> None:
         if not _is_built_here(self.settings):
             return None
         reuse = _process(self.settings).reuse
@@ -274,7 +280,8 @@ class FastWriter(Writer):
         rendering.record()
         return None
 
-    def write_feed(self, elements, context, path=None, *args, **kwargs):
+    def write_feed(self, elements: Sequence[Article], context: dict, path: str | None = None,
+                   *args: Any, **kwargs: Any) -> SyndicationFeed | None:
         if not _is_built_here(self.settings):
             return None
         reuse = _process(self.settings).reuse
@@ -313,6 +320,6 @@ SMARTYPANTS_MARKS = {
 def _only_with_marks(step, marks):
     """step, run only on text that has one of marks."""
     @functools.wraps(step)
-    def needed(text):
+    def needed(text: str) -> str:
         return step(text) if any(mark in text for mark in marks) else text
     return needed

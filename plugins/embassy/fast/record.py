@@ -16,9 +16,12 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from pelican.settings import Settings
+
 from .. import atomic
 from ..cards import Card
 from ..sitemap import Entry
+from .signatures import Inputs
 
 
 class PageRecord(NamedTuple):
@@ -51,7 +54,7 @@ class LanguageRecord(NamedTuple):
     moved: dict[str, str]
 
     @classmethod
-    def from_json(cls, data):
+    def from_json(cls, data: list) -> "LanguageRecord":
         signature, pages, urls, images, counts, cards, moved = data
         pages = {name: PageRecord(page_signature, Entry(*entry) if entry else None, site_wide,
                                   card, tuple(reads))
@@ -61,17 +64,18 @@ class LanguageRecord(NamedTuple):
                    {name: Card(*card) for name, card in cards.items()}, moved)
 
 
-def record_path(settings, output):
+def record_path(settings: Settings, output: str | Path) -> Path:
     name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
     return Path(settings["CACHE_PATH"]) / "builds" / f"{name}.json"
 
 
-def identity(output):
+def identity(output: str | Path) -> list[int]:
     stat = Path(output).stat()
     return [stat.st_ino, stat.st_mtime_ns]
 
 
-def load_record(settings, output, inputs):
+def load_record(settings: Settings, output: str | Path,
+                inputs: Inputs) -> dict[str, LanguageRecord] | None:
     """The last build's {lang: LanguageRecord}, if it describes the output as it is
     and the same site; else None."""
     path = record_path(settings, output)
@@ -85,12 +89,13 @@ def load_record(settings, output, inputs):
     return None
 
 
-def forget_record(settings, output):
+def forget_record(settings: Settings, output: str | Path) -> None:
     with contextlib.suppress(OSError):
         record_path(settings, output).unlink()
 
 
-def save_record(settings, output, inputs, languages):
+def save_record(settings: Settings, output: str | Path, inputs: Inputs,
+                languages: dict[str, LanguageRecord]) -> None:
     """Remember this build ({lang: LanguageRecord}), once its output is in place."""
     record = {"site": inputs.site, "output": identity(output), "languages": languages}
     atomic.write_text(record_path(settings, output), json.dumps(record))

@@ -15,10 +15,14 @@ theme, data files and what the clock decides are the site's inputs.
 """
 
 import contextlib
+import datetime
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from pelican.contents import Content
 
 from .. import cards, modified
@@ -44,19 +48,20 @@ class PageReuse:
         self.pages = {}
         self._reads = None  # while a page renders: the source files whose text it reads
 
-    def shown(self, items):
+    def shown(self, items: Iterable[Content]) -> str:
         """One signature for the items a page is given, in full."""
         full = self.inputs.full
         return digest(*[full(item.source_path) for item in items])
 
-    def signature(self, name, shown, site_wide, reads=()):
+    def signature(self, name: str, shown: str, site_wide: bool,
+                  reads: Iterable[str] = ()) -> str:
         full = self.inputs.full
         return digest(self.inputs.metadata, name, shown,
                       self.inputs.languages[self.lang] if site_wide else "",
                       *(full(source_path) for source_path in reads))
 
     @contextlib.contextmanager
-    def noting_reads(self):
+    def noting_reads(self) -> Iterator[set[str]]:
         """While a page renders: the set of the source files whose text it reads."""
         self._reads = reads = set()
         try:
@@ -64,16 +69,16 @@ class PageReuse:
         finally:
             self._reads = None
 
-    def note_read(self, item):
+    def note_read(self, item: Content) -> None:
         """An item's text was read (Content.get_content or get_summary, see patches.py)."""
         if self._reads is not None and item.source_path:
             self._reads.add(str(item.source_path))
 
-    def name(self, site_output, path):
+    def name(self, site_output: str, path: str) -> str:
         """A page's path in the whole site (a subsite writes below its language)."""
         return os.path.relpath(os.path.join(site_output, path), self.staging)
 
-    def reuse(self, name, shown):
+    def reuse(self, name: str, shown: str) -> bool:
         """Keep the last output's page if what it shows is unchanged; True if kept."""
         previous = self.previous.get(name)
         if previous is None or self.previous_output is None:
@@ -90,14 +95,15 @@ class PageReuse:
             self.cards[previous.card] = self.previous_cards[previous.card]
         return True
 
-    def written(self, name, shown, site_wide, card=None, reads=()):
+    def written(self, name: str, shown: str, site_wide: bool, card: str | None = None,
+                reads: Iterable[str] = ()) -> None:
         """Record a page this build rendered (its sitemap entry is in by now)."""
         reads = tuple(sorted(reads))
         self.pages[name] = PageRecord(self.signature(name, shown, site_wide, reads),
                                       self.sitemap.get(name), site_wide, card, reads)
 
 
-def items_of(values):
+def items_of(values: Iterable[object]) -> list[Content]:
     """The news items and pages a template is given (the others it shows by metadata)."""
     items = []
     for value in values:
@@ -128,7 +134,7 @@ class Rendering:
             self.all_shown = self.reuse.shown(self.items)
         return self.all_shown
 
-    def render(self, context):
+    def render(self, context: dict) -> str:
         name = self.reuse.name(self.site_output, context["output_file"])
         shown = self._shown(context)
         if self.reuse.reuse(name, shown):
@@ -136,13 +142,15 @@ class Rendering:
             return ""
         reads, named = [], []
 
+        # the template global, noting that it was read
         @pass_context
-        def site_modified(page_context):  # the template global, noting that it was read
+        def site_modified(page_context: Context) -> datetime.datetime | None:
             reads.append(True)
             return modified.site_modified(page_context)
 
+        # noting the card the page names
         @pass_context
-        def sharing_card(page_context, *args, **kwargs):  # noting the card the page names
+        def sharing_card(page_context: Context, *args: Any, **kwargs: Any) -> cards.CardImage:
             card = cards.sharing_card(page_context, *args, **kwargs)
             named.append(card.name)
             return card
@@ -153,7 +161,7 @@ class Rendering:
         self.rendered.append((name, shown, bool(reads), named[-1] if named else None, texts))
         return html
 
-    def record(self):
+    def record(self) -> None:
         """Once Pelican has written the pages (and the sitemap read them): record them."""
         for name, shown, site_wide, card, texts in self.rendered:
             self.reuse.written(name, shown, site_wide, card, texts)

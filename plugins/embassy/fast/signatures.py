@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -34,7 +35,7 @@ PACKAGES = ("pelican", "pelican-i18n-subsites", "markdown", "jinja2", "markupsaf
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
-def digest(*parts):
+def digest(*parts: object) -> str:
     """A short signature of parts (any values, compared by their text)."""
     hashed = hashlib.sha256()
     for part in parts:
@@ -85,7 +86,8 @@ class _Known:
         self.entries = entries if made_by == self.code else {}
         self.seen, self.changed = {}, False
 
-    def get(self, path, compute):
+    def get(self, path: Path,
+            compute: Callable[[Path, os.stat_result], tuple]) -> tuple[tuple, os.stat_result]:
         """compute(path, its stat), or what it gave for the file as it is now;
         and the file's stat."""
         stat = os.stat(path)
@@ -96,7 +98,7 @@ class _Known:
         self.seen[str(path)] = entry
         return entry[1], stat
 
-    def save(self):
+    def save(self) -> None:
         if self.changed or self.seen.keys() != self.entries.keys():
             write_cache(self.path, (self.code, self.seen))
 
@@ -187,17 +189,17 @@ class Inputs:
         return digest(self.metadata, *(full for _path, (file_lang, _meta, full, _text)
                                       in sorted(self.sources.items()) if file_lang == lang))
 
-    def full(self, source_path):
+    def full(self, source_path: str | Path) -> str:
         """The signature of a Markdown file's path, bytes and time."""
         return self.sources.get(str(source_path), (None, None, "?", "?"))[2]
 
-    def text(self, source_path):
+    def text(self, source_path: str | Path) -> str:
         """The signature of a Markdown file's path and bytes (what the memo's entries
         are made from)."""
         return self.sources.get(str(source_path), (None, None, "?", "?"))[3]
 
 
-def walk(folder):
+def walk(folder: str | Path) -> list[str]:
     """Every file below folder, as paths relative to it."""
     found = []
     for parent, _dirs, files in os.walk(folder):

@@ -17,8 +17,10 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
+from pelican.settings import Settings
+
 from .. import atomic, search
-from .record import identity, record_path
+from .record import LanguageRecord, identity, record_path
 from .signatures import walk
 
 
@@ -39,7 +41,7 @@ def _marker(settings, output):
     return record_path(settings, output).with_suffix(".standby.json")
 
 
-def new_site(settings, output, site):
+def new_site(settings: Settings, output: Path, site: Path) -> None:
     """Make site a folder with every file of output, the standby's if it can be trusted."""
     standby, marker = _standby(output), _marker(settings, output)
     try:
@@ -68,7 +70,8 @@ def _bring_up_to_date(standby, output, changes):
         link_tree(output / name, standby / name)
 
 
-def complete(site, staging, previous, records, languages):
+def complete(site: Path, staging: Path, previous: dict[str, LanguageRecord],
+             records: dict[str, LanguageRecord], languages: list[str]) -> Changes:
     """Make site (the last output's files) the new site: move staging's files in,
     remove the pages the sources no longer make and the image variants and
     sharing cards no page shows, and index the languages built again for
@@ -93,7 +96,7 @@ def complete(site, staging, previous, records, languages):
     return Changes(moved, gone, [os.path.join("pagefind", lang) for lang in languages])
 
 
-def keep(settings, output, old, changes):
+def keep(settings: Settings, output: Path, old: Path | None, changes: Changes | None) -> None:
     """After the exchange, once the old standby is forgotten (forget()): keep the last
     output (now at old) as the standby, with changes, what this rebuild changed (None
     after a full build: deleted)."""
@@ -109,24 +112,24 @@ def keep(settings, output, old, changes):
         {"standby": standby.stat().st_ino, "output": identity(output), "changes": changes}))
 
 
-def forget(settings, output):
+def forget(settings: Settings, output: str | Path) -> None:
     """Trust the standby no more (its marker removed): it will be deleted, not used."""
     _marker(settings, output).unlink(missing_ok=True)
 
 
-def remove_empty_folders(root, folder):
+def remove_empty_folders(root: Path, folder: Path) -> None:
     """Remove folder and its parents up to root, as long as they are empty."""
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 
 
-def remove(output):
+def remove(output: str | Path) -> None:
     """The standby of output, if any (invoke clean)."""
     shutil.rmtree(_standby(Path(output).resolve()), ignore_errors=True)
 
 
-def link_tree(source, target):
+def link_tree(source: str | Path, target: str | Path) -> None:
     """Make target a copy of the folder source whose files are hard links."""
     for parent, _folders, files in os.walk(source):
         into = os.path.join(target, os.path.relpath(parent, source))
