@@ -38,8 +38,8 @@ class LanguageProcess(state.LivesWithTheBuild):
     """What the patched Pelican pass of a language's process reads and adds to
     (in its settings as FAST_PROCESS)."""
 
-    connection: object  # to the parent
-    inputs: object  # signatures.Inputs
+    connection: "Connection"  # to the parent
+    inputs: Inputs
     reuse: PageReuse
     memo: Memo
     template_cache: FileSystemBytecodeCache
