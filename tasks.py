@@ -308,4 +308,4 @@ def lock(c):
 @task
 def test(c, options=""):
     """Run the whole test suite, on every core (pytest-xdist; see tests/conftest.py)."""
-    c.run(f"{_python()} -m pytest --numprocesses=auto {options}", pty=False)
+    c.run(f"{_python()} -m pytest --numprocesses=auto --maxschedchunk=1 {options}", pty=False)

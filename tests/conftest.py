@@ -2,7 +2,7 @@
 Chromium serves each worker's browser tests.
 
 `invoke test` runs the suite on every core (pytest-xdist): the workers share the
-run's builds (made_once: the first worker to need one makes it, the others wait
+run's builds (helpers.made_once: the first worker to need one makes it, the others wait
 for it), and the slowest tests (marked slow) start first, so that the workers
 finish together.
 
@@ -14,19 +14,25 @@ feature (lists, pagination, categories, feeds, drafts, images, search) is
 tested on the corpus.
 """
 
-import os
-import shutil
 import signal
 import sys
 from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from embassy.gates import BuiltSite
 from embassy.gates import browser as browser_gate
-from helpers import PRODUCTION_URL, copy_project, git, require, run_build, run_gate, write_settings
+from helpers import (
+    PRODUCTION_URL,
+    copy_project,
+    git,
+    made_once,
+    require,
+    run_build,
+    run_gate,
+    write_settings,
+)
 
 # A shell starts a background job (`make test &`, a runner without job control) with
 # Ctrl+C ignored, and every process it starts inherits that: the builds that
@@ -37,23 +43,10 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 
 
 def pytest_collection_modifyitems(items):
-    """The tests marked slow first (in their order), then the others."""
+    """The tests marked slow first (in their order), then the others. (invoke test
+    hands them to the workers one at a time, --maxschedchunk=1: by default the first
+    worker would take the first 77 tests, every slow one among them.)"""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
-def made_once(tmp_path_factory, name, make):
-    """The folder name, which make(folder) fills once for the whole run: the workers of
-    pytest-xdist share it, the first to need it making it while the others wait."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, above each worker's own
-    folder, made = base / name, base / f"{name}.made"
-    with FileLock(base / f"{name}.lock"):
-        if not made.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-            make(folder)
-            made.touch()
-    return folder
 
 
 @pytest.fixture(scope="session")

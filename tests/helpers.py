@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from benchmarks.corpus import (
     copy_project,  # noqa: F401 - for the tests
@@ -31,6 +32,8 @@ PRODUCTION_URL = "https://embassy.example"
 # the path each leads to on this site.
 OLD_ADDRESSES = {"/ingles/bilaterals.html": "/en/legal-framework/",
                  "/ES/es_bilaterales.html": "/es/marco-juridico/"}
+SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
+                          re.MULTILINE)
 IN_CI = os.environ.get("CI") == "true"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 BUILD_WORKFLOW = WORKFLOW.parent / "site-build.yml"  # pages.yml's build job (site-check's too)
@@ -38,6 +41,21 @@ BUILD_WORKFLOW = WORKFLOW.parent / "site-build.yml"  # pages.yml's build job (si
 # other versions of Pelican and its plugins the build is stock Pelican's.
 needs_fast_build = pytest.mark.skipif(unsupported() is not None,
                                       reason=f"the fast build is off: {unsupported()}")
+
+
+def made_once(tmp_path_factory, name, make):
+    """The folder name, which make(folder) fills once for the whole run: the workers of
+    pytest-xdist share it, the first to need it making it while the others wait."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder, made = base / name, base / f"{name}.made"
+    with FileLock(base / f"{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            make(folder)
+            made.touch()
+    return folder
 
 
 def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
@@ -93,6 +111,17 @@ def assert_refused(result, output, *messages):
     assert "How to fix:" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert [path.name for path in output.iterdir()] == ["last-good.txt"]
+
+
+def assert_built(project, result):
+    """The build succeeded, printed its summary (one line per language), and left
+    nothing beside output/ but its lock file."""
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Built the site in" in result.stdout, result.stdout
+    assert sorted(SUMMARY_LINE.findall(result.stdout)) == sorted(LANGUAGES), result.stdout
+    assert "Done: Processed" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [path.name for path in project.glob(".output*")] == [".output.lock"]
 
 
 def assert_gates_passed(report):

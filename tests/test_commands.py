@@ -19,8 +19,8 @@ import pytest
 
 from embassy.nginx import free_port
 from helpers import (
-    LANGUAGES,
     OLD_ADDRESSES,
+    assert_built,
     assert_gates_passed,
     git,
     invoke,
@@ -28,9 +28,6 @@ from helpers import (
     require,
     user_env,
 )
-
-SUMMARY_LINE = re.compile(r"^  (en|es|fr)  \S+ +\d+ news items?, \d+ pages?; \d+ files? written",
-                          re.MULTILINE)
 
 
 @contextlib.contextmanager
@@ -80,17 +77,6 @@ def wait_for(url, process, log, contains="", limit=240):
             pass
         time.sleep(0.25)
     pytest.fail(f"{url} did not answer with {contains!r} in {limit} s:\n{log.read_text()[-3000:]}")
-
-
-def assert_built(project, result):
-    """The build succeeded, printed its summary (one line per language), and left
-    nothing beside output/ but its lock file."""
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Built the site in" in result.stdout, result.stdout
-    assert sorted(SUMMARY_LINE.findall(result.stdout)) == sorted(LANGUAGES), result.stdout
-    assert "Done: Processed" not in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    assert [path.name for path in project.glob(".output*")] == [".output.lock"]
 
 
 def test_make_serve_builds_serves_and_shows_an_edit(project, tmp_path):

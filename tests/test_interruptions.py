@@ -29,7 +29,8 @@ import time
 
 import pytest
 
-from helpers import ROOT, snapshot, synthetic_project
+from embassy.safebuild import available_cores
+from helpers import ROOT, needs_fast_build, snapshot, synthetic_project
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
 POINTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95]
@@ -209,9 +210,15 @@ except KeyboardInterrupt:
 
 STOPPED_AS_A_LANGUAGE_FORKS = """
 import os, signal
+from embassy.fast import language
 from embassy.safebuild import build
-# a Ctrl+C while the first language's process is forked
-os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+# a Ctrl+C while the first language's process is forked: armed once the languages'
+# processes are about to start (warm_up), so that no other fork is the one stopped
+warm_up = language.warm_up
+def arm(settings):
+    warm_up(settings)
+    os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+language.warm_up = arm
 """ + CHILDREN_LEFT + """
 try:
     build("pelicanconf.py", "output")
@@ -230,7 +237,8 @@ def test_a_stop_as_a_program_starts_ends_the_program():
     assert (result.stdout.strip(), result.stderr) == ("gone", "")
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="on one core, nothing is forked")
+@needs_fast_build
+@pytest.mark.skipif(available_cores() < 2, reason="on one core, the build is stock Pelican's")
 def test_a_stop_as_a_language_forks_ends_its_process(tmp_path):
     """A Ctrl+C that landed as a language's process was forked acted before the
     build knew the process: it built on into the staging folder being removed."""

@@ -26,6 +26,7 @@ from helpers import (
     copy_project,
     edit_source,
     front_matter,
+    made_once,
     run_build,
     run_gate,
 )
@@ -114,14 +115,17 @@ def portuguese_project(folder):
     return project
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pt_site(tmp_path_factory):
-    """The Portuguese project, published: the one build here."""
-    project = portuguese_project(tmp_path_factory.mktemp("pt") / "project")
-    output = project / "output"
-    result = run_build("publishconf.py", output, cwd=project)
-    assert result.returncode == 0, result.stderr + result.stdout
-    return BuiltSite(output, PRODUCTION_URL)
+    """The Portuguese project, published: the one build here, made once for the run
+    (its gates' test starts first, with the slow ones, and the others follow)."""
+    def build(folder):
+        project = portuguese_project(folder / "project")
+        result = run_build("publishconf.py", project / "output", cwd=project)
+        assert result.returncode == 0, result.stderr + result.stdout
+
+    return BuiltSite(made_once(tmp_path_factory, "pt", build) / "project" / "output",
+                     PRODUCTION_URL)
 
 
 class NewPages(BuiltSite):

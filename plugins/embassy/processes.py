@@ -26,12 +26,15 @@ Job = TypeVar("Job")  # what on_every_core hands its work, one at a time
 
 @contextlib.contextmanager
 def stops_held_while_forking() -> Iterator[None]:
-    """Ctrl+C or SIGTERM while the build forks a process waits until the fork is done.
+    """Ctrl+C or SIGTERM while the build starts a process (a fork, a Popen) waits until
+    the block ends: by then the build knows the process and ends it on a stop.
 
     Python runs its fork hooks around a fork (logging releases its lock in the
     parent): a KeyboardInterrupt raised in one is reported as "Exception ignored",
     with a traceback, and lost, so the build would run on. The children start with
-    the stops held too: helper_process lets them through."""
+    the stops held too: helper_process lets them through. The hold is this
+    thread's signal mask: it holds the stops because the build's process has no
+    other thread then (a Pool's threads start inside the block, held too)."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         yield
@@ -93,8 +96,8 @@ def program(command: list[str], timeout: float | None = None) -> subprocess.Comp
     left that folder behind (seen in CI, in test_interruptions). A stop that
     lands while Popen starts the program waits until the program is known (else
     Popen raises with the program started and lost: seen in CI too); the
-    program starts with the stops held (a signal mask outlives exec), and
-    the build, not a signal, ends it."""
+    program starts with the stops held (a signal mask outlives exec): the build,
+    not a signal, ends it (a SIGTERM sent to the program itself waits)."""
     with contextlib.ExitStack() as running:
         with stops_held_while_forking():
             process = running.enter_context(subprocess.Popen(

@@ -44,16 +44,14 @@ def run_languages(settings_file: str | Path, settings: Settings, overrides: dict
             ours, theirs = multiprocessing.Pipe()
             with processes.stops_held_while_forking():  # a stop acts once the process is known
                 pid = os.fork()
-                if pid == 0:
-                    processes.helper_process()
-                else:
-                    children[pid] = (lang, ours)
-            if pid == 0:  # the language's process: build, report, and leave (os._exit) at once
-                ours.close()
-                for _other, connection in children.values():
-                    connection.close()
-                language.build_language(settings_file, staging, overrides, lang, theirs, inputs,
-                                        previous.get(lang), previous_output)
+                if pid == 0:  # the language's process: build, report, and leave (os._exit)
+                    processes.helper_process()  # from here a stop ends it, whatever the mask was
+                    ours.close()
+                    for _other, connection in children.values():
+                        connection.close()
+                    language.build_language(settings_file, staging, overrides, lang, theirs,
+                                            inputs, previous.get(lang), previous_output)
+                children[pid] = (lang, ours)
             theirs.close()
             if one_at_a_time:  # its items read before the next process starts
                 received[pid] = _receive(ours)
