@@ -67,6 +67,13 @@ def run_build(settings, output, cwd=ROOT, siteurl=PRODUCTION_URL):
     )
 
 
+def run_python(code, *args, cwd=None, timeout=120):
+    """python -c code args, the plugin importable (PYTHONPATH); the finished process."""
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+
+
 def edit_source(project, path, old, new):
     """Replace old by new (once) in one of the project's files; old is a string or a
     compiled pattern, such as field_line("date") (new is then taken as it is)."""

@@ -30,7 +30,7 @@ import time
 import pytest
 
 from embassy.safebuild import available_cores
-from helpers import ROOT, needs_fast_build, snapshot, synthetic_project
+from helpers import ROOT, needs_fast_build, run_python, snapshot, synthetic_project
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
 POINTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95]
@@ -144,41 +144,8 @@ except KeyboardInterrupt:
 def test_a_stop_while_the_build_forks_is_not_lost():
     """Raised inside a fork hook, the KeyboardInterrupt was reported as "Exception
     ignored", with a traceback, and the build ran on (seen once in 21 stopped builds)."""
-    result = subprocess.run([sys.executable, "-c", FORKED_WHILE_STOPPED], capture_output=True,
-                            text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    result = run_python(FORKED_WHILE_STOPPED)
     assert (result.stdout.strip(), result.stderr) == ("stopped", "")
-
-
-STOPPED_WHILE_A_PROGRAM_RUNS = """
-import os, signal, sys, threading, time
-from embassy import processes
-started = sys.argv[1]  # the program writes its process id there
-def stop_once_started():
-    while not os.path.exists(started):
-        time.sleep(0.01)
-    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl+C
-threading.Thread(target=stop_once_started, daemon=True).start()
-try:
-    processes.program(["sh", "-c", 'echo $$ > "$0.new" && mv "$0.new" "$0" && exec sleep 60',
-                       started])
-except KeyboardInterrupt:
-    try:
-        os.waitpid(int(open(started).read()), os.WNOHANG)
-        print("still there")
-    except ChildProcessError:
-        print("gone")
-"""
-
-
-def test_a_stop_while_a_program_runs_waits_until_it_is_gone(tmp_path):
-    """Pagefind writes into the staging folder: a stop must not go on to remove that
-    folder while Pagefind may still write (subprocess.run only sends it the kill;
-    seen once as a staging folder left behind by a stopped full build)."""
-    result = subprocess.run([sys.executable, "-c", STOPPED_WHILE_A_PROGRAM_RUNS,
-                             str(tmp_path / "pid")], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
-    assert (result.stdout.strip(), result.stderr) == ("gone", "")
 
 
 # What the scripts below print once a stop has ended the build's work: whether a
@@ -192,6 +159,32 @@ def children_left():
     except ChildProcessError:
         return "gone"
 """
+
+STOPPED_WHILE_A_PROGRAM_RUNS = """
+import os, signal, sys, threading, time
+from embassy import processes
+started = sys.argv[1]  # the program writes its process id there
+def stop_once_started():
+    while not os.path.exists(started):
+        time.sleep(0.01)
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl+C
+threading.Thread(target=stop_once_started, daemon=True).start()
+""" + CHILDREN_LEFT + """
+try:
+    processes.program(["sh", "-c", 'echo $$ > "$0.new" && mv "$0.new" "$0" && exec sleep 60',
+                       started])
+except KeyboardInterrupt:
+    print(children_left())
+"""
+
+
+def test_a_stop_while_a_program_runs_waits_until_it_is_gone(tmp_path):
+    """Pagefind writes into the staging folder: a stop must not go on to remove that
+    folder while Pagefind may still write (subprocess.run only sends it the kill;
+    seen once as a staging folder left behind by a stopped full build)."""
+    result = run_python(STOPPED_WHILE_A_PROGRAM_RUNS, str(tmp_path / "pid"))
+    assert (result.stdout.strip(), result.stderr) == ("gone", "")
+
 
 STOPPED_AS_A_PROGRAM_STARTS = """
 import os, signal, subprocess
@@ -229,11 +222,10 @@ except KeyboardInterrupt:
 
 def test_a_stop_as_a_program_starts_ends_the_program():
     """A Ctrl+C that landed while Popen started Pagefind raised out of Popen with
-    Pagefind started, unknown to the build: it wrote on into the staging folder the
-    build then removed, and the folder was left behind (seen in CI)."""
-    result = subprocess.run([sys.executable, "-c", STOPPED_AS_A_PROGRAM_STARTS],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    Pagefind started, unknown to the build: it could write on into the staging
+    folder the build then removed (found looking for why a stopped build in CI
+    left that folder behind)."""
+    result = run_python(STOPPED_AS_A_PROGRAM_STARTS)
     assert (result.stdout.strip(), result.stderr) == ("gone", "")
 
 
@@ -243,9 +235,7 @@ def test_a_stop_as_a_language_forks_ends_its_process(tmp_path):
     """A Ctrl+C that landed as a language's process was forked acted before the
     build knew the process: it built on into the staging folder being removed."""
     project = synthetic_project(tmp_path / "project", 3)
-    result = subprocess.run([sys.executable, "-c", STOPPED_AS_A_LANGUAGE_FORKS],
-                            cwd=project, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    result = run_python(STOPPED_AS_A_LANGUAGE_FORKS, cwd=project, timeout=300)
     assert result.stdout.strip() == "gone", result.stderr  # (Pelican's warnings in stderr)
     assert "Traceback" not in result.stderr, result.stderr
     assert leftovers(project) == []

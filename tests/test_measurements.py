@@ -6,14 +6,12 @@ them. Lighthouse's other three categories do not depend on timing and must be
 100.
 """
 
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-from helpers import ROOT, invoke, require, user_env
+from helpers import ROOT, invoke, require, run_python, user_env
 
 
 @pytest.mark.slow
@@ -73,6 +71,5 @@ def test_the_benchmark_can_turn_off_each_cache_layer():
     fast build: each must still be there, or the layer would be measured as off
     while on. In a process of its own: the functions stay replaced."""
     turn_off = "from benchmarks import without\nfor layer in without.LAYERS.values(): layer()"
-    result = subprocess.run([sys.executable, "-c", turn_off], cwd=ROOT, capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    result = run_python(turn_off, cwd=ROOT)
     assert result.returncode == 0, result.stderr

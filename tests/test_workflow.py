@@ -120,7 +120,7 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
         "GITHUB_ENV": str(github_env), "GITHUB_OUTPUT": str(github_output),
         "GITHUB_WORKSPACE": str(clone), "GITHUB_EVENT_NAME": "push",
     }
-    outputs, uploaded, ran, summaries, finished = {}, None, [], [], None
+    outputs, uploaded, ran, summaries = {}, None, [], []
     for step in job["steps"]:
         action = step.get("uses", "").split("@")[0]
         if action == "actions/configure-pages":
@@ -143,17 +143,18 @@ def test_the_workflow_build_job_publishes_a_checked_site_for_a_custom_domain(clo
             result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=clone, env=env,
                                     capture_output=True, text=True, timeout=1200)
             assert result.returncode == 0, f"{step.get('name')}:\n{result.stdout}{result.stderr}"
-            ran.append(result.stdout)
-            finished = result
+            ran.append(result)
             summaries.append(summary.read_text(encoding="utf-8"))
             if "id" in step:
                 outputs[step["id"]] = read_key_values(github_output)
         else:
             assert action in ("actions/checkout", "actions/setup-python"), f"unknown step {step}"
     assert read_key_values(github_env)["CHROMIUM"], "no browser was found for the browser gate"
-    assert re.search(rf"^Quality gates for \S+/ \({re.escape(BASE_URL)}\)$", ran[-1], re.M), ran[-1]
-    assert_gates_passed(ran[-1])
-    assert_built(clone, finished)  # the last step run: invoke publish
+    published = ran[-1]  # the last step run: invoke publish
+    assert re.search(rf"^Quality gates for \S+/ \({re.escape(BASE_URL)}\)$", published.stdout,
+                     re.M), published.stdout
+    assert_gates_passed(published.stdout)
+    assert_built(clone, published)
     # the run's page says, in the three languages, that the site was built and goes online
     built = summaries[-1]
     assert built.startswith("## The site was built and checked · El sitio se generó y se "

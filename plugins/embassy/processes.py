@@ -95,7 +95,7 @@ def program(command: list[str], timeout: float | None = None) -> subprocess.Comp
     Pagefind still closing its files while the build removed its staging folder
     left that folder behind (seen in CI, in test_interruptions). A stop that
     lands while Popen starts the program waits until the program is known (else
-    Popen raises with the program started and lost: seen in CI too); the
+    Popen raises with the program started and lost, free to write on); the
     program starts with the stops held (a signal mask outlives exec): the build,
     not a signal, ends it (a SIGTERM sent to the program itself waits)."""
     with contextlib.ExitStack() as running:

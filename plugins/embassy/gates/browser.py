@@ -229,13 +229,9 @@ def check(site: BuiltSite, screenshots: Path | None = None,
             session.visit(narrow, path)
             if overflows(narrow):
                 problems.append(f"{name} @320px: the page scrolls sideways")
-            if narrow.query_selector(".epc-skip-link"):
-                for number, check_keyboard in enumerate((skip_link_problem, switcher_problem)):
-                    if number:  # each starts from a page just opened, nothing focused
-                        session.visit(narrow, path)
-                    problem = check_keyboard(narrow)
-                    if problem:
-                        problems.append(f"{name}: {problem}")
+            if narrow.query_selector(".epc-skip-link"):  # each from a page just opened
+                found = (skip_link_problem(narrow), switcher_problem(session.visit(narrow, path)))
+                problems += [f"{name}: {problem}" for problem in found if problem]
         problems += [f"request to another host: {url}" for url in sorted(set(session.third_party))]
         problems += [f"browser console: {error}" for error in sorted(set(session.console_errors))]
     return views, problems
